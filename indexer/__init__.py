@@ -1,0 +1,1 @@
+"""Kennisbank Zoeken indexer: catalogue + PDFs -> extraction -> Dutch analysis -> Whoosh index -> query service."""

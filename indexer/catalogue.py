@@ -1,0 +1,192 @@
+"""Read and validate corpus/catalogue.yaml into Record objects, with errors that name file, line and field."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+CATALOGUE_FILE = "catalogue.yaml"
+PDF_DIR = "pdf"
+REQUIRED = ("id", "title", "summary", "date")
+KNOWN_FIELDS = frozenset(
+    "id title title_derived summary date author doctype section pages pdf source_url access language".split()
+)
+ACCESS_VALUES = ("public", "members")
+LANGUAGES = ("nl", "en")
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that keeps dates as text, so a bad date becomes our message, not a crash in PyYAML."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+class CatalogueError(ValueError):
+    """The catalogue cannot be used; the message names the file, line and field (in Dutch)."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+@dataclass(frozen=True)
+class Record:
+    """One document of the knowledge base, as the catalogue (or a PDF's own metadata) describes it."""
+
+    id: str
+    title: str
+    summary: str = ""
+    date: dt.date | None = None
+    author: str = ""
+    doctype: str = ""
+    section: str = ""
+    pages: int | None = None
+    pdf: str | None = None
+    source_url: str | None = None
+    access: str = "public"
+    language: str = "nl"
+    title_derived: bool = False
+    order: int = 0
+    in_catalogue: bool = True
+
+
+@dataclass
+class Catalogue:
+    """The theme metadata plus all records, in listing order."""
+
+    theme: dict = field(default_factory=dict)
+    records: list[Record] = field(default_factory=list)
+    path: Path | None = None
+
+
+def load_catalogue(corpus_dir: str | Path) -> Catalogue:
+    """Load the catalogue of a corpus folder, raising CatalogueError listing every problem found."""
+    path = Path(corpus_dir) / CATALOGUE_FILE
+    if not path.is_file():
+        raise CatalogueError([f"{path}: catalogusbestand ontbreekt"])
+    text = path.read_text(encoding="utf-8")
+    try:
+        root_node = yaml.compose(text, Loader=_Loader)
+        data = yaml.load(text, Loader=_Loader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        context = getattr(exc, "context_mark", None)
+        where = f", regel {mark.line + 1}" if mark else ""
+        if context and mark and context.line != mark.line:
+            where += f" (begonnen op regel {context.line + 1})"
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise CatalogueError([f"{path}{where}: YAML-syntaxfout: {problem}"]) from None
+    if not isinstance(data, dict) or not isinstance(data.get("documents"), list):
+        raise CatalogueError([f"{path}, regel 1: de catalogus moet een lijst 'documents' bevatten"])
+
+    doc_nodes = _value_node(root_node, "documents").value
+    pdf_dir = Path(corpus_dir) / PDF_DIR
+    problems: list[str] = []
+    records: list[Record] = []
+    seen: dict[str, int] = {}
+    for order, (raw, node) in enumerate(zip(data["documents"], doc_nodes)):
+        line = node.start_mark.line + 1
+
+        def where(fieldname: str | None = None) -> str:
+            key_line = _key_line(node, fieldname) if fieldname else None
+            return f"{path}, regel {key_line or line}" + (f", veld '{fieldname}'" if fieldname else "")
+
+        if not isinstance(raw, dict):
+            problems.append(f"{where()}: een document moet velden hebben (id, title, summary, date)")
+            continue
+        for name in sorted(set(raw) - KNOWN_FIELDS):
+            problems.append(f"{where(name)}: onbekend veld")
+        missing = [f for f in REQUIRED if raw.get(f) in (None, "")]
+        for name in missing:
+            problems.append(f"{where()}, veld '{name}': verplicht veld ontbreekt")
+        if missing:
+            continue
+        doc_id = str(raw["id"])
+        if not ID_RE.match(doc_id):
+            problems.append(f"{where('id')}: '{doc_id}' is geen geldige id (kleine letters, cijfers en '-')")
+        if doc_id in seen:
+            problems.append(f"{where('id')}: id '{doc_id}' komt al voor op regel {seen[doc_id]}")
+        seen.setdefault(doc_id, line)
+        date = _parse_date(raw["date"])
+        if date is None:
+            problems.append(f"{where('date')}: ongeldige datum '{raw['date']}' (verwacht JJJJ-MM-DD)")
+        pages = raw.get("pages")
+        if pages is not None and (not isinstance(pages, int) or isinstance(pages, bool) or pages < 1):
+            problems.append(f"{where('pages')}: '{pages}' is geen positief aantal pagina's")
+            pages = None
+        access = raw.get("access") or "public"
+        if access not in ACCESS_VALUES:
+            problems.append(f"{where('access')}: '{access}' moet 'public' of 'members' zijn")
+        language = raw.get("language") or "nl"
+        if language not in LANGUAGES:
+            problems.append(f"{where('language')}: taal '{language}' wordt niet ondersteund (nl of en)")
+        pdf = raw.get("pdf")
+        if pdf is not None:
+            pdf = str(pdf)
+            if Path(pdf).name != pdf or not pdf.lower().endswith(".pdf"):
+                problems.append(f"{where('pdf')}: '{pdf}' moet een bestandsnaam in {pdf_dir} zijn")
+            elif not (pdf_dir / pdf).is_file():
+                problems.append(f"{where('pdf')}: bestand {pdf_dir / pdf} bestaat niet")
+        records.append(Record(
+            id=doc_id, title=str(raw["title"]).strip(), summary=str(raw["summary"]).strip(), date=date,
+            author=str(raw.get("author") or ""), doctype=str(raw.get("doctype") or ""),
+            section=str(raw.get("section") or ""), pages=pages, pdf=pdf,
+            source_url=raw.get("source_url"), access=access, language=language,
+            title_derived=bool(raw.get("title_derived", False)), order=order,
+        ))
+    if problems:
+        raise CatalogueError(problems)
+    theme = data.get("theme") or {}
+    return Catalogue(theme=theme if isinstance(theme, dict) else {}, records=records, path=path)
+
+
+def unlisted_pdfs(corpus_dir: str | Path, catalogue: Catalogue) -> list[Path]:
+    """Return the PDFs in corpus/pdf that no catalogue record names, sorted by name."""
+    named = {r.pdf for r in catalogue.records if r.pdf}
+    pdf_dir = Path(corpus_dir) / PDF_DIR
+    if not pdf_dir.is_dir():
+        return []
+    return sorted(p for p in pdf_dir.iterdir()
+                  if p.is_file() and p.suffix.lower() == ".pdf" and p.name not in named)
+
+
+def slug(text: str) -> str:
+    """Make a stable id from a file name: lowercase ASCII letters, digits and dashes."""
+    import unicodedata
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:100] or "document"
+
+
+def _parse_date(value) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def _value_node(mapping_node, key: str):
+    for k, v in mapping_node.value:
+        if k.value == key:
+            return v
+    raise KeyError(key)
+
+
+def _key_line(mapping_node, key: str) -> int | None:
+    if not isinstance(mapping_node, yaml.MappingNode):
+        return None
+    for k, _ in mapping_node.value:
+        if k.value == key:
+            return k.start_mark.line + 1
+    return None

@@ -1,0 +1,47 @@
+"""Checks that read without writing: validate a corpus, describe an index."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import store
+from .catalogue import PDF_DIR, load_catalogue, unlisted_pdfs
+from .extract import ExtractionError, extract_pdf
+
+
+@dataclass
+class CheckResult:
+    """What `kennisbank check` found."""
+
+    records: int = 0
+    pdfs: int = 0
+    unlisted: list[str] = field(default_factory=list)
+    unreadable: list[tuple[str, str]] = field(default_factory=list)
+
+
+def check_corpus(corpus_dir: str | Path) -> CheckResult:
+    """Validate the catalogue (raising CatalogueError) and try to read every PDF."""
+    catalogue = load_catalogue(corpus_dir)
+    pdf_dir = Path(corpus_dir) / PDF_DIR
+    extra = unlisted_pdfs(corpus_dir, catalogue)
+    paths = [pdf_dir / r.pdf for r in catalogue.records if r.pdf] + extra
+    result = CheckResult(records=len(catalogue.records), pdfs=len(paths), unlisted=[p.name for p in extra])
+    for path in paths:
+        try:
+            extract_pdf(path)
+        except ExtractionError as exc:
+            result.unreadable.append((path.name, str(exc)))
+    return result
+
+
+def index_stats(index_dir: str | Path) -> dict:
+    """Return the current generation's manifest plus sizes and the list of generations."""
+    gen = store.current_generation(index_dir)
+    manifest = store.read_manifest(gen)
+    return {
+        "generation": gen.name,
+        "built_at": manifest["built_at"],
+        "report": manifest["report"],
+        "sizes": {name: store.folder_size(gen / name) for name in store.INDEX_NAMES},
+        "generations": [g.name for g in store.generations(index_dir)],
+    }

@@ -1,0 +1,226 @@
+"""The `kennisbank` command: a thin click layer over the indexer's functions."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from . import store
+from .build import build_index
+from .catalogue import CatalogueError
+from .settings import from_env
+
+EXIT_SKIPPED = 3
+
+
+def _settings() -> dict:
+    return from_env()
+
+
+corpus_option = click.option("--corpus", type=click.Path(file_okay=False, path_type=Path), default=None,
+                             help="Corpusmap (standaard $KENNISBANK_CORPUS of corpus/).")
+index_option = click.option("--index", "index_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+                            help="Indexmap (standaard $KENNISBANK_INDEX of var/index/).")
+
+
+def _paths(corpus, index_dir):
+    s = _settings()
+    return Path(corpus or s["CORPUS_DIR"]), Path(index_dir or s["INDEX_DIR"])
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main():
+    """Kennisbank Zoeken: bouw, controleer en doorzoek de index van de kennisbank.
+
+    Example:
+
+        kennisbank build && kennisbank search internetverbod
+    """
+
+
+@main.command()
+@corpus_option
+@index_option
+@click.option("--if-needed", is_flag=True, help="Alleen bouwen als corpus of programmaversie veranderd is.")
+@click.option("--wait", type=float, default=0.0, show_default=True,
+              help="Seconden wachten als een andere build bezig is.")
+@click.option("--json", "as_json", is_flag=True, help="Schrijf het verslag als JSON.")
+def build(corpus, index_dir, if_needed, wait, as_json):
+    """Build the index from the catalogue and PDFs, then switch to it.
+
+    The running app keeps serving the old index until the new one is complete.
+    Exit status: 0 = built, 3 = built but some PDFs were skipped, 1 = failed.
+
+    Example:
+
+        kennisbank build --if-needed
+    """
+    corpus, index_dir = _paths(corpus, index_dir)
+    bar = None
+
+    def on_start(total):
+        nonlocal bar
+        if total and not as_json:
+            bar = click.progressbar(length=total, label="PDF's uitlezen", file=sys.stderr,
+                                    show_pos=True, item_show_func=lambda x: x)
+            bar.__enter__()
+
+    def progress(name):
+        if bar:
+            bar.update(1, name)
+
+    try:
+        report = build_index(corpus, index_dir, if_needed=if_needed, progress=progress, on_start=on_start,
+                             lock_timeout=wait)
+    except CatalogueError as exc:
+        raise click.ClickException("de catalogus is niet in orde; de bestaande index blijft in gebruik.\n"
+                                   + "\n".join(f"  - {p}" for p in exc.problems))
+    except store.BuildLocked as exc:
+        raise click.ClickException(str(exc))
+    except OSError as exc:
+        raise click.ClickException(f"bouwen mislukt ({exc.strerror or exc}: {exc.filename or index_dir}); "
+                                   "de bestaande index blijft in gebruik.")
+    finally:
+        if bar:
+            bar.__exit__(None, None, None)
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+    elif report.unchanged:
+        click.echo(f"Index is actueel ({report.documents} documenten, generatie {report.generation}); niets te doen.")
+    else:
+        click.echo(f"Index gebouwd: {report.documents} documenten ({report.public_documents} openbaar), "
+                   f"{report.pdfs} PDF's, {report.pages} pagina's in {report.seconds:.1f} s "
+                   f"-> {report.generation}")
+        for name in report.unlisted:
+            click.echo(f"  niet in de catalogus, toch geïndexeerd: {name}")
+        for s in report.skipped:
+            click.echo(f"  overgeslagen: {s.file}: {s.reason}", err=True)
+    if report.skipped and not report.unchanged:
+        sys.exit(EXIT_SKIPPED)
+
+
+@main.command()
+@click.argument("query", nargs=-1, required=True)
+@index_option
+@click.option("--members", is_flag=True, help="Zoek ook in documenten die alleen voor leden zijn.")
+@click.option("--page", type=int, default=1, show_default=True, help="Resultaatpagina.")
+@click.option("--per-page", type=int, default=10, show_default=True, help="Resultaten per pagina.")
+@click.option("--json", "as_json", is_flag=True, help="Schrijf dezelfde structuur als /api/search.")
+def search(query, index_dir, members, page, per_page, as_json):
+    """Search the index from the terminal.
+
+    Example:
+
+        kennisbank search internetverbod --json
+    """
+    from .search import QueryError, SearchRequest, search as run_search
+    from .serialize import results_to_dict
+
+    _, index_dir = _paths(None, index_dir)
+    try:
+        gen = store.current_generation(index_dir)
+        ix = store.open_index(gen, "all" if members else "public")
+    except store.IndexMissing as exc:
+        raise click.ClickException(f"{exc}. Bouw eerst de index: kennisbank build")
+    with ix.searcher() as searcher:
+        try:
+            results = run_search(searcher, SearchRequest(q=" ".join(query), page=page, per_page=per_page))
+        except QueryError as exc:
+            raise click.ClickException(str(exc))
+    if as_json:
+        click.echo(json.dumps(results_to_dict(results), indent=2, ensure_ascii=False))
+        return
+    click.echo(f"{results.total} resultaten voor '{results.request.q}' ({results.took_ms:.0f} ms)")
+    for notice in results.notices:
+        click.echo(notice)
+    for n, hit in enumerate(results.hits, start=(page - 1) * per_page + 1):
+        d = hit.document
+        click.echo(f"\n{n}. {d.title}  [{d.id}]")
+        click.echo(f"   {d.author} · {d.date} · {d.doctype or 'document'} · score {hit.score:.2f}")
+        if hit.pages:
+            click.echo("   pagina's: " + ", ".join(f"p. {p.page}" for p in hit.pages))
+        click.echo("   " + _plain(hit.snippet))
+
+
+def _plain(html: str) -> str:
+    import html as html_mod
+    import re
+    return html_mod.unescape(re.sub(r"</?mark>", "*", html))
+
+
+@main.command()
+@corpus_option
+def check(corpus):
+    """Validate the catalogue and the PDFs without building.
+
+    Lists PDFs that no catalogue record names (they are indexed too) and PDFs that cannot be read.
+
+    Example:
+
+        kennisbank check
+    """
+    from .check import check_corpus
+
+    corpus, _ = _paths(corpus, None)
+    try:
+        result = check_corpus(corpus)
+    except CatalogueError as exc:
+        raise click.ClickException("de catalogus is niet in orde:\n" + "\n".join(f"  - {p}" for p in exc.problems))
+    click.echo(f"Catalogus in orde: {result.records} documenten, {result.pdfs} PDF's.")
+    for name in result.unlisted:
+        click.echo(f"  niet in de catalogus (wordt toch geïndexeerd): {name}")
+    for name, reason in result.unreadable:
+        click.echo(f"  onleesbaar: {name}: {reason}", err=True)
+    if result.unreadable:
+        sys.exit(EXIT_SKIPPED)
+
+
+@main.command()
+@index_option
+@click.option("--json", "as_json", is_flag=True, help="Schrijf de gegevens als JSON.")
+def stats(index_dir, as_json):
+    """Describe the index: generations, documents, pages, sizes, build time and skipped files.
+
+    Example:
+
+        kennisbank stats
+    """
+    from .check import index_stats
+
+    _, index_dir = _paths(None, index_dir)
+    try:
+        info = index_stats(index_dir)
+    except store.IndexMissing as exc:
+        raise click.ClickException(f"{exc}. Bouw eerst de index: kennisbank build")
+    if as_json:
+        click.echo(json.dumps(info, indent=2, ensure_ascii=False))
+        return
+    r = info["report"]
+    click.echo(f"Huidige generatie: {info['generation']} (gebouwd {info['built_at']}, {r['seconds']} s)")
+    click.echo(f"Documenten: {r['documents']} ({r['public_documents']} openbaar), PDF's: {r['pdfs']}, "
+               f"pagina's: {r['pages']}")
+    for name, size in info["sizes"].items():
+        click.echo(f"Index '{name}': {size / 1024:.0f} KiB")
+    for s in r["skipped"]:
+        click.echo(f"Overgeslagen: {s['file']}: {s['reason']}")
+    click.echo("Generaties: " + ", ".join(info["generations"]))
+
+
+@main.command()
+@index_option
+def rollback(index_dir):
+    """Switch back to the previous index generation.
+
+    Example:
+
+        kennisbank rollback
+    """
+    _, index_dir = _paths(None, index_dir)
+    try:
+        with store.build_lock(index_dir):
+            gen = store.rollback(index_dir)
+    except (store.IndexMissing, store.BuildLocked) as exc:
+        raise click.ClickException(str(exc))
+    click.echo(f"Teruggezet naar generatie {gen.name}.")

@@ -1,0 +1,42 @@
+"""The Whoosh schema: one 'doc' entry per document plus one 'page' entry per PDF page."""
+from __future__ import annotations
+
+from whoosh.fields import BOOLEAN, ID, NUMERIC, STORED, TEXT, Schema
+
+from .analysis import dutch_analyzer
+
+SCHEMA_VERSION = "1"
+
+# Field weights: a word in the title counts more than in the summary, which counts more than in body text.
+FIELD_BOOSTS = {"title": 4.0, "summary": 2.0, "content": 1.0}
+
+
+def build_schema() -> Schema:
+    """Return the schema shared by the public and the members index."""
+    text = dutch_analyzer()
+    return Schema(
+        uid=ID(unique=True, stored=True),        # "doc:<id>" or "page:<id>:<n>"
+        kind=ID(stored=True),                    # "doc" or "page"
+        id=ID(stored=True, sortable=True),       # document id, also on its pages
+        title=TEXT(analyzer=text, stored=True, field_boost=FIELD_BOOSTS["title"]),
+        summary=TEXT(analyzer=text, stored=True, field_boost=FIELD_BOOSTS["summary"]),
+        content=TEXT(analyzer=text, stored=False, field_boost=FIELD_BOOSTS["content"]),
+        page_text=TEXT(analyzer=text, stored=True, chars=True),  # page entries only, for snippets
+        page=NUMERIC(int, stored=True, sortable=True),
+        page_section=STORED(),
+        date=ID(stored=True, sortable=True),     # ISO date, sorts as text
+        year=ID(stored=True, sortable=True),
+        author=ID(stored=True, sortable=True),   # exact value, for facets and filters
+        author_text=TEXT(analyzer=text),         # searchable with auteur:
+        doctype_text=TEXT(analyzer=text),        # searchable with type:
+        doctype=ID(stored=True, sortable=True),
+        section=ID(stored=True, sortable=True),
+        access=ID(stored=True),
+        language=ID(stored=True),
+        pages=STORED(),
+        pdf=STORED(),
+        source_url=STORED(),
+        title_derived=BOOLEAN(stored=True),
+        order=NUMERIC(int, stored=True, sortable=True),
+        ocr=STORED(),
+    )

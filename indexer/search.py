@@ -1,0 +1,405 @@
+"""The query service: takes a Whoosh searcher and a request, returns plain dataclasses (no Flask here)."""
+from __future__ import annotations
+
+import re
+import time
+import unicodedata
+from dataclasses import dataclass, field
+
+from whoosh import highlight, query as wq, sorting
+from whoosh.qparser import (AndGroup, FieldsPlugin, MultifieldParser, OperatorsPlugin, OrGroup,
+                            QueryParser, syntax)
+from whoosh.qparser.plugins import RegexTagger
+
+MAX_QUERY_LENGTH = 1000
+MAX_PER_PAGE = 100
+MAX_PAGE = 1000
+PAGES_PER_HIT = 3
+SEARCH_FIELDS = ("title", "summary", "content")
+
+# Field names a user may type (Dutch first, English accepted), mapped to internal fields.
+FIELD_ALIASES = {
+    "titel": "title", "title": "title",
+    "samenvatting": "summary", "summary": "summary",
+    "tekst": "content", "text": "content",
+    "auteur": "author_text", "author": "author_text",
+    "type": "doctype_text", "documenttype": "doctype_text",
+    "jaar": "year", "year": "year",
+}
+
+FACETS = (("doctype", "Documenttype"), ("author", "Auteur"), ("year", "Jaar"), ("section", "Rubriek"))
+FACET_FIELDS = tuple(name for name, _ in FACETS)
+SORTS = {"relevantie": None, "nieuwste": ("date", True), "oudste": ("date", False)}
+
+
+class QueryError(ValueError):
+    """The request cannot be answered as asked; str() is a Dutch explanation for the user."""
+
+
+@dataclass
+class SearchRequest:
+    """What the user asked for: query text, filters, sort and paging."""
+
+    q: str = ""
+    page: int = 1
+    per_page: int = 10
+    filters: dict[str, list[str]] = field(default_factory=dict)
+    date_from: str | None = None
+    date_to: str | None = None
+    sort: str = "relevantie"
+
+
+@dataclass
+class PageHit:
+    """A matching PDF page: its number, section title where known, and an HTML snippet with <mark>."""
+
+    page: int
+    snippet: str
+    section: str | None = None
+
+
+@dataclass
+class Document:
+    """A document's metadata as stored in the index."""
+
+    id: str
+    title: str
+    summary: str
+    date: str
+    author: str
+    doctype: str
+    section: str
+    pages: int | None
+    pdf: str | None
+    source_url: str | None
+    title_derived: bool
+    access: str
+    language: str = "nl"
+
+    @property
+    def year(self) -> str:
+        """Return the year of the date, or an empty string."""
+        return self.date[:4]
+
+
+@dataclass
+class Hit:
+    """One result: a document, its score, a snippet and its best matching pages."""
+
+    document: Document
+    score: float
+    snippet: str
+    pages: list[PageHit] = field(default_factory=list)
+
+
+@dataclass
+class FacetValue:
+    """One value of a facet with how many results have it, and whether it is selected."""
+
+    value: str
+    count: int
+    selected: bool = False
+
+
+@dataclass
+class Facet:
+    """A facet (document type, author, year, section) with its values."""
+
+    name: str
+    label: str
+    values: list[FacetValue]
+
+
+@dataclass
+class SearchResults:
+    """The answer to a SearchRequest."""
+
+    request: SearchRequest
+    total: int
+    hits: list[Hit]
+    facets: list[Facet]
+    took_ms: float
+    suggestion: str | None = None
+    notices: list[str] = field(default_factory=list)
+
+    @property
+    def page_count(self) -> int:
+        """Return the number of result pages."""
+        return max(1, -(-self.total // self.request.per_page))
+
+
+# ---------------------------------------------------------------- query parsing
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def clean_query(text: str) -> str:
+    """Strip control and direction characters and fold whitespace; raise QueryError when too long."""
+    text = unicodedata.normalize("NFC", text or "")
+    if len(text) > MAX_QUERY_LENGTH:
+        raise QueryError(f"De zoekvraag is te lang ({len(text)} tekens); gebruik maximaal {MAX_QUERY_LENGTH} tekens.")
+    return " ".join(_CONTROL.sub(" ", text).split())
+
+
+class DutchFieldsPlugin(FieldsPlugin):
+    """Field syntax for the user-facing Dutch field names only; any other `name:` stays plain text."""
+
+    class AliasTagger(RegexTagger):
+        def create(self, parser, match):
+            name = FIELD_ALIASES.get(match.group("text").lower(), "__unknown__")
+            return syntax.FieldnameNode(name, match.group(0))
+
+    def taggers(self, parser):
+        return [(self.AliasTagger(self.expr), 0)]
+
+    def do_fieldnames(self, parser, group):
+        # "__unknown__" is never in the schema, so the base class turns such names back into text.
+        return super().do_fieldnames(parser, group)
+
+
+def _make_parser(fieldnames, schema, group):
+    parser = MultifieldParser(list(fieldnames), schema, group=group)
+    parser.remove_plugin_class(FieldsPlugin)
+    parser.add_plugin(DutchFieldsPlugin(expr=r"(?P<text>[^\W\d_][\w]*):"))
+    # Dutch operators next to the English ones; only in capitals, so "of" and "niet" stay words.
+    parser.replace_plugin(OperatorsPlugin(And=r"(?<=\s)(AND|EN)(?=\s)", Or=r"(?<=\s)(OR|OF)(?=\s)",
+                                          AndNot=r"(?<=\s)(ANDNOT|ENNIET)(?=\s)", Not=r"(^|(?<=(\s|[()])))(NOT|NIET)(?=\s)"))
+    from whoosh.qparser import BoostPlugin, PlusMinusPlugin
+    parser.remove_plugin_class(BoostPlugin)  # "^" is not a feature users need, and can skew ranking
+    parser.add_plugin(PlusMinusPlugin())
+    return parser
+
+
+MIN_PREFIX = 3
+MAX_EXPANSIONS = 200
+
+
+def _tame(q):
+    """Bound wildcard expansion: no leading wildcards, short prefixes, or unbounded term lists."""
+    if isinstance(q, (wq.Wildcard, wq.Prefix)):
+        text = q.text
+        stem = re.split(r"[*?]", text, maxsplit=1)[0]
+        if len(stem) < MIN_PREFIX:
+            raise QueryError("Een zoekwoord met * of ? moet met minstens drie letters beginnen, bijvoorbeeld extremis*.")
+        return q
+    if isinstance(q, wq.CompoundQuery):
+        q.subqueries = [_tame(s) for s in q.subqueries]
+    elif isinstance(q, wq.Not):
+        q.query = _tame(q.query)
+    return q
+
+
+def parse_query(text: str, schema, *, any_word: bool = False, fields=SEARCH_FIELDS):
+    """Parse user text into a Whoosh query over the given fields (all words must match unless any_word)."""
+    parser = _make_parser(fields, schema, OrGroup if any_word else AndGroup)
+    try:
+        q = parser.parse(text)
+    except Exception:  # whoosh's parser should not raise, but user text must never crash a search
+        q = parser.parse(re.sub(r"[\"'()*?:^~+\-]", " ", text))
+    q = _tame(q)
+    return q
+
+
+def _has_words(q) -> bool:
+    return any(True for _ in q.leaves()) or isinstance(q, (wq.Term, wq.Prefix, wq.Wildcard, wq.Phrase))
+
+
+# ---------------------------------------------------------------- searching
+
+def _document(fields: dict) -> Document:
+    return Document(
+        id=fields["id"], title=fields.get("title", ""), summary=fields.get("summary", ""),
+        date=fields.get("date", ""), author=fields.get("author", ""), doctype=fields.get("doctype", ""),
+        section=fields.get("section", ""), pages=fields.get("pages"), pdf=fields.get("pdf"),
+        source_url=fields.get("source_url"), title_derived=bool(fields.get("title_derived")),
+        access=fields.get("access", "public"), language=fields.get("language", "nl"),
+    )
+
+
+def _filter_query(request: SearchRequest, skip: str | None = None):
+    parts = [wq.Term("kind", "doc")]
+    for name in FACET_FIELDS:
+        values = request.filters.get(name) or []
+        if values and name != skip:
+            parts.append(wq.Or([wq.Term(name, v) for v in values]))
+    if request.date_from or request.date_to:
+        parts.append(wq.TermRange("date", request.date_from or "0000", (request.date_to or "9999") + "\uffff"))
+    return wq.And(parts)
+
+
+_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+def validate(request: SearchRequest) -> SearchRequest:
+    """Check paging, sort and dates of a request, raising QueryError with a Dutch explanation."""
+    if request.sort not in SORTS:
+        raise QueryError(f"Onbekende sortering '{request.sort}'; kies relevantie, nieuwste of oudste.")
+    if not 1 <= request.per_page <= MAX_PER_PAGE:
+        raise QueryError(f"Het aantal resultaten per pagina moet tussen 1 en {MAX_PER_PAGE} liggen.")
+    if not 1 <= request.page <= MAX_PAGE:
+        raise QueryError(f"Het paginanummer moet tussen 1 en {MAX_PAGE} liggen.")
+    for value in (request.date_from, request.date_to):
+        if value and not _DATE.match(value):
+            raise QueryError(f"'{value}' is geen geldige datum; gebruik JJJJ, JJJJ-MM of JJJJ-MM-DD.")
+    request.q = clean_query(request.q)
+    return request
+
+
+def search(searcher, request: SearchRequest) -> SearchResults:
+    """Answer a search request: ranked documents, facets, snippets and matching pages."""
+    started = time.perf_counter()
+    request = validate(request)
+    notices: list[str] = []
+    schema = searcher.schema
+    if request.q:
+        q = parse_query(request.q, schema)
+        if not _has_words(q):
+            q = wq.Every()
+    else:
+        q = wq.Every()
+
+    results = _run(searcher, q, request)
+    if results.scored_length() == 0 and request.q and _is_plain(request.q) and len(request.q.split()) > 1:
+        q_any = parse_query(request.q, schema, any_word=True)
+        any_results = _run(searcher, q_any, request)
+        if any_results.scored_length():
+            q, results = q_any, any_results
+            notices.append("Geen documenten bevatten alle zoekwoorden; hieronder staan documenten met een of meer ervan.")
+
+    total = len(results)
+    facets = _facets(searcher, q, request, results)
+    start = (request.page - 1) * request.per_page
+    page_results = results[start:start + request.per_page] if start < total else []
+    hits = [Hit(document=_document(dict(r)), score=round(r.score or 0.0, 4),
+                snippet=_doc_snippet(r)) for r in page_results]
+    if hits and request.q:
+        _attach_pages(searcher, request.q, hits)
+    took = (time.perf_counter() - started) * 1000
+    return SearchResults(request=request, total=total, hits=hits, facets=facets, took_ms=round(took, 2),
+                         notices=notices)
+
+
+def _is_plain(text: str) -> bool:
+    """Tell whether a query uses no operators, so widening it to any word keeps its meaning."""
+    return not re.search(r"[\"()*?:+\-]|\b(AND|OR|NOT|EN|OF|NIET)\b", text)
+
+
+def _run(searcher, q, request: SearchRequest):
+    sort = SORTS[request.sort]
+    sortedby = None
+    if sort or q.__class__ is wq.Every:
+        field_name, reverse = sort or ("order", False)
+        sortedby = sorting.FieldFacet(field_name, reverse=reverse)
+    limit = request.page * request.per_page
+    facets = {name: sorting.FieldFacet(name, maptype=sorting.Count) for name in FACET_FIELDS}
+    return searcher.search(q, filter=_filter_query(request), limit=limit, sortedby=sortedby,
+                           groupedby=facets, terms=True)
+
+
+def _facets(searcher, q, request: SearchRequest, results) -> list[Facet]:
+    """Count facet values; a facet with a selection is counted without its own filter (so OR stays visible)."""
+    facets = []
+    for name, label in FACETS:
+        selected = set(request.filters.get(name) or [])
+        if selected:
+            groups = searcher.search(q, filter=_filter_query(request, skip=name), limit=1,
+                                     groupedby={name: sorting.FieldFacet(name, maptype=sorting.Count)}
+                                     ).groups(name)
+        else:
+            groups = results.groups(name)
+        values = [FacetValue(v, c, v in selected) for v, c in groups.items() if v]
+        for v in selected - {fv.value for fv in values}:
+            values.append(FacetValue(v, 0, True))
+        if name == "year":
+            values.sort(key=lambda fv: fv.value, reverse=True)
+        else:
+            values.sort(key=lambda fv: (-fv.count, fv.value.lower()))
+        facets.append(Facet(name=name, label=label, values=values))
+    return facets
+
+
+class _MarkFormatter(highlight.HtmlFormatter):
+    """Mark matched words with <mark> (text around them is HTML-escaped by the base class)."""
+
+    def __init__(self):
+        super().__init__(tagname="mark", between=" … ")
+
+    def format_token(self, text, token, replace=False):
+        return f"<mark>{highlight.htmlescape(highlight.get_text(text, token, replace))}</mark>"
+
+
+def _escape(text: str) -> str:
+    return highlight.htmlescape(text)
+
+
+def _doc_snippet(hit) -> str:
+    """Return the summary with query words marked, or its start when no word is in it."""
+    summary = hit.get("summary") or ""
+    try:
+        hit.results.formatter = _MarkFormatter()
+        hit.results.fragmenter = highlight.ContextFragmenter(maxchars=300, surround=80)
+        marked = hit.highlights("summary", top=2)
+    except Exception:
+        marked = ""
+    if marked:
+        return marked
+    return _escape(summary[:300] + ("…" if len(summary) > 300 else ""))
+
+
+def _attach_pages(searcher, text: str, hits: list[Hit]) -> None:
+    """Find the best matching PDF pages of the documents shown, and snippet only those pages."""
+    try:
+        q = parse_query(text, searcher.schema, any_word=True, fields=("page_text",))
+    except QueryError:
+        return
+    ids = [h.document.id for h in hits]
+    flt = wq.And([wq.Term("kind", "page"), wq.Or([wq.Term("id", i) for i in ids])])
+    results = searcher.search(q, filter=flt, limit=len(ids) * PAGES_PER_HIT * 4,
+                              collapse="id", collapse_limit=PAGES_PER_HIT)
+    results.formatter = _MarkFormatter()
+    results.fragmenter = highlight.ContextFragmenter(maxchars=240, surround=70)
+    by_id = {h.document.id: h for h in hits}
+    for r in results:
+        hit = by_id.get(r["id"])
+        if hit is None or len(hit.pages) >= PAGES_PER_HIT:
+            continue
+        snippet = r.highlights("page_text", top=2)
+        if not snippet:
+            continue
+        hit.pages.append(PageHit(page=r["page"], snippet=snippet, section=r.get("page_section")))
+    for hit in hits:
+        if hit.pages and not any(m in hit.snippet for m in ("<mark>",)):
+            hit.snippet = hit.pages[0].snippet
+
+
+# ---------------------------------------------------------------- browsing
+
+def get_document(searcher, doc_id: str) -> Document | None:
+    """Return one document by id, or None when this index does not hold it."""
+    fields = searcher.document(uid=f"doc:{doc_id}")
+    return _document(fields) if fields else None
+
+
+def list_documents(searcher) -> list[Document]:
+    """Return all documents in listing order."""
+    results = searcher.search(wq.Term("kind", "doc"), limit=None, sortedby="order")
+    return [_document(dict(r)) for r in results]
+
+
+def document_pages(searcher, doc_id: str, text: str, limit: int = 20) -> list[PageHit]:
+    """Return the pages of one document that match a query, best first."""
+    text = clean_query(text)
+    if not text:
+        return []
+    q = parse_query(text, searcher.schema, any_word=True, fields=("page_text",))
+    flt = wq.And([wq.Term("kind", "page"), wq.Term("id", doc_id)])
+    results = searcher.search(q, filter=flt, limit=limit)
+    results.formatter = _MarkFormatter()
+    results.fragmenter = highlight.ContextFragmenter(maxchars=240, surround=70)
+    return [PageHit(page=r["page"], snippet=r.highlights("page_text", top=2) or "", section=r.get("page_section"))
+            for r in results]
+
+
+def count_documents(searcher) -> int:
+    """Return how many documents an index holds."""
+    return searcher.doc_frequency("kind", "doc")

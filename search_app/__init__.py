@@ -1,0 +1,33 @@
+"""Kennisbank Zoeken web app: HTML for people, JSON for programs."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+
+from indexer.settings import from_env
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Create the app: defaults from the environment, then the test mapping, then each module's init_app."""
+    app = Flask(__name__)
+    app.config.from_mapping(from_env())
+    app.config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        MAX_CONTENT_LENGTH=64 * 1024,
+    )
+    if test_config is not None:
+        app.config.update(test_config)
+    app.config["SESSION_COOKIE_SECURE"] = str(app.config.get("SESSION_COOKIE_SECURE") or "") in ("1", "true", "True", True)
+
+    app.json.sort_keys = False  # keep the documented key order in API answers
+
+    from . import indexes, security, views, api, requestlog
+    requestlog.init_app(app)
+    security.init_app(app)
+    indexes.init_app(app)
+    app.register_blueprint(views.bp)
+    app.register_blueprint(api.bp)
+    logging.getLogger("kennisbank").setLevel(logging.INFO)
+    return app

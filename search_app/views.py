@@ -1,0 +1,124 @@
+"""HTML pages: start and results page, document page, the PDF, help."""
+from __future__ import annotations
+
+from itertools import groupby
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, render_template, request, send_file, url_for
+
+from indexer import store
+from indexer.catalogue import PDF_DIR
+from indexer.search import FACETS, QueryError, SORTS, document_pages, get_document, list_documents, search
+
+from . import indexes
+from .params import search_request
+from .security import current_user, index_name
+
+bp = Blueprint("views", __name__)
+
+
+@bp.app_errorhandler(store.IndexMissing)
+def index_missing(exc):
+    return render_template("error.html", title="Zoekindex niet beschikbaar",
+                           message="De zoekindex is nog niet gebouwd of niet leesbaar. "
+                                   "Een beheerder kan hem bouwen met: kennisbank build"), 503
+
+
+@bp.app_errorhandler(404)
+def not_found(exc):
+    if request.path.startswith("/api/"):
+        from .api import _error
+        return _error(404, "Niet gevonden.")
+    return render_template("error.html", title="Pagina niet gevonden",
+                           message="Deze pagina of dit document bestaat niet."), 404
+
+
+@bp.app_errorhandler(500)
+def server_error(exc):
+    return render_template("error.html", title="Er ging iets mis",
+                           message="Er ging iets mis bij het verwerken van uw verzoek. Probeer het opnieuw."), 500
+
+
+@bp.get("/")
+def home():
+    """Show the start page (theme intro, documents by section) or, with a query or filter, the results."""
+    args = request.args
+    searching = any(args.get(k) for k in ("q", "doctype", "author", "year", "section", "from", "to"))
+    searcher = indexes.searcher(index_name())
+    if not searching:
+        manifest = indexes.manifest()
+        docs = list_documents(searcher)
+        sections = [(name, list(group)) for name, group in groupby(docs, key=lambda d: d.section or "Overig")]
+        members_extra = 0
+        if not current_user():
+            report = manifest.get("report", {})
+            members_extra = max(0, report.get("documents", 0) - report.get("public_documents", 0))
+        return render_template("home.html", theme=manifest.get("theme", {}), sections=sections,
+                               members_extra=members_extra, q="")
+    try:
+        req = search_request(args)
+        results = search(searcher, req)
+    except QueryError as exc:
+        return render_template("results.html", error=str(exc), q=args.get("q", "")[:1000], results=None,
+                               facets=FACETS, sorts=SORTS), 400
+    return render_template("results.html", results=results, q=results.request.q, error=None,
+                           facets=FACETS, sorts=SORTS, page_url=_page_url)
+
+
+def _page_url(**changes) -> str:
+    """Return the current search URL with some parameters changed (None removes one)."""
+    params = request.args.to_dict(flat=False)
+    for key, value in changes.items():
+        if value is None:
+            params.pop(key, None)
+        else:
+            params[key] = value if isinstance(value, list) else [value]
+    return url_for("views.home", **params)
+
+
+@bp.get("/documenten/<doc_id>")
+def document(doc_id):
+    """Show one document: metadata, summary, matching pages for the query, and the PDF link."""
+    searcher = indexes.searcher(index_name())
+    doc = get_document(searcher, doc_id)
+    if doc is None:
+        abort(404)
+    q = request.args.get("q", "")
+    try:
+        pages = document_pages(searcher, doc_id, q) if q else []
+    except QueryError:
+        pages = []
+    return render_template("document.html", doc=doc, pages=pages, q=q)
+
+
+@bp.get("/documenten/<doc_id>/pdf")
+def document_pdf(doc_id):
+    """Serve a document's PDF from the corpus; only files named by the index, never a path from the URL."""
+    doc = get_document(indexes.searcher(index_name()), doc_id)
+    if doc is None or not doc.pdf:
+        abort(404)
+    pdf_dir = (Path(current_app.config["CORPUS_DIR"]) / PDF_DIR).resolve()
+    path = (pdf_dir / doc.pdf).resolve()
+    if path.parent != pdf_dir or not path.is_file():
+        abort(404)
+    return send_file(path, mimetype="application/pdf", download_name=f"{doc_id}.pdf", conditional=True,
+                     max_age=3600)
+
+
+@bp.get("/help")
+def help_page():
+    """Explain the query syntax in Dutch, with examples."""
+    return render_template("help.html", q="")
+
+
+MONTHS = ("januari februari maart april mei juni juli augustus september oktober november december").split()
+
+
+@bp.app_template_filter("dutch_date")
+def dutch_date(iso: str) -> str:
+    """Format an ISO date as '11 juni 2024'."""
+    try:
+        year, month, day = (int(x) for x in iso.split("-"))
+        return f"{day} {MONTHS[month - 1]} {year}"
+    except (ValueError, IndexError):
+        return iso
