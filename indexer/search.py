@@ -3,37 +3,22 @@ from __future__ import annotations
 
 import re
 import time
-import unicodedata
 from dataclasses import dataclass, field
 
 from whoosh import highlight, query as wq, sorting
-from whoosh.qparser import (AndGroup, FieldsPlugin, MultifieldParser, OperatorsPlugin, OrGroup,
-                            QueryParser, syntax)
-from whoosh.qparser.plugins import RegexTagger
 
-MAX_QUERY_LENGTH = 1000
+from .query import QueryError, clean_query, has_words, is_plain, parse_query
+
+__all__ = ["QueryError", "SearchRequest", "SearchResults", "search", "get_document", "list_documents",
+           "document_pages", "count_documents"]
+
 MAX_PER_PAGE = 100
 MAX_PAGE = 1000
 PAGES_PER_HIT = 3
-SEARCH_FIELDS = ("title", "summary", "content")
-
-# Field names a user may type (Dutch first, English accepted), mapped to internal fields.
-FIELD_ALIASES = {
-    "titel": "title", "title": "title",
-    "samenvatting": "summary", "summary": "summary",
-    "tekst": "content", "text": "content",
-    "auteur": "author_text", "author": "author_text",
-    "type": "doctype_text", "documenttype": "doctype_text",
-    "jaar": "year", "year": "year",
-}
 
 FACETS = (("doctype", "Documenttype"), ("author", "Auteur"), ("year", "Jaar"), ("section", "Rubriek"))
 FACET_FIELDS = tuple(name for name, _ in FACETS)
 SORTS = {"relevantie": None, "nieuwste": ("date", True), "oudste": ("date", False)}
-
-
-class QueryError(ValueError):
-    """The request cannot be answered as asked; str() is a Dutch explanation for the user."""
 
 
 @dataclass
@@ -128,82 +113,6 @@ class SearchResults:
         return max(1, -(-self.total // self.request.per_page))
 
 
-# ---------------------------------------------------------------- query parsing
-
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
-
-
-def clean_query(text: str) -> str:
-    """Strip control and direction characters and fold whitespace; raise QueryError when too long."""
-    text = unicodedata.normalize("NFC", text or "")
-    if len(text) > MAX_QUERY_LENGTH:
-        raise QueryError(f"De zoekvraag is te lang ({len(text)} tekens); gebruik maximaal {MAX_QUERY_LENGTH} tekens.")
-    return " ".join(_CONTROL.sub(" ", text).split())
-
-
-class DutchFieldsPlugin(FieldsPlugin):
-    """Field syntax for the user-facing Dutch field names only; any other `name:` stays plain text."""
-
-    class AliasTagger(RegexTagger):
-        def create(self, parser, match):
-            name = FIELD_ALIASES.get(match.group("text").lower(), "__unknown__")
-            return syntax.FieldnameNode(name, match.group(0))
-
-    def taggers(self, parser):
-        return [(self.AliasTagger(self.expr), 0)]
-
-    def do_fieldnames(self, parser, group):
-        # "__unknown__" is never in the schema, so the base class turns such names back into text.
-        return super().do_fieldnames(parser, group)
-
-
-def _make_parser(fieldnames, schema, group):
-    parser = MultifieldParser(list(fieldnames), schema, group=group)
-    parser.remove_plugin_class(FieldsPlugin)
-    parser.add_plugin(DutchFieldsPlugin(expr=r"(?P<text>[^\W\d_][\w]*):"))
-    # Dutch operators next to the English ones; only in capitals, so "of" and "niet" stay words.
-    parser.replace_plugin(OperatorsPlugin(And=r"(?<=\s)(AND|EN)(?=\s)", Or=r"(?<=\s)(OR|OF)(?=\s)",
-                                          AndNot=r"(?<=\s)(ANDNOT|ENNIET)(?=\s)", Not=r"(^|(?<=(\s|[()])))(NOT|NIET)(?=\s)"))
-    from whoosh.qparser import BoostPlugin, PlusMinusPlugin
-    parser.remove_plugin_class(BoostPlugin)  # "^" is not a feature users need, and can skew ranking
-    parser.add_plugin(PlusMinusPlugin())
-    return parser
-
-
-MIN_PREFIX = 3
-MAX_EXPANSIONS = 200
-
-
-def _tame(q):
-    """Bound wildcard expansion: no leading wildcards, short prefixes, or unbounded term lists."""
-    if isinstance(q, (wq.Wildcard, wq.Prefix)):
-        text = q.text
-        stem = re.split(r"[*?]", text, maxsplit=1)[0]
-        if len(stem) < MIN_PREFIX:
-            raise QueryError("Een zoekwoord met * of ? moet met minstens drie letters beginnen, bijvoorbeeld extremis*.")
-        return q
-    if isinstance(q, wq.CompoundQuery):
-        q.subqueries = [_tame(s) for s in q.subqueries]
-    elif isinstance(q, wq.Not):
-        q.query = _tame(q.query)
-    return q
-
-
-def parse_query(text: str, schema, *, any_word: bool = False, fields=SEARCH_FIELDS):
-    """Parse user text into a Whoosh query over the given fields (all words must match unless any_word)."""
-    parser = _make_parser(fields, schema, OrGroup if any_word else AndGroup)
-    try:
-        q = parser.parse(text)
-    except Exception:  # whoosh's parser should not raise, but user text must never crash a search
-        q = parser.parse(re.sub(r"[\"'()*?:^~+\-]", " ", text))
-    q = _tame(q)
-    return q
-
-
-def _has_words(q) -> bool:
-    return any(True for _ in q.leaves()) or isinstance(q, (wq.Term, wq.Prefix, wq.Wildcard, wq.Phrase))
-
-
 # ---------------------------------------------------------------- searching
 
 def _document(fields: dict) -> Document:
@@ -253,13 +162,13 @@ def search(searcher, request: SearchRequest) -> SearchResults:
     schema = searcher.schema
     if request.q:
         q = parse_query(request.q, schema)
-        if not _has_words(q):
+        if not has_words(q):
             q = wq.Every()
     else:
         q = wq.Every()
 
     results = _run(searcher, q, request)
-    if results.scored_length() == 0 and request.q and _is_plain(request.q) and len(request.q.split()) > 1:
+    if results.scored_length() == 0 and request.q and is_plain(request.q) and len(request.q.split()) > 1:
         q_any = parse_query(request.q, schema, any_word=True)
         any_results = _run(searcher, q_any, request)
         if any_results.scored_length():
@@ -277,11 +186,6 @@ def search(searcher, request: SearchRequest) -> SearchResults:
     took = (time.perf_counter() - started) * 1000
     return SearchResults(request=request, total=total, hits=hits, facets=facets, took_ms=round(took, 2),
                          notices=notices)
-
-
-def _is_plain(text: str) -> bool:
-    """Tell whether a query uses no operators, so widening it to any word keeps its meaning."""
-    return not re.search(r"[\"()*?:+\-]|\b(AND|OR|NOT|EN|OF|NIET)\b", text)
 
 
 def _run(searcher, q, request: SearchRequest):

@@ -1,0 +1,106 @@
+"""Parse user text into Whoosh queries: Dutch operators and field names, bounded wildcards, no internal fields."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from whoosh import query as wq
+from whoosh.qparser import (AndGroup, BoostPlugin, FieldsPlugin, MultifieldParser, OperatorsPlugin, OrGroup,
+                            PlusMinusPlugin, syntax)
+from whoosh.qparser.plugins import RegexTagger
+
+MAX_QUERY_LENGTH = 1000
+SEARCH_FIELDS = ("title", "summary", "content")
+
+# Field names a user may type (Dutch first, English accepted), mapped to internal fields.
+FIELD_ALIASES = {
+    "titel": "title", "title": "title",
+    "samenvatting": "summary", "summary": "summary",
+    "tekst": "content", "text": "content",
+    "auteur": "author_text", "author": "author_text",
+    "type": "doctype_text", "documenttype": "doctype_text",
+    "jaar": "year", "year": "year",
+}
+
+
+class QueryError(ValueError):
+    """The request cannot be answered as asked; str() is a Dutch explanation for the user."""
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def clean_query(text: str) -> str:
+    """Strip control and direction characters and fold whitespace; raise QueryError when too long."""
+    text = unicodedata.normalize("NFC", text or "")
+    if len(text) > MAX_QUERY_LENGTH:
+        raise QueryError(f"De zoekvraag is te lang ({len(text)} tekens); gebruik maximaal {MAX_QUERY_LENGTH} tekens.")
+    return " ".join(_CONTROL.sub(" ", text).split())
+
+
+class DutchFieldsPlugin(FieldsPlugin):
+    """Field syntax for the user-facing Dutch field names only; any other `name:` stays plain text."""
+
+    class AliasTagger(RegexTagger):
+        def create(self, parser, match):
+            name = FIELD_ALIASES.get(match.group("text").lower(), "__unknown__")
+            return syntax.FieldnameNode(name, match.group(0))
+
+    def taggers(self, parser):
+        return [(self.AliasTagger(self.expr), 0)]
+
+    def do_fieldnames(self, parser, group):
+        # "__unknown__" is never in the schema, so the base class turns such names back into text.
+        return super().do_fieldnames(parser, group)
+
+
+def _make_parser(fieldnames, schema, group):
+    parser = MultifieldParser(list(fieldnames), schema, group=group)
+    parser.remove_plugin_class(FieldsPlugin)
+    parser.add_plugin(DutchFieldsPlugin(expr=r"(?P<text>[^\W\d_][\w]*):"))
+    # Dutch operators next to the English ones; only in capitals, so "of" and "niet" stay words.
+    parser.replace_plugin(OperatorsPlugin(And=r"(?<=\s)(AND|EN)(?=\s)", Or=r"(?<=\s)(OR|OF)(?=\s)",
+                                          AndNot=r"(?<=\s)(ANDNOT|ENNIET)(?=\s)", Not=r"(^|(?<=(\s|[()])))(NOT|NIET)(?=\s)"))
+    parser.remove_plugin_class(BoostPlugin)  # "^" is not a feature users need, and can skew ranking
+    parser.add_plugin(PlusMinusPlugin())
+    return parser
+
+
+MIN_PREFIX = 3
+MAX_EXPANSIONS = 200
+
+
+def _tame(q):
+    """Bound wildcard expansion: no leading wildcards, short prefixes, or unbounded term lists."""
+    if isinstance(q, (wq.Wildcard, wq.Prefix)):
+        text = q.text
+        stem = re.split(r"[*?]", text, maxsplit=1)[0]
+        if len(stem) < MIN_PREFIX:
+            raise QueryError("Een zoekwoord met * of ? moet met minstens drie letters beginnen, bijvoorbeeld extremis*.")
+        return q
+    if isinstance(q, wq.CompoundQuery):
+        q.subqueries = [_tame(s) for s in q.subqueries]
+    elif isinstance(q, wq.Not):
+        q.query = _tame(q.query)
+    return q
+
+
+def parse_query(text: str, schema, *, any_word: bool = False, fields=SEARCH_FIELDS):
+    """Parse user text into a Whoosh query over the given fields (all words must match unless any_word)."""
+    parser = _make_parser(fields, schema, OrGroup if any_word else AndGroup)
+    try:
+        q = parser.parse(text)
+    except Exception:  # whoosh's parser should not raise, but user text must never crash a search
+        q = parser.parse(re.sub(r"[\"'()*?:^~+\-]", " ", text))
+    q = _tame(q)
+    return q
+
+
+def is_plain(text: str) -> bool:
+    """Tell whether a query uses no operators, so widening it to any word keeps its meaning."""
+    return not re.search(r"[\"()*?:+\-]|\b(AND|OR|NOT|EN|OF|NIET)\b", text)
+
+
+def has_words(q) -> bool:
+    """Tell whether a parsed query holds anything to search for."""
+    return any(True for _ in q.leaves()) or isinstance(q, (wq.Term, wq.Prefix, wq.Wildcard, wq.Phrase))
