@@ -22,8 +22,8 @@ $(STAMP): setup.cfg pyproject.toml
 
 install: $(STAMP)
 
+# `kennisbank build` exits 3 for "built, but some PDFs were skipped": still serve.
 run: $(STAMP)
-	# Exit status 3 means "built, but some PDFs were skipped": still serve.
 	$(BIN)/kennisbank build --if-needed || [ $$? -eq 3 ]
 	$(BIN)/waitress-serve --host=$(HOST) --port=$(PORT) --threads=$(THREADS) --call search_app:create_app
 

@@ -138,7 +138,8 @@ def search(query, index_dir, members, page, per_page, as_json):
     for n, hit in enumerate(results.hits, start=(page - 1) * per_page + 1):
         d = hit.document
         click.echo(f"\n{n}. {d.title}  [{d.id}]")
-        click.echo(f"   {d.author} · {d.date} · {d.doctype or 'document'} · score {hit.score:.2f}")
+        facts = [d.author, d.date, d.doctype, f"score {hit.score:.2f}"]
+        click.echo("   " + " · ".join(f for f in facts if f))
         if hit.pages:
             click.echo("   pagina's: " + ", ".join(f"p. {p.page}" for p in hit.pages))
         click.echo("   " + _plain(hit.snippet))
@@ -147,7 +148,7 @@ def search(query, index_dir, members, page, per_page, as_json):
 def _plain(html: str) -> str:
     import html as html_mod
     import re
-    return html_mod.unescape(re.sub(r"</?mark>", "*", html))
+    return " ".join(html_mod.unescape(re.sub(r"</?mark>", "*", html)).split())
 
 
 @main.command()
