@@ -239,10 +239,9 @@ def _user_store(instance_dir):
 
 def _read_password() -> str:
     """Ask twice on a terminal; otherwise take the first line of standard input (never an argument)."""
-    stdin = click.get_text_stream("stdin")
-    if stdin.isatty():
+    if sys.stdin.isatty():
         return click.prompt("Wachtwoord", hide_input=True, confirmation_prompt="Herhaal het wachtwoord")
-    return stdin.readline().rstrip("\r\n")
+    return sys.stdin.readline().rstrip("\r\n")
 
 
 @main.group()
