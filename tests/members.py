@@ -8,6 +8,21 @@ from indexer.users import UserStore
 
 MEMBER, PASSWORD = "lid", "correct paard batterij"
 
+# A two-document catalogue: one public record, one for members only.
+MEMBERS_DOC = "ledenverslag"
+MEMBERS_CATALOGUE = """\
+documents:
+  - id: openbaar-verslag
+    title: Openbaar verslag
+    summary: Een verslag voor iedereen.
+    date: 2024-01-01
+  - id: ledenverslag
+    title: Ledenverslag
+    summary: Een verslag alleen voor leden.
+    date: 2024-02-01
+    access: members
+"""
+
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 

@@ -7,32 +7,18 @@ import stat
 
 import pytest
 
+from indexer.build import build_index
 from indexer.cli import main
 from indexer.settings import from_env
 from indexer.users import UserStore, verify_password
 from search_app import create_app
 from search_app.loginlimit import LoginLimiter
-from tests.members import MEMBER, PASSWORD, add_member, csrf_from, login
-
-MEMBERS_DOC = "ledenverslag"
-MEMBERS_CATALOGUE = """\
-documents:
-  - id: openbaar-verslag
-    title: Openbaar verslag
-    summary: Een verslag voor iedereen.
-    date: 2024-01-01
-  - id: ledenverslag
-    title: Ledenverslag
-    summary: Een verslag alleen voor leden.
-    date: 2024-02-01
-    access: members
-"""
+from tests.members import MEMBER, MEMBERS_CATALOGUE, MEMBERS_DOC, PASSWORD, add_member, csrf_from, login
 
 
 @pytest.fixture(scope="module")
 def members_index(tmp_path_factory):
     """A two-document corpus, one of them for members only, built."""
-    from indexer.build import build_index
     root = tmp_path_factory.mktemp("auth")
     (root / "corpus" / "pdf").mkdir(parents=True)
     (root / "corpus" / "catalogue.yaml").write_text(MEMBERS_CATALOGUE, encoding="utf-8")
