@@ -264,6 +264,7 @@ def users_add(name, instance_dir):
 
     Example:
 
+    \b
         kennisbank users add jan
         printf '%s\\n' "$WACHTWOORD" | kennisbank users add jan
     """

@@ -1,6 +1,7 @@
 """Security headers on every response; the session secret; who the visitor is, and which index they may see."""
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hmac
 import logging
@@ -69,19 +70,24 @@ class InstanceKeySessionInterface(SecureCookieSessionInterface):
 def load_or_create_secret_key(instance_dir: str | Path) -> str:
     """Return the secret key stored in the instance folder, creating it (readable by the owner only) once."""
     path = Path(instance_dir) / SECRET_KEY_FILE
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        key = path.read_text(encoding="ascii").strip()
-        if len(key) < 32:
-            raise RuntimeError(f"{path} is leeg of te kort; verwijder het bestand om een nieuwe sleutel te maken")
-        return key
-    key = secrets.token_hex(32)
-    with os.fdopen(fd, "w", encoding="ascii") as f:
-        f.write(key + "\n")
-        f.flush()
-        os.fsync(f.fileno())
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        # Write a complete file under a private name, then link it into place: two processes starting at
+        # once both end up reading the one key that won, never a half-written file.
+        tmp = path.with_name(f".{SECRET_KEY_FILE}.{os.getpid()}.{secrets.token_hex(4)}")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(fd, "w", encoding="ascii") as f:
+                f.write(secrets.token_hex(32) + "\n")
+                f.flush()
+                os.fsync(f.fileno())
+            with contextlib.suppress(FileExistsError):
+                os.link(tmp, path)
+        finally:
+            tmp.unlink()
+    key = path.read_text(encoding="ascii").strip()
+    if len(key) < 32:
+        raise RuntimeError(f"{path} is leeg of te kort; verwijder het bestand om een nieuwe sleutel te maken")
     return key
 
 
