@@ -225,3 +225,109 @@ def rollback(index_dir):
     except (store.IndexMissing, store.BuildLocked) as exc:
         raise click.ClickException(str(exc))
     click.echo(f"Teruggezet naar generatie {gen.name}.")
+
+
+# ---------------------------------------------------------------- member accounts
+
+instance_option = click.option("--instance", "instance_dir", type=click.Path(file_okay=False, path_type=Path),
+                               default=None, help="Instancemap (standaard $KENNISBANK_INSTANCE of instance/).")
+
+
+def _user_store(instance_dir):
+    from .users import UserStore
+    return UserStore(instance_dir or _settings()["INSTANCE_DIR"])
+
+
+def _read_password() -> str:
+    """Ask twice on a terminal; otherwise take the first line of standard input (never an argument)."""
+    if sys.stdin.isatty():
+        return click.prompt("Wachtwoord", hide_input=True, confirmation_prompt="Herhaal het wachtwoord")
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+@main.group()
+def users():
+    """Manage member accounts (stored with a slow salted hash in the instance folder).
+
+    Members who log in also see documents with `access: members`.
+
+    Example:
+
+        kennisbank users add jan
+    """
+
+
+@users.command("add")
+@click.argument("name")
+@instance_option
+def users_add(name, instance_dir):
+    """Add a member; the password comes from a prompt or standard input.
+
+    Example:
+
+    \b
+        kennisbank users add jan
+        printf '%s\\n' "$WACHTWOORD" | kennisbank users add jan
+    """
+    from .users import UserError
+    try:
+        user = _user_store(instance_dir).add(name, _read_password())
+    except UserError as exc:
+        raise click.ClickException(str(exc))
+    click.echo(f"Gebruiker '{user.name}' toegevoegd.")
+
+
+@users.command("passwd")
+@click.argument("name")
+@instance_option
+def users_passwd(name, instance_dir):
+    """Set a new password for a member; sessions with the old one end.
+
+    Example:
+
+        kennisbank users passwd jan
+    """
+    from .users import UserError
+    try:
+        user = _user_store(instance_dir).set_password(name, _read_password())
+    except UserError as exc:
+        raise click.ClickException(str(exc))
+    click.echo(f"Wachtwoord van '{user.name}' gewijzigd; bestaande sessies zijn beëindigd.")
+
+
+@users.command("remove")
+@click.argument("name")
+@instance_option
+def users_remove(name, instance_dir):
+    """Remove a member; their sessions end at the next request.
+
+    Example:
+
+        kennisbank users remove jan
+    """
+    from .users import UserError
+    try:
+        _user_store(instance_dir).remove(name)
+    except UserError as exc:
+        raise click.ClickException(str(exc))
+    click.echo(f"Gebruiker '{name.strip().lower()}' verwijderd.")
+
+
+@users.command("list")
+@instance_option
+def users_list(instance_dir):
+    """List the members with when they were added and last changed.
+
+    Example:
+
+        kennisbank users list
+    """
+    from .users import UserError
+    try:
+        accounts = _user_store(instance_dir).all()
+    except UserError as exc:
+        raise click.ClickException(str(exc))
+    if not accounts:
+        click.echo("Nog geen gebruikers. Voeg er een toe met: kennisbank users add NAAM")
+    for u in accounts:
+        click.echo(f"{u.name}\ttoegevoegd {u.created}\tgewijzigd {u.changed}")

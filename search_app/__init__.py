@@ -29,5 +29,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     indexes.init_app(app)
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
+    from . import auth; auth.init_app(app)  # members: login, logout, failed-login limits
     logging.getLogger("kennisbank").setLevel(logging.INFO)
     return app

@@ -1,0 +1,54 @@
+"""Logging in and out in a real Chromium: the form works under the page's CSP and the login holds."""
+from __future__ import annotations
+
+import pytest
+
+from tests.members import MEMBER, MEMBERS_DOC, PASSWORD
+from tests.test_auth_server import serve, site  # noqa: F401  (site is a fixture)
+
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (extras 'test')")
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture
+def page():
+    """A fresh Chromium page (Debian's chromium, driven by Playwright)."""
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        context = browser.new_context()
+        pg = context.new_page()
+        errors: list[str] = []
+        pg.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        pg.csp_errors = errors
+        yield pg
+        browser.close()
+
+
+def test_member_logs_in_and_out_in_a_browser(site, page):  # noqa: F811
+    with serve(site) as base:
+        page.goto(f"{base}/documenten/{MEMBERS_DOC}")
+        assert "Pagina niet gevonden" in page.content()
+        page.click("text=Inloggen")
+        page.fill("#gebruikersnaam", MEMBER)
+        page.fill("#wachtwoord", "fout wachtwoord")
+        page.click("main button[type=submit]")
+        assert page.locator("[role=alert]").inner_text() == "Gebruikersnaam of wachtwoord onjuist."
+        assert page.input_value("#gebruikersnaam") == MEMBER
+        page.fill("#wachtwoord", PASSWORD)
+        page.click("main button[type=submit]")
+        # back where the visitor started, now allowed in
+        assert page.url == f"{base}/documenten/{MEMBERS_DOC}"
+        assert page.locator("h1").inner_text() == "Ledenverslag"
+        cookie = next(c for c in page.context.cookies() if c["name"] == "session")
+        assert cookie["httpOnly"] and cookie["sameSite"] == "Lax"
+        page.goto(f"{base}/?q=verslag")
+        assert page.locator(f'a[href^="/documenten/{MEMBERS_DOC}"]').count() >= 1
+        page.click(".site-nav button[type=submit]")  # Uitloggen
+        page.goto(f"{base}/documenten/{MEMBERS_DOC}")
+        assert "Pagina niet gevonden" in page.content()
+        assert not [e for e in page.csp_errors if "Content Security Policy" in e]
