@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from whoosh import highlight, query as wq, sorting
 
 from .query import QueryError, clean_query, has_words, is_plain, parse_query
+from .suggest import any_hit, suggest
+from .synonyms import expand
 
 __all__ = ["QueryError", "SearchRequest", "SearchResults", "search", "get_document", "list_documents",
            "document_pages", "count_documents"]
@@ -160,8 +162,11 @@ def search(searcher, request: SearchRequest) -> SearchResults:
     request = validate(request)
     notices: list[str] = []
     schema = searcher.schema
+    expansion = expand(request.q)  # abbreviations and synonyms: "APV" also finds the words it stands for
+    if expansion.notice():
+        notices.append(expansion.notice())
     if request.q:
-        q = parse_query(request.q, schema)
+        q = parse_query(expansion.text, schema)
         if not has_words(q):
             q = wq.Every()
     else:
@@ -169,7 +174,7 @@ def search(searcher, request: SearchRequest) -> SearchResults:
 
     results = _run(searcher, q, request)
     if results.scored_length() == 0 and request.q and is_plain(request.q) and len(request.q.split()) > 1:
-        q_any = parse_query(request.q, schema, any_word=True)
+        q_any = parse_query(expansion.text, schema, any_word=True)
         any_results = _run(searcher, q_any, request)
         if any_results.scored_length():
             q, results = q_any, any_results
@@ -182,10 +187,12 @@ def search(searcher, request: SearchRequest) -> SearchResults:
     hits = [Hit(document=_document(dict(r)), score=round(r.score or 0.0, 4),
                 snippet=_doc_snippet(r)) for r in page_results]
     if hits and request.q:
-        _attach_pages(searcher, request.q, hits)
+        _attach_pages(searcher, expansion.text, hits)
+    suggestion = suggest(searcher, request.q, lambda text: any_hit(
+        searcher, parse_query(expand(text).text, schema), _filter_query(request))) if request.q else None
     took = (time.perf_counter() - started) * 1000
     return SearchResults(request=request, total=total, hits=hits, facets=facets, took_ms=round(took, 2),
-                         notices=notices)
+                         suggestion=suggestion, notices=notices)
 
 
 def _run(searcher, q, request: SearchRequest):

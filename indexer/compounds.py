@@ -1,0 +1,145 @@
+"""Split Dutch compounds into known words ("ordeverstoringen" -> "orde", "verstoringen"), fewest parts first.
+
+The lexicon (Dutch word frequencies from the `wordfreq` package) is loaded lazily into a module-level cache:
+it must never live on an analyzer object, because Whoosh pickles analyzers into every index's table of contents.
+Maintainers correct the splitter in `indexer/data/compounds.txt` (forced splits and words never to split).
+"""
+from __future__ import annotations
+
+import math
+import threading
+import unicodedata
+from functools import lru_cache
+from importlib import resources
+
+# A word becomes a possible part when it has at least this many letters and this frequency (per word of text).
+MIN_PART = 4
+FREQUENCY_FLOOR = 1e-7
+# Shorter words are never split: two parts of four letters each.
+MIN_COMPOUND = 2 * MIN_PART
+# Linking sounds between parts: dreiging-s-beeld, gemeente-n-raad (kind-er-opvang is left out on purpose).
+LINKS = ("", "s", "e", "en")
+# Inflections a final part may carry that the lexicon may not list: "internetverboden" ends in "verboden".
+FINAL_ENDINGS = ("", "s", "en", "e", "n")
+# Bound suffixes, word fragments and verb particles that are in the frequency list but not parts of a compound
+# ("maat-schappelijk", "organi-satie", "bijeen-komst", "onder-werpen" are single words).
+NOT_PARTS = frozenset("""
+    heid heden schap schappen lijk lijke lijkheid baar bare loos loze isme ismen isch ische achtig achtige
+    tisch tische teit teiten ling lingen nis nissen erij erijen ster sters aars tjes atie aties ering eringen
+    ings ingen ngen tion ties schappelijk schappelijke satie saties komst komsten
+    onder over door voor tegen achter bijeen samen mede terug heen weder
+""".split())
+
+_lock = threading.Lock()
+_lexicon: dict[str, float] | None = None
+_corrections: tuple[dict[str, tuple[str, ...]], frozenset[str]] | None = None
+
+
+def fold(text: str) -> str:
+    """Lowercase and strip diacritics, as the analyzer does before splitting."""
+    from .analysis import fold_text
+    return fold_text(text.lower())
+
+
+def lexicon() -> dict[str, float]:
+    """Return {word: log frequency} of Dutch words usable as parts, loading it on first use."""
+    global _lexicon
+    if _lexicon is None:
+        with _lock:
+            if _lexicon is None:
+                from wordfreq import get_frequency_dict  # slow import (~0.3 s, ~40 MB): only when indexing
+
+                words: dict[str, float] = {}
+                for word, freq in get_frequency_dict("nl", wordlist="best").items():
+                    if freq < FREQUENCY_FLOOR or len(word) < MIN_PART or not word.isalpha():
+                        continue
+                    word = fold(word)
+                    if word not in NOT_PARTS:
+                        words[word] = max(words.get(word, -99.0), math.log10(freq))
+                _lexicon = words
+    return _lexicon
+
+
+def _parse_corrections(text: str) -> tuple[dict[str, tuple[str, ...]], frozenset[str]]:
+    forced: dict[str, tuple[str, ...]] = {}
+    never: set[str] = set()
+    for number, raw in enumerate(text.splitlines(), 1):
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        if "=" in line:
+            word, parts = (s.strip() for s in line.split("=", 1))
+            pieces = tuple(fold(p.strip()) for p in parts.split("+") if p.strip())
+            if not word or len(pieces) < 2:
+                raise ValueError(f"compounds.txt line {number}: write 'woord = deel + deel', got {raw!r}")
+            forced[fold(word)] = pieces
+        elif " " in line:
+            raise ValueError(f"compounds.txt line {number}: one word per line, or 'woord = deel + deel'")
+        else:
+            never.add(fold(line))
+    return forced, frozenset(never)
+
+
+def corrections() -> tuple[dict[str, tuple[str, ...]], frozenset[str]]:
+    """Return (forced splits, never-split words) from the maintainers' data file."""
+    global _corrections
+    if _corrections is None:
+        text = resources.files("indexer").joinpath("data/compounds.txt").read_text(encoding="utf-8")
+        _corrections = _parse_corrections(text)
+    return _corrections
+
+
+def _known(part: str, final: bool) -> float | None:
+    """Return the log frequency of a part (a final part may carry an inflection), or None."""
+    lex = lexicon()
+    if part in NOT_PARTS:
+        return None
+    if part in lex:
+        return lex[part]
+    if final:
+        for ending in FINAL_ENDINGS[1:]:
+            if part.endswith(ending) and part[:-len(ending)] in lex and len(part) - len(ending) >= MIN_PART:
+                return lex[part[:-len(ending)]]
+    return None
+
+
+@lru_cache(maxsize=200_000)
+def split(word: str) -> tuple[str, ...]:
+    """Return the parts of a compound (without linking sounds), or () when the word is not a compound."""
+    forced, never = corrections()
+    if word in forced:
+        return forced[word]
+    if word in never or len(word) < MIN_COMPOUND or not word.isalpha():
+        return ()
+    n = len(word)
+    # best[i] = (number of parts, -sum of log frequencies, parts) for the split of word[i:]; fewer parts win,
+    # then more frequent parts.
+    best: list[tuple[int, float, tuple[str, ...]] | None] = [None] * (n + 1)
+    best[n] = (0, 0.0, ())
+    for i in range(n - MIN_PART, -1, -1):
+        candidates = []
+        for j in range(i + MIN_PART, n + 1):
+            part = word[i:j]
+            if j == n:
+                if i == 0:
+                    continue  # the whole word is not a split of itself
+                score = _known(part, final=True)
+                if score is not None:
+                    candidates.append((1, -score, (part,)))
+                continue
+            score = _known(part, final=False)
+            if score is None:
+                continue
+            for link in LINKS:
+                k = j + len(link)
+                if word.startswith(link, j) and k < n and best[k] is not None:
+                    count, cost, parts = best[k]
+                    candidates.append((count + 1, cost - score, (part,) + parts))
+        if candidates:
+            best[i] = min(candidates)
+    result = best[0]
+    if result is None or result[0] < 2:
+        return ()
+    if result[0] > 2 and _known(word, final=True) is not None:
+        return ()  # a known word split into three or more parts is a word misread ("hand-reik-ingen")
+    return result[2]
