@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 import threading
-import unicodedata
 from functools import lru_cache
 from importlib import resources
 
@@ -20,7 +19,7 @@ MIN_COMPOUND = 2 * MIN_PART
 # Linking sounds between parts: dreiging-s-beeld, gemeente-n-raad (kind-er-opvang is left out on purpose).
 LINKS = ("", "s", "e", "en")
 # Inflections a final part may carry that the lexicon may not list: "internetverboden" ends in "verboden".
-FINAL_ENDINGS = ("", "s", "en", "e", "n")
+FINAL_ENDINGS = ("s", "en", "e", "n")
 # Bound suffixes, word fragments and verb particles that are in the frequency list but not parts of a compound
 # ("maat-schappelijk", "organi-satie", "bijeen-komst", "onder-werpen" are single words).
 NOT_PARTS = frozenset("""
@@ -47,15 +46,19 @@ def lexicon() -> dict[str, float]:
     if _lexicon is None:
         with _lock:
             if _lexicon is None:
-                from wordfreq import get_frequency_dict  # slow import (~0.3 s, ~40 MB): only when indexing
+                import wordfreq  # loaded only when a text is analysed for the index (or highlighted)
 
                 words: dict[str, float] = {}
-                for word, freq in get_frequency_dict("nl", wordlist="best").items():
+                for word, freq in wordfreq.get_frequency_dict("nl", wordlist="best").items():
                     if freq < FREQUENCY_FLOOR or len(word) < MIN_PART or not word.isalpha():
                         continue
-                    word = fold(word)
+                    if not word.isascii():
+                        word = fold(word)
                     if word not in NOT_PARTS:
                         words[word] = max(words.get(word, -99.0), math.log10(freq))
+                # wordfreq caches its full lists (300,000 words); we keep only our filtered copy.
+                wordfreq.get_frequency_dict.cache_clear()
+                wordfreq.get_frequency_list.cache_clear()
                 _lexicon = words
     return _lexicon
 
@@ -89,17 +92,16 @@ def corrections() -> tuple[dict[str, tuple[str, ...]], frozenset[str]]:
     return _corrections
 
 
-def _known(part: str, final: bool) -> float | None:
+def _known(part: str, final: bool, lex: dict[str, float]) -> float | None:
     """Return the log frequency of a part (a final part may carry an inflection), or None."""
-    lex = lexicon()
-    if part in NOT_PARTS:
-        return None
-    if part in lex:
-        return lex[part]
-    if final:
-        for ending in FINAL_ENDINGS[1:]:
-            if part.endswith(ending) and part[:-len(ending)] in lex and len(part) - len(ending) >= MIN_PART:
-                return lex[part[:-len(ending)]]
+    score = lex.get(part)
+    if score is not None or not final or part in NOT_PARTS:
+        return score
+    for ending in FINAL_ENDINGS:
+        if part.endswith(ending) and len(part) - len(ending) >= MIN_PART:
+            score = lex.get(part[:-len(ending)])
+            if score is not None:
+                return score
     return None
 
 
@@ -111,35 +113,33 @@ def split(word: str) -> tuple[str, ...]:
         return forced[word]
     if word in never or len(word) < MIN_COMPOUND or not word.isalpha():
         return ()
+    lex = lexicon()
     n = len(word)
     # best[i] = (number of parts, -sum of log frequencies, parts) for the split of word[i:]; fewer parts win,
     # then more frequent parts.
     best: list[tuple[int, float, tuple[str, ...]] | None] = [None] * (n + 1)
     best[n] = (0, 0.0, ())
     for i in range(n - MIN_PART, -1, -1):
-        candidates = []
-        for j in range(i + MIN_PART, n + 1):
-            part = word[i:j]
-            if j == n:
-                if i == 0:
-                    continue  # the whole word is not a split of itself
-                score = _known(part, final=True)
-                if score is not None:
-                    candidates.append((1, -score, (part,)))
-                continue
-            score = _known(part, final=False)
+        winner = None
+        if i:  # the whole word is not a split of itself
+            score = _known(word[i:], True, lex)
+            if score is not None:
+                winner = (1, -score, (word[i:],))
+        for j in range(i + MIN_PART, n - MIN_PART + 1):
+            score = lex.get(word[i:j])
             if score is None:
                 continue
             for link in LINKS:
                 k = j + len(link)
-                if word.startswith(link, j) and k < n and best[k] is not None:
-                    count, cost, parts = best[k]
-                    candidates.append((count + 1, cost - score, (part,) + parts))
-        if candidates:
-            best[i] = min(candidates)
+                rest = best[k] if k <= n - MIN_PART else None
+                if rest is not None and word.startswith(link, j):
+                    candidate = (rest[0] + 1, rest[1] - score, (word[i:j],) + rest[2])
+                    if winner is None or candidate < winner:
+                        winner = candidate
+        best[i] = winner
     result = best[0]
     if result is None or result[0] < 2:
         return ()
-    if result[0] > 2 and _known(word, final=True) is not None:
+    if result[0] > 2 and _known(word, True, lex) is not None:
         return ()  # a known word split into three or more parts is a word misread ("hand-reik-ingen")
     return result[2]
