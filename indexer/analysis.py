@@ -23,7 +23,7 @@ _EXTRA_FOLDS = str.maketrans({"æ": "ae", "œ": "oe", "ß": "ss", "ø": "o", "ł
 
 
 def fold_text(text: str) -> str:
-    """Strip every diacritic and expand ligatures: "crèche à façade" -> "creche a facade", "ﬁnanciën" -> "financien"."""
+    """Strip every diacritic and expand ligatures: "crèche" -> "creche", "ﬁnanciën" -> "financien"."""
     if text.isascii():
         return text
     decomposed = unicodedata.normalize("NFKD", text.translate(_EXTRA_FOLDS))

@@ -146,6 +146,11 @@ def parse_query(text: str, schema, *, any_word: bool = False, fields=SEARCH_FIEL
     return q
 
 
+def index_languages(searcher) -> tuple[str, ...]:
+    """Return the languages of an index's records: "nl", plus "en" when it holds English records."""
+    return ("nl", "en") if searcher.doc_frequency("language", "en") else ("nl",)
+
+
 def is_plain(text: str) -> bool:
     """Tell whether a query uses no operators, so widening it to any word keeps its meaning."""
     return not re.search(r"[\"()*?:+\-]|\b(AND|OR|NOT|EN|OF|NIET)\b", text)
