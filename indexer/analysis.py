@@ -7,6 +7,7 @@ filter may hold a word list (those are loaded lazily into module-level caches: s
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 from whoosh.analysis import CharsetFilter, Filter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
 from whoosh.support.charset import accent_map
@@ -76,10 +77,11 @@ class DutchStemFilter(StemFilter):
 
     def clear(self):
         from .wordforms import stem_with_overrides
+        from whoosh.lang import stemmer_for_language
 
-        super().clear()
-        snowball = self._stem
-        self._stem = lambda word: stem_with_overrides(word, snowball)
+        snowball = stemmer_for_language("nl")
+        # One cache over overrides and stemmer together: most tokens are words seen before.
+        self._stem = lru_cache(maxsize=self.cachesize)(lambda word: stem_with_overrides(word, snowball))
 
     def __eq__(self, other):
         return other is not None and self.__class__ is other.__class__
