@@ -113,6 +113,8 @@ def _make_parser(fieldnames, schema, group, languages=None):
     return parser
 
 
+_OPERATOR_WORDS = re.compile(r"\b(AND|OR|NOT|ANDNOT|EN|OF|NIET|ENNIET)\b")
+
 MIN_PREFIX = 3
 MAX_EXPANSIONS = 200
 
@@ -138,10 +140,17 @@ def parse_query(text: str, schema, *, any_word: bool = False, fields=SEARCH_FIEL
     Fields with an English twin in the schema are searched in both languages, unless `languages` leaves out "en".
     """
     parser = _make_parser(fields, schema, OrGroup if any_word else AndGroup, languages)
-    try:
-        q = parser.parse(text)
-    except Exception:  # whoosh's parser should not raise, but user text must never crash a search
-        q = parser.parse(re.sub(r"[\"'()*?:^~+\-]", " ", text))
+    # Whoosh's parser can raise on odd operator mixes ("NIET OF APV" raised IndexError): user text must never
+    # crash a search, so retry without syntax characters, then with operators read as plain words.
+    plain = re.sub(r"[\"'()*?:^~+\-]", " ", text)
+    for attempt in (text, plain, _OPERATOR_WORDS.sub(lambda m: m.group().lower(), plain)):
+        try:
+            q = parser.parse(attempt)
+            break
+        except Exception:
+            continue
+    else:
+        q = wq.NullQuery
     q = _tame(q)
     return q
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 import textwrap
 
 import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from indexer import store, synonyms
 from indexer.build import build_index
-from indexer.search import SearchRequest, search
+from indexer.search import QueryError, SearchRequest, search
 from tests.relevance.corpus import write_relevance_corpus
 
 
@@ -135,6 +136,12 @@ def test_more_malformed_queries_never_crash(bundled_searcher, q):
     run(bundled_searcher, q)
 
 
+@pytest.mark.parametrize("q", ["NIET OF APV", "NIET OF x", "NOT OR polarisatie", "EN NIET OF"])
+def test_operator_pileups_do_not_crash_the_parser(bundled_searcher, q):
+    # Reproduces a bug: whoosh's parser raised IndexError for "NIET OF x" (a 500 on the results page).
+    run(bundled_searcher, q)
+
+
 @pytest.mark.parametrize("q", ["spelling:internetverbod", "title_en:internetverbod", "page_text_en:verbod"])
 def test_new_internal_fields_cannot_be_addressed(bundled_searcher, q):
     assert run(bundled_searcher, q).total == 0
@@ -209,3 +216,22 @@ def test_help_page_explains_the_query_language(client):
     page = client.get("/help").get_data(as_text=True)
     for example in ("extremis*", "auteur:NCTV", "APV", "Bedoelde u", "-terrorisme", "OF"):
         assert example in page
+
+
+# ---------------------------------------------------------------- robustness
+
+QUERY_PIECES = ["APV", "om", "OM", "Wob", "NCTV", "verbod", "internetverbot", "mid-term", '"', "(", ")", "-", "+",
+                "*", "OF", "NIET", "OR", "NOT", "EN", "auteur:", "titel:", "jaar:", "2024", ":", "é", "ﬁ", "  ",
+                "openbare orde", "Algemene Plaatselijke Verordening", "x", "extremis*", "?", "~", "^"]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(pieces=st.lists(st.sampled_from(QUERY_PIECES), max_size=8), joiner=st.sampled_from([" ", ""]))
+def test_any_mix_of_operators_abbreviations_and_typos_never_crashes(bundled_searcher, pieces, joiner):
+    try:
+        results = run(bundled_searcher, joiner.join(pieces))
+    except QueryError as exc:
+        assert str(exc)  # a Dutch explanation, shown to the user as a 400
+        return
+    assert results.total >= 0
+    assert results.suggestion is None or isinstance(results.suggestion, str)
