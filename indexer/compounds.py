@@ -14,6 +14,9 @@ from importlib import resources
 # A word becomes a possible part when it has at least this many letters and this frequency (per word of text).
 MIN_PART = 4
 FREQUENCY_FLOOR = 1e-7
+# Four-letter parts must be common words: the list also holds abbreviation stubs ("betr", "vert") that would
+# split "betrokkenen" and "vertrouwen".
+SHORT_PART_FLOOR = 1e-5
 # Shorter words are never split: two parts of four letters each.
 MIN_COMPOUND = 2 * MIN_PART
 # Linking sounds between parts: dreiging-s-beeld, gemeente-n-raad (kind-er-opvang is left out on purpose).
@@ -51,6 +54,8 @@ def lexicon() -> dict[str, float]:
                 words: dict[str, float] = {}
                 for word, freq in wordfreq.get_frequency_dict("nl", wordlist="best").items():
                     if freq < FREQUENCY_FLOOR or len(word) < MIN_PART or not word.isalpha():
+                        continue
+                    if len(word) == MIN_PART and freq < SHORT_PART_FLOOR:
                         continue
                     if not word.isascii():
                         word = fold(word)

@@ -35,6 +35,15 @@ jeugdcriminaliteit=jeugd+criminaliteit moskeebestuur=moskee+bestuur buurtprevent
 kennisbank=kennis+bank wijkteam=wijk+team"""
 HELD_OUT_WHOLE = """verordening gemeentelijke betrokkenen ondermijning bestuurlijke persoonlijk vertrouwen onderzoeken
 evenredigheid verkiezingen communicatie beveiliging"""
+# HELD_OUT showed two wrong splits (betr+okkenen, vert+rouwen), which led to SHORT_PART_FLOOR; so it is no longer
+# held out. HELD_OUT_2 was judged after that change and not used to tune anything.
+HELD_OUT_2 = """stadsdeel=stad+deel drugsoverlast=drugs+overlast voetbalsupporters=voetbal+supporters
+raadsvoorstel=raad+voorstel jaarverslag=jaar+verslag huisverbod=huis+verbod verblijfsontzegging=verblijf+ontzegging
+evenementenvergunning=evenementen+vergunning informatiepositie=informatie+positie
+inlichtingendienst=inlichtingen+dienst netwerkanalyse=netwerk+analyse groepsdruk=groep+druk
+schoolverzuim=school+verzuim zorgpartners=zorg+partners politiebureau=politie+bureau"""
+HELD_OUT_2_WHOLE = """aanwezig mogelijkheden verzoeken gevolgen beschikbaar toepassing verschillende organiseren
+verantwoording bevoegdheden ervaringen openbaarheid"""
 
 
 def judged(pairs: str) -> list[tuple[str, tuple[str, ...]]]:
@@ -54,6 +63,7 @@ def measure(pairs: str, whole: str) -> dict:
 @pytest.mark.parametrize("pairs, whole, min_recall, max_wrong", [
     (TUNED, TUNED_WHOLE, 0.9, 1),
     (HELD_OUT, HELD_OUT_WHOLE, 0.75, 2),
+    (HELD_OUT_2, HELD_OUT_2_WHOLE, 0.75, 2),
 ])
 def test_splitter_on_judged_lists(pairs, whole, min_recall, max_wrong):
     m = measure(pairs, whole)
