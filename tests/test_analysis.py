@@ -92,3 +92,22 @@ def test_word_lists_stay_out_of_the_pickled_schema():
 def test_english_analyzer_stems_english_and_drops_english_stop_words():
     english = [t.text for t in english_analyzer()("The municipalities and their policies")]
     assert english == [t.text for t in english_analyzer()("municipality policy")]
+
+
+@pytest.mark.parametrize("text, message", [
+    ("gemeentes gemeente", "woord => woord"),
+    ("*isme => ist", "on both sides"),
+    ("=> gemeente", "woord => woord"),
+])
+def test_bad_override_lines_are_named(text, message):
+    from indexer.wordforms import parse_rules
+    with pytest.raises(ValueError, match=message):
+        parse_rules(text)
+
+
+def test_override_rules_longest_ending_wins_and_short_words_are_left_alone():
+    from indexer.wordforms import parse_rules
+    words, suffixes = parse_rules("# families\n*isme => *ist\n*ismen => *ist\ngemeentes => gemeente\n")
+    assert words == {"gemeentes": "gemeente"}
+    assert suffixes[0] == ("ismen", "ist")
+    assert terms("isme") != terms("ist")  # "isme" alone is too short for a suffix rule

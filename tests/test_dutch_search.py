@@ -235,3 +235,14 @@ def test_any_mix_of_operators_abbreviations_and_typos_never_crashes(bundled_sear
         return
     assert results.total >= 0
     assert results.suggestion is None or isinstance(results.suggestion, str)
+
+
+def test_results_page_says_how_the_query_was_widened(bundled_client):
+    page = bundled_client.get("/?q=APV").get_data(as_text=True)
+    assert "verbreed" in page and "Algemene Plaatselijke Verordening" in page
+    assert "De APV en online aangejaagde ordeverstoringen" in page
+
+
+@pytest.mark.parametrize("q", ["NIET OF APV", "mid-term review", "auteur:VAR", "radikalisering"])
+def test_results_page_never_fails_on_these(bundled_client, q):
+    assert bundled_client.get("/", query_string={"q": q}).status_code == 200
