@@ -312,7 +312,7 @@ def document_pages(searcher, doc_id: str, text: str, limit: int = 20) -> list[Pa
     text = clean_query(text)
     if not text:
         return []
-    q = parse_query(text, searcher.schema, any_word=True, fields=("page_text",),
+    q = parse_query(expand(text).text, searcher.schema, any_word=True, fields=("page_text",),
                     languages=index_languages(searcher))
     flt = wq.And([wq.Term("kind", "page"), wq.Term("id", doc_id)])
     results = searcher.search(q, filter=flt, limit=limit)

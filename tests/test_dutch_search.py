@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from indexer import store, synonyms
 from indexer.build import build_index
-from indexer.search import QueryError, SearchRequest, search
+from indexer.search import QueryError, SearchRequest, document_pages, search
 from tests.relevance.corpus import write_relevance_corpus
 
 
@@ -246,3 +246,10 @@ def test_results_page_says_how_the_query_was_widened(bundled_client):
 @pytest.mark.parametrize("q", ["NIET OF APV", "mid-term review", "auteur:VAR", "radikalisering"])
 def test_results_page_never_fails_on_these(bundled_client, q):
     assert bundled_client.get("/", query_string={"q": q}).status_code == 200
+
+
+def test_document_pages_follow_the_widened_query(relevance_searcher):
+    # The PDF says "Algemene Plaatselijke Verordening" on page 2; the visitor searched "APV".
+    pages = document_pages(relevance_searcher, "gebiedsverbod-handreiking", "APV")
+    assert [p.page for p in pages] == [2]
+    assert "<mark>" in pages[0].snippet
