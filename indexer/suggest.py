@@ -40,22 +40,26 @@ def _known(searcher, word: str, folded: str, schema) -> bool:
     """Tell whether a word already finds something: as written, as a stem, or as part of a compound."""
     if searcher.doc_frequency(SPELLING_FIELD, folded):
         return True
-    for field in SEARCH_FIELDS:
-        for token in schema[field].analyzer(word, mode="query"):
-            if searcher.doc_frequency(field, token.text):
-                return True
-    return False
+    stems = [t.text for t in schema[SEARCH_FIELDS[0]].analyzer(word, mode="query")]
+    return any(searcher.doc_frequency(field, stem) for field in SEARCH_FIELDS for stem in stems)
+
+
+# Candidates share the first two letters with the typed word: typos there are rare, and the prefix keeps the
+# scan to a small slice of the word list (whoosh's Levenshtein automaton took ~20 ms a word to build).
+PREFIX = 2
 
 
 def _correct(searcher, folded: str) -> str | None:
     """Return the closest word of the index (fewest edits, then most documents), or None."""
     maxdist = 1 if len(folded) <= 5 else 2
     candidates = []
-    for term in searcher.reader().terms_within(SPELLING_FIELD, folded, maxdist, prefix=1):
-        term = term.decode("utf-8") if isinstance(term, bytes) else term
-        if term == folded or len(term) < 3:
+    for raw in searcher.reader().expand_prefix(SPELLING_FIELD, folded[:PREFIX]):
+        term = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+        if term == folded or abs(len(term) - len(folded)) > maxdist or len(term) < 3:
             continue
-        candidates.append((edit_distance(folded, term), -searcher.doc_frequency(SPELLING_FIELD, term), term))
+        distance = edit_distance(folded, term)
+        if distance <= maxdist:
+            candidates.append((distance, -searcher.doc_frequency(SPELLING_FIELD, term), term))
     return min(candidates)[2] if candidates else None
 
 

@@ -8,6 +8,7 @@ import logging
 import re
 import threading
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import yaml
@@ -32,16 +33,24 @@ class Form:
     capitals_only: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Table:
     """Groups of forms that mean the same thing."""
 
     groups: tuple[tuple[Form, ...], ...] = ()
 
     def forms_longest_first(self):
-        """Yield (form, group) pairs, forms of more words first so the longest match wins."""
+        """Return (form, group) pairs, forms of more words first so the longest match wins."""
         pairs = [(form, group) for group in self.groups for form in group]
         return sorted(pairs, key=lambda pair: -len(pair[0].words))
+
+    @cached_property
+    def by_first_word(self) -> dict[str, list]:
+        """Return {first folded word: (form, group) pairs, longest first}, so a query is scanned once."""
+        index: dict[str, list] = {}
+        for form, group in self.forms_longest_first():
+            index.setdefault(form.words[0], []).append((form, group))
+        return index
 
 
 EMPTY = Table()
@@ -166,10 +175,10 @@ def _matches(form: Form, tokens, i: int, segment: str) -> bool:
 
 def _expand_segment(segment: str, table: Table, widened: list) -> str:
     tokens = list(_WORD.finditer(segment))
-    pairs = table.forms_longest_first()
+    index = table.by_first_word
     out, pos, i = [], 0, 0
     while i < len(tokens):
-        for form, group in pairs:
+        for form, group in index.get(fold_text(tokens[i].group().lower()), ()):
             if _matches(form, tokens, i, segment):
                 k = len(form.words)
                 typed = segment[tokens[i].start():tokens[i + k - 1].end()]
