@@ -8,7 +8,7 @@ import logging
 import re
 import threading
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import yaml
@@ -104,12 +104,17 @@ _cache_lock = threading.Lock()
 _cache: dict[Path, tuple[float, Table]] = {}
 
 
+@lru_cache(maxsize=64)
+def _table_path(corpus_dir: str) -> Path:
+    return Path(corpus_dir) / FILE_NAME
+
+
 def current_table(corpus_dir: str | Path | None = None) -> Table:
     """Return the table of the corpus folder (KENNISBANK_CORPUS by default), re-read when the file changes.
 
     A broken file is logged and ignored: a typo in the table must never break searching.
     """
-    path = Path(corpus_dir or from_env()["CORPUS_DIR"]) / FILE_NAME
+    path = _table_path(str(corpus_dir or from_env()["CORPUS_DIR"]))
     try:
         mtime = path.stat().st_mtime
     except OSError:
