@@ -17,6 +17,7 @@ FREQUENCY_FLOOR = 1e-7
 # Four-letter parts must be common words: the list also holds abbreviation stubs ("betr", "vert") that would
 # split "betrokkenen" and "vertrouwen".
 SHORT_PART_FLOOR = 1e-5
+LOG_FLOOR, LOG_SHORT_FLOOR = math.log10(FREQUENCY_FLOOR), math.log10(SHORT_PART_FLOOR)
 # Shorter words are never split: two parts of four letters each.
 MIN_COMPOUND = 2 * MIN_PART
 # Linking sounds between parts: dreiging-s-beeld, gemeente-n-raad (kind-er-opvang is left out on purpose).
@@ -49,21 +50,24 @@ def lexicon() -> dict[str, float]:
     if _lexicon is None:
         with _lock:
             if _lexicon is None:
-                import wordfreq  # loaded only when a text is analysed for the index (or highlighted)
+                import wordfreq  # loaded on first use: when indexing, or when a snippet is highlighted
 
                 words: dict[str, float] = {}
-                for word, freq in wordfreq.get_frequency_dict("nl", wordlist="best").items():
-                    if freq < FREQUENCY_FLOOR or len(word) < MIN_PART or not word.isalpha():
-                        continue
-                    if len(word) == MIN_PART and freq < SHORT_PART_FLOOR:
-                        continue
-                    if not word.isascii():
-                        word = fold(word)
-                    if word not in NOT_PARTS:
-                        words[word] = max(words.get(word, -99.0), math.log10(freq))
-                # wordfreq caches its full lists (300,000 words); we keep only our filtered copy.
-                wordfreq.get_frequency_dict.cache_clear()
-                wordfreq.get_frequency_list.cache_clear()
+                # The list holds buckets of words, most frequent first; bucket i holds words of frequency
+                # 10^(-i/100). Stop at the floor instead of building wordfreq's dict of 300,000 words.
+                for index, bucket in enumerate(wordfreq.get_frequency_list("nl", wordlist="best")):
+                    log_freq = -index / 100
+                    if log_freq < LOG_FLOOR:
+                        break
+                    short_ok = log_freq >= LOG_SHORT_FLOOR
+                    for word in bucket:
+                        if len(word) < MIN_PART or (len(word) == MIN_PART and not short_ok) or not word.isalpha():
+                            continue
+                        if not word.isascii():
+                            word = fold(word)
+                        if word not in NOT_PARTS and word not in words:
+                            words[word] = log_freq
+                wordfreq.get_frequency_list.cache_clear()  # keep only our filtered copy in memory
                 _lexicon = words
     return _lexicon
 
