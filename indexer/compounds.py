@@ -20,7 +20,7 @@ SHORT_PART_FLOOR = 1e-5
 LOG_FLOOR, LOG_SHORT_FLOOR = math.log10(FREQUENCY_FLOOR), math.log10(SHORT_PART_FLOOR)
 # Shorter words are never split: two parts of four letters each.
 MIN_COMPOUND = 2 * MIN_PART
-# Linking sounds between parts: dreiging-s-beeld, gemeente-n-raad (kind-er-opvang is left out on purpose).
+# Linking sounds between parts: dreiging-s-beeld, zonn-e-bloem, pann-en-koek (kind-er-opvang is left out).
 LINKS = ("", "s", "e", "en")
 # Inflections a final part may carry that the lexicon may not list: "internetverboden" ends in "verboden".
 FINAL_ENDINGS = ("s", "en", "e", "n")
