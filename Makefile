@@ -7,12 +7,13 @@ THREADS ?= 8
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test index install bench clean help
+.PHONY: run test index install bench clean help eval
 
 help:
 	@echo "make run    - install, build the index if needed, serve on http://$(HOST):$(PORT)"
 	@echo "make test   - run the whole test suite"
 	@echo "make index  - rebuild the index now"
+	@echo "make eval   - measure search relevance (nDCG@10, MRR per group) on the judged queries"
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +33,9 @@ index: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+eval: $(STAMP)
+	$(BIN)/python -m tests.relevance.evaluate
 
 clean:
 	rm -rf $(VENV) *.egg-info build

@@ -167,9 +167,12 @@ def build_index(corpus_dir: str | Path, index_dir: str | Path, *, if_needed: boo
 def document_entries(record: Record, pdf: ExtractedPDF | None):
     """Yield the index entries of one document: its 'doc' entry, then one entry per PDF page with text."""
     pages = pdf.pages if pdf else []
+    content = "\n\n".join(p.text for p in pages)
+    english = record.language == "en"
     yield dict(
         uid=f"doc:{record.id}", kind="doc", id=record.id, title=record.title, summary=record.summary,
-        content="\n\n".join(p.text for p in pages),
+        content=content, spelling="\n".join((record.title, record.summary, content)),
+        **(dict(title_en=record.title, summary_en=record.summary, content_en=content) if english else {}),
         date=record.date.isoformat() if record.date else "", year=str(record.date.year) if record.date else "",
         author=record.author, doctype=record.doctype, section=record.section,
         author_text=record.author, doctype_text=record.doctype, access=record.access, language=record.language,
@@ -180,6 +183,7 @@ def document_entries(record: Record, pdf: ExtractedPDF | None):
         if page.text:
             yield dict(uid=f"page:{record.id}:{page.number}", kind="page", id=record.id, page=page.number,
                        page_text=page.text, page_section=page.section, ocr=page.ocr,
+                       **(dict(page_text_en=page.text) if english else {}),
                        access=record.access, language=record.language)
 
 

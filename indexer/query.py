@@ -1,13 +1,14 @@
 """Parse user text into Whoosh queries: Dutch operators and field names, bounded wildcards, no internal fields."""
 from __future__ import annotations
 
+import copy
 import re
 import unicodedata
 
 from whoosh import query as wq
-from whoosh.qparser import (AndGroup, BoostPlugin, FieldsPlugin, MultifieldParser, OperatorsPlugin, OrGroup,
-                            PlusMinusPlugin, syntax)
-from whoosh.qparser.plugins import RegexTagger
+from whoosh.qparser import (AndGroup, BoostPlugin, FieldsPlugin, MultifieldPlugin, OperatorsPlugin, OrGroup,
+                            PlusMinusPlugin, QueryParser, syntax)
+from whoosh.qparser.plugins import Plugin, RegexTagger
 
 MAX_QUERY_LENGTH = 1000
 SEARCH_FIELDS = ("title", "summary", "content")
@@ -21,6 +22,10 @@ FIELD_ALIASES = {
     "type": "doctype_text", "documenttype": "doctype_text",
     "jaar": "year", "year": "year",
 }
+
+
+# Text fields with an English twin (filled for `language: en` records): a query searches both analyses.
+ENGLISH_TWINS = {"title": "title_en", "summary": "summary_en", "content": "content_en", "page_text": "page_text_en"}
 
 
 class QueryError(ValueError):
@@ -54,17 +59,61 @@ class DutchFieldsPlugin(FieldsPlugin):
         return super().do_fieldnames(parser, group)
 
 
-def _make_parser(fieldnames, schema, group):
-    parser = MultifieldParser(list(fieldnames), schema, group=group)
+class EnglishTwinsPlugin(Plugin):
+    """A word in a field with an English twin (`titel:policies`) also searches the twin, analysed as English."""
+
+    def __init__(self, twins):
+        self.twins = twins
+
+    def filters(self, parser):
+        return [(self.do_twins, 105)]  # after field names are applied (100), before multifield expansion (110)
+
+    def do_twins(self, parser, group):
+        for i, node in enumerate(group):
+            if isinstance(node, syntax.GroupNode):
+                group[i] = self.do_twins(parser, node)
+            elif node.has_fieldname and node.fieldname in self.twins:
+                twin = copy.copy(node)
+                twin.set_fieldname(self.twins[node.fieldname], override=True)
+                group[i] = syntax.OrGroup([node, twin])
+        return group
+
+
+def _twins(schema, languages=None) -> dict[str, str]:
+    if languages is not None and "en" not in languages:
+        return {}
+    names = set(schema.names()) if schema is not None else set()
+    return {field: twin for field, twin in ENGLISH_TWINS.items() if twin in names}
+
+
+class DutchParser(QueryParser):
+    """A word that analysis splits in several ("mid-term", "openbare-orde") is searched as a phrase, not as AND."""
+
+    def multitoken_query(self, spec, texts, fieldname, termclass, boost):
+        if termclass is wq.Term:
+            return self.phraseclass(fieldname, texts, boost=boost)
+        return super().multitoken_query(spec, texts, fieldname, termclass, boost)
+
+
+def _make_parser(fieldnames, schema, group, languages=None):
+    twins = _twins(schema, languages)
+    fieldnames = list(fieldnames) + [twins[f] for f in fieldnames if f in twins]
+    parser = DutchParser(None, schema, group=group)
+    parser.add_plugin(MultifieldPlugin(fieldnames))
     parser.remove_plugin_class(FieldsPlugin)
     parser.add_plugin(DutchFieldsPlugin(expr=r"(?P<text>[^\W\d_][\w]*):"))
     # Dutch operators next to the English ones; only in capitals, so "of" and "niet" stay words.
     parser.replace_plugin(OperatorsPlugin(And=r"(?<=\s)(AND|EN)(?=\s)", Or=r"(?<=\s)(OR|OF)(?=\s)",
                                           AndNot=r"(?<=\s)(ANDNOT|ENNIET)(?=\s)", Not=r"(^|(?<=(\s|[()])))(NOT|NIET)(?=\s)"))
     parser.remove_plugin_class(BoostPlugin)  # "^" is not a feature users need, and can skew ranking
-    parser.add_plugin(PlusMinusPlugin())
+    # "+" and "-" are operators only at the start of a word: "mid-term" and "openbare-ordeverstoringen" are words.
+    parser.add_plugin(PlusMinusPlugin(plusexpr=r"(?<![^\s(])\+(?=[\w\"(])", minusexpr=r"(?<![^\s(])-(?=[\w\"(])"))
+    if twins:
+        parser.add_plugin(EnglishTwinsPlugin(twins))
     return parser
 
+
+_OPERATOR_WORDS = re.compile(r"\b(AND|OR|NOT|ANDNOT|EN|OF|NIET|ENNIET)\b")
 
 MIN_PREFIX = 3
 MAX_EXPANSIONS = 200
@@ -85,15 +134,30 @@ def _tame(q):
     return q
 
 
-def parse_query(text: str, schema, *, any_word: bool = False, fields=SEARCH_FIELDS):
-    """Parse user text into a Whoosh query over the given fields (all words must match unless any_word)."""
-    parser = _make_parser(fields, schema, OrGroup if any_word else AndGroup)
-    try:
-        q = parser.parse(text)
-    except Exception:  # whoosh's parser should not raise, but user text must never crash a search
-        q = parser.parse(re.sub(r"[\"'()*?:^~+\-]", " ", text))
+def parse_query(text: str, schema, *, any_word: bool = False, fields=SEARCH_FIELDS, languages=None):
+    """Parse user text into a Whoosh query over the given fields (all words must match unless any_word).
+
+    Fields with an English twin in the schema are searched in both languages, unless `languages` leaves out "en".
+    """
+    parser = _make_parser(fields, schema, OrGroup if any_word else AndGroup, languages)
+    # Whoosh's parser can raise on odd operator mixes ("NIET OF APV" raised IndexError): user text must never
+    # crash a search, so retry without syntax characters, then with operators read as plain words.
+    plain = re.sub(r"[\"'()*?:^~+\-]", " ", text)
+    for attempt in (text, plain, _OPERATOR_WORDS.sub(lambda m: m.group().lower(), plain)):
+        try:
+            q = parser.parse(attempt)
+            break
+        except Exception:
+            continue
+    else:
+        q = wq.NullQuery
     q = _tame(q)
     return q
+
+
+def index_languages(searcher) -> tuple[str, ...]:
+    """Return the languages of an index's records: "nl", plus "en" when it holds English records."""
+    return ("nl", "en") if searcher.doc_frequency("language", "en") else ("nl",)
 
 
 def is_plain(text: str) -> bool:

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from whoosh.fields import BOOLEAN, ID, NUMERIC, STORED, TEXT, Schema
 
-from .analysis import dutch_analyzer
+from .analysis import dutch_analyzer, english_analyzer, plain_analyzer
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 
 # Field weights: a word in the title counts more than in the summary, which counts more than in body text.
 FIELD_BOOSTS = {"title": 4.0, "summary": 2.0, "content": 1.0}
@@ -14,6 +14,7 @@ FIELD_BOOSTS = {"title": 4.0, "summary": 2.0, "content": 1.0}
 def build_schema() -> Schema:
     """Return the schema shared by the public and the members index."""
     text = dutch_analyzer()
+    english = english_analyzer()
     return Schema(
         uid=ID(unique=True, stored=True),        # "doc:<id>" or "page:<id>:<n>"
         kind=ID(stored=True),                    # "doc" or "page"
@@ -39,4 +40,11 @@ def build_schema() -> Schema:
         title_derived=BOOLEAN(stored=True),
         order=NUMERIC(int, stored=True, sortable=True),
         ocr=STORED(),
+        # English twins of the text fields, filled for records with `language: en` (queries search both).
+        title_en=TEXT(analyzer=english, field_boost=FIELD_BOOSTS["title"]),
+        summary_en=TEXT(analyzer=english, field_boost=FIELD_BOOSTS["summary"]),
+        content_en=TEXT(analyzer=english, field_boost=FIELD_BOOSTS["content"]),
+        page_text_en=TEXT(analyzer=english),
+        # Unstemmed words of title, summary and text: the word list of "Bedoelde u ...?" suggestions.
+        spelling=TEXT(analyzer=plain_analyzer(), phrase=False),
     )

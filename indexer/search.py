@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 
 from whoosh import highlight, query as wq, sorting
 
-from .query import QueryError, clean_query, has_words, is_plain, parse_query
+from .query import QueryError, clean_query, has_words, index_languages, is_plain, parse_query
+from .suggest import any_hit, suggest
+from .synonyms import expand
 
 __all__ = ["QueryError", "SearchRequest", "SearchResults", "search", "get_document", "list_documents",
            "document_pages", "count_documents"]
@@ -160,8 +162,12 @@ def search(searcher, request: SearchRequest) -> SearchResults:
     request = validate(request)
     notices: list[str] = []
     schema = searcher.schema
+    expansion = expand(request.q)  # abbreviations and synonyms: "APV" also finds the words it stands for
+    langs = index_languages(searcher)
+    if expansion.notice():
+        notices.append(expansion.notice())
     if request.q:
-        q = parse_query(request.q, schema)
+        q = parse_query(expansion.text, schema, languages=langs)
         if not has_words(q):
             q = wq.Every()
     else:
@@ -169,7 +175,7 @@ def search(searcher, request: SearchRequest) -> SearchResults:
 
     results = _run(searcher, q, request)
     if results.scored_length() == 0 and request.q and is_plain(request.q) and len(request.q.split()) > 1:
-        q_any = parse_query(request.q, schema, any_word=True)
+        q_any = parse_query(expansion.text, schema, any_word=True, languages=langs)
         any_results = _run(searcher, q_any, request)
         if any_results.scored_length():
             q, results = q_any, any_results
@@ -182,10 +188,20 @@ def search(searcher, request: SearchRequest) -> SearchResults:
     hits = [Hit(document=_document(dict(r)), score=round(r.score or 0.0, 4),
                 snippet=_doc_snippet(r)) for r in page_results]
     if hits and request.q:
-        _attach_pages(searcher, request.q, hits)
+        _attach_pages(searcher, expansion.text, hits)
+    suggestion = _suggestion(searcher, request, langs)
     took = (time.perf_counter() - started) * 1000
     return SearchResults(request=request, total=total, hits=hits, facets=facets, took_ms=round(took, 2),
-                         notices=notices)
+                         suggestion=suggestion, notices=notices)
+
+
+def _suggestion(searcher, request: SearchRequest, langs) -> str | None:
+    """Return a corrected query ("Bedoelde u ...?") that finds results under the same filters, or None."""
+    if not request.q:
+        return None
+    flt = _filter_query(request)
+    return suggest(searcher, request.q, lambda text: any_hit(
+        searcher, parse_query(expand(text).text, searcher.schema, languages=langs), flt))
 
 
 def _run(searcher, q, request: SearchRequest):
@@ -253,7 +269,8 @@ def _doc_snippet(hit) -> str:
 def _attach_pages(searcher, text: str, hits: list[Hit]) -> None:
     """Find the best matching PDF pages of the documents shown, and snippet only those pages."""
     try:
-        q = parse_query(text, searcher.schema, any_word=True, fields=("page_text",))
+        q = parse_query(text, searcher.schema, any_word=True, fields=("page_text",),
+                        languages=index_languages(searcher))
     except QueryError:
         return
     ids = [h.document.id for h in hits]
@@ -295,7 +312,8 @@ def document_pages(searcher, doc_id: str, text: str, limit: int = 20) -> list[Pa
     text = clean_query(text)
     if not text:
         return []
-    q = parse_query(text, searcher.schema, any_word=True, fields=("page_text",))
+    q = parse_query(expand(text).text, searcher.schema, any_word=True, fields=("page_text",),
+                    languages=index_languages(searcher))
     flt = wq.And([wq.Term("kind", "page"), wq.Term("id", doc_id)])
     results = searcher.search(q, filter=flt, limit=limit)
     results.formatter = _MarkFormatter()

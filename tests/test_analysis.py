@@ -1,13 +1,22 @@
-"""The Dutch analyzer: inflected forms, accents and footnote stars meet at index and query time."""
+"""The Dutch analyzer: inflected forms, accents, compounds and footnote stars meet at index and query time."""
 from __future__ import annotations
+
+import pickle
 
 import pytest
 
-from indexer.analysis import dutch_analyzer
+from indexer.analysis import dutch_analyzer, english_analyzer, fold_text
+from indexer.schema import build_schema
 
 
-def terms(text: str) -> list[str]:
-    return [t.text for t in dutch_analyzer()(text)]
+def terms(text: str, mode: str = "query") -> list[str]:
+    return [t.text for t in dutch_analyzer()(text, mode=mode)]
+
+
+def index_tokens(text: str) -> list[tuple[str, int, int, int]]:
+    """(text, position, startchar, endchar) of every token the index stores for a text."""
+    return [(t.text, t.pos, t.startchar, t.endchar)
+            for t in dutch_analyzer()(text, mode="index", positions=True, chars=True)]
 
 
 @pytest.mark.parametrize("a, b", [
@@ -17,9 +26,26 @@ def terms(text: str) -> list[str]:
     ("gemeenten", "gemeenten*"),
     ("Israel", "Israël"),
     ("ordeverstoring", "ordeverstoringen"),
+    # Families the Snowball stemmer alone leaves apart (stems.txt brings them together).
+    ("gemeente", "gemeentes"),
+    ("polarisatie", "polarisaties"),
+    ("extremisme", "extremist"),
+    ("extremisme", "extremistisch"),
+    ("extremisme", "extremistische"),
+    ("extremisme", "extremisten"),
+    ("terrorisme", "terroristen"),
 ])
 def test_forms_meet(a, b):
     assert terms(a) == terms(b)
+
+
+@pytest.mark.parametrize("plain, accented", [
+    ("creche", "crèche"), ("a", "à"), ("facade", "façade"), ("enquete", "enquête"), ("financien", "ﬁnanciën"),
+    ("aero", "ærø"), ("oeuvre", "œuvre"), ("strasse", "straße"), ("Lodz", "Łódź"), ("prive", "privé"),
+])
+def test_every_diacritic_and_ligature_is_folded(plain, accented):
+    assert fold_text(accented) == plain
+    assert terms(plain + " beleid") == terms(accented + " beleid")
 
 
 def test_dutch_stop_words_go_english_words_stay():
@@ -31,3 +57,57 @@ def test_een_with_accents_is_not_the_stop_word():
     # Accent folding runs after the stop filter, so "één" (one) survives while "een" (a) is dropped.
     assert terms("één") != []
     assert terms("een") == []
+
+
+@pytest.mark.parametrize("compound, part", [
+    ("internetverbod", "verbod"),
+    ("ordeverstoringen", "verstoring"),
+    ("contraterrorisme", "terrorisme"),
+    ("dreigingsbeeld", "beeld"),
+    ("jongerenwerkers", "werkers"),
+])
+def test_compound_parts_are_indexed_at_the_same_position_and_characters(compound, part):
+    text = f"Het {compound} werkt"
+    tokens = index_tokens(text)
+    whole = [t for t in tokens if t[0] == terms(compound)[0]]
+    parts = [t for t in tokens if t[0] == terms(part)[0]]
+    assert whole and parts, tokens
+    # Same position (phrases still see one word) and the whole word's characters (highlighting marks it all).
+    assert parts[0][1:] == whole[0][1:]
+    assert whole[0][2:] == (4, 4 + len(compound))
+    assert [t[1] for t in tokens] == [whole[0][1]] * 3 + [whole[0][1] + 1]
+
+
+def test_queries_are_not_split():
+    # "internetverbod" asks for the compound itself, not for every text about the internet and a ban.
+    assert terms("internetverbod") == ["internetverbod"]
+
+
+def test_word_lists_stay_out_of_the_pickled_schema():
+    # A lexicon held on a filter was pickled into every index's table of contents (2.6 KB became 8 MB).
+    terms("internetverbod", mode="index")  # loads the word list into the module cache
+    assert len(pickle.dumps(build_schema())) < 20_000
+
+
+def test_english_analyzer_stems_english_and_drops_english_stop_words():
+    english = [t.text for t in english_analyzer()("The municipalities and their policies")]
+    assert english == [t.text for t in english_analyzer()("municipality policy")]
+
+
+@pytest.mark.parametrize("text, message", [
+    ("gemeentes gemeente", "woord => woord"),
+    ("*isme => ist", "on both sides"),
+    ("=> gemeente", "woord => woord"),
+])
+def test_bad_override_lines_are_named(text, message):
+    from indexer.wordforms import parse_rules
+    with pytest.raises(ValueError, match=message):
+        parse_rules(text)
+
+
+def test_override_rules_longest_ending_wins_and_short_words_are_left_alone():
+    from indexer.wordforms import parse_rules
+    words, suffixes = parse_rules("# families\n*isme => *ist\n*ismen => *ist\ngemeentes => gemeente\n")
+    assert words == {"gemeentes": "gemeente"}
+    assert suffixes[0] == ("ismen", "ist")
+    assert terms("isme") != terms("ist")  # "isme" alone is too short for a suffix rule
