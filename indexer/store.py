@@ -5,6 +5,7 @@ import contextlib
 import errno
 import fcntl
 import json
+import logging
 import os
 import shutil
 import time
@@ -17,8 +18,12 @@ LOCK = "build.lock"
 GEN_PREFIX = "gen-"
 TMP_PREFIX = "tmp-"
 MANIFEST = "manifest.json"
+EXTRACTED = "extracted"  # per generation: the text of each PDF by SHA-256, so `update` re-reads only changed PDFs
 INDEX_NAMES = ("public", "all")  # anonymous visitors only ever see "public"
 KEEP_GENERATIONS = 3
+PAUSE_ENV = "KENNISBANK_TEST_PAUSE_AT"  # fault tests only: pause a build at a named step so a kill lands there
+
+log = logging.getLogger("kennisbank.build")
 
 
 class IndexMissing(Exception):
@@ -56,27 +61,52 @@ def read_manifest(gen: Path) -> dict:
     return json.loads((gen / MANIFEST).read_text(encoding="utf-8"))
 
 
+def _stamp() -> str:
+    # Microseconds keep names unique and in build order; older names without them still sort correctly
+    # ("gen-...T131346-4476" < "gen-...T131346.000001-4476").
+    now = time.time()
+    return time.strftime("%Y%m%dT%H%M%S", time.localtime(now)) + f".{int(now % 1 * 1e6):06d}"
+
+
 def new_build_dir(index_dir: str | Path) -> Path:
     """Create and return an empty folder for a build in progress."""
     index_dir = Path(index_dir)
     index_dir.mkdir(parents=True, exist_ok=True)
-    path = index_dir / f"{TMP_PREFIX}{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}"
+    path = index_dir / f"{TMP_PREFIX}{_stamp()}-{os.getpid()}"
     path.mkdir()
     return path
+
+
+def copy_generation(gen: Path, build_dir: Path) -> None:
+    """Copy a generation's indexes and extracted text into a build folder, to be changed there (copy-on-write).
+
+    Whoosh lock files are left behind; the source generation is only read.
+    """
+    for name in INDEX_NAMES:
+        shutil.copytree(gen / name, build_dir / name, ignore=shutil.ignore_patterns("*_LOCK", "*.lock"))
+    if (gen / EXTRACTED).is_dir():
+        # Cached texts are written once and never changed in place, so sharing them by hard link is safe.
+        shutil.copytree(gen / EXTRACTED, build_dir / EXTRACTED, copy_function=_link_or_copy)
+
+
+def discard(build_dir: Path) -> None:
+    """Remove an unfinished build folder (after a failure, to give back its disk space at once)."""
+    shutil.rmtree(build_dir, ignore_errors=True)
 
 
 def publish(index_dir: str | Path, build_dir: Path, manifest: dict) -> Path:
     """Finish a build: write its manifest, rename it to a generation and point CURRENT at it atomically."""
     index_dir = Path(index_dir)
     _write_atomic(build_dir / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False))
-    stamp = time.strftime("%Y%m%dT%H%M%S")
-    gen = index_dir / f"{GEN_PREFIX}{stamp}-{os.getpid()}"
+    gen = index_dir / f"{GEN_PREFIX}{_stamp()}-{os.getpid()}"
     n = 1
     while gen.exists():
-        gen = index_dir / f"{GEN_PREFIX}{stamp}-{os.getpid()}-{n}"
+        gen = index_dir / f"{GEN_PREFIX}{_stamp()}-{os.getpid()}-{n}"
         n += 1
     os.rename(build_dir, gen)
     _fsync_dir(index_dir)
+    # A build killed here leaves a complete generation that CURRENT does not name: harmless, cleaned up later.
+    pause_point("switch")
     switch_to(index_dir, gen.name)
     return gen
 
@@ -112,6 +142,10 @@ def cleanup(index_dir: str | Path, keep: int = KEEP_GENERATIONS) -> list[str]:
     for tmp in index_dir.glob(TMP_PREFIX + "*"):
         # Only called under the build lock, so no other build is still writing into these.
         shutil.rmtree(tmp, ignore_errors=True)
+        removed.append(tmp.name)
+    for tmp in index_dir.glob(f".{POINTER}.*.tmp"):
+        # A pointer file a killed build never renamed into place.
+        tmp.unlink(missing_ok=True)
         removed.append(tmp.name)
     return removed
 
@@ -153,13 +187,33 @@ def folder_size(path: Path) -> int:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
 
 
+def _link_or_copy(src, dst):
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
+
+
+def pause_point(step: str) -> None:
+    """Fault tests only: when $KENNISBANK_TEST_PAUSE_AT names this step, say so on stderr and wait to be killed."""
+    if os.environ.get(PAUSE_ENV) != step:
+        return
+    import sys
+    print(f"PAUSED {step}", file=sys.stderr, flush=True)
+    time.sleep(float(os.environ.get("KENNISBANK_TEST_PAUSE_SECONDS", "60")))
+
+
 def _write_atomic(path: Path, text: str) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "w", encoding="utf-8") as fh:
-        fh.write(text)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)  # e.g. a full disk: leave nothing half-written behind
+        raise
     _fsync_dir(path.parent)
 
 
