@@ -110,7 +110,8 @@ def _run_build(function, corpus, index_dir, as_json, **options):
     except store.BuildLocked as exc:
         raise click.ClickException(str(exc))
     except OSError as exc:
-        raise click.ClickException(f"bouwen mislukt: {os_reason(exc)} ({exc.filename or index_dir}); "
+        # The index folder, not exc.filename: copying a full disk's error may name the (intact) source file.
+        raise click.ClickException(f"bouwen mislukt: {os_reason(exc)} (indexmap {index_dir}); "
                                    "de bestaande index blijft in gebruik.")
     finally:
         if bar:

@@ -80,13 +80,23 @@ def new_build_dir(index_dir: str | Path) -> Path:
 def copy_generation(gen: Path, build_dir: Path) -> None:
     """Copy a generation's indexes and extracted text into a build folder, to be changed there (copy-on-write).
 
-    Whoosh lock files are left behind; the source generation is only read.
+    Whoosh lock files are left behind; the source generation is only read. Cached texts are written once and
+    never changed in place, so they are shared by hard link where the filesystem allows.
     """
-    for name in INDEX_NAMES:
-        shutil.copytree(gen / name, build_dir / name, ignore=shutil.ignore_patterns("*_LOCK", "*.lock"))
-    if (gen / EXTRACTED).is_dir():
-        # Cached texts are written once and never changed in place, so sharing them by hard link is safe.
-        shutil.copytree(gen / EXTRACTED, build_dir / EXTRACTED, copy_function=_link_or_copy)
+    # A plain loop rather than shutil.copytree, which folds a full disk's ENOSPC into an errno-less shutil.Error.
+    for top in (*INDEX_NAMES, EXTRACTED):
+        if not (gen / top).is_dir():
+            continue
+        for src in sorted((gen / top).rglob("*")):
+            dst = build_dir / src.relative_to(gen)
+            if src.is_dir():
+                dst.mkdir(parents=True, exist_ok=True)
+            elif not src.name.endswith(("_LOCK", ".lock")):
+                dst.parent.mkdir(parents=True, exist_ok=True)
+                if top == EXTRACTED:
+                    _link_or_copy(src, dst)
+                else:
+                    shutil.copy2(src, dst)
 
 
 def discard(build_dir: Path) -> None:
