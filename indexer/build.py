@@ -196,8 +196,8 @@ def full_build(corpus_dir: Path, index_dir: Path, catalogue: Catalogue, started:
         with step("publish") as info:
             gen = store.publish(index_dir, build_dir, manifest_for(print_, catalogue, plan, hashes, report))
             info["generation"] = gen.name
-    except BaseException:
-        store.discard(build_dir)  # give back the disk space at once; a killed build is cleaned up next time
+    except BaseException as exc:
+        store.discard(build_dir, exc)  # give back the disk space at once; a killed build is cleaned up next time
         raise
     report.generation = gen.name
     with step("cleanup") as info:

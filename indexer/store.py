@@ -4,11 +4,14 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import gc
 import json
 import logging
 import os
 import shutil
 import time
+import traceback
+import warnings
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -99,8 +102,17 @@ def copy_generation(gen: Path, build_dir: Path) -> None:
                     shutil.copy2(src, dst)
 
 
-def discard(build_dir: Path) -> None:
-    """Remove an unfinished build folder (after a failure, to give back its disk space at once)."""
+def discard(build_dir: Path, exc: BaseException | None = None) -> None:
+    """Remove an unfinished build folder after a failure, giving back its disk space at once.
+
+    Whoosh leaves its TOC stream open when writing it fails (e.g. a full disk); clearing the failed frames
+    closes such files now, instead of holding the space until some later garbage collection.
+    """
+    if exc is not None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ResourceWarning)
+            traceback.clear_frames(exc.__traceback__)
+            gc.collect()
     shutil.rmtree(build_dir, ignore_errors=True)
 
 

@@ -95,8 +95,8 @@ def update_index(corpus_dir: str | Path, index_dir: str | Path, *, progress: Pro
             with step("publish") as info:
                 new = store.publish(index_dir, build_dir, manifest_for(print_, catalogue, plan, hashes, report))
                 info["generation"] = new.name
-        except BaseException:
-            store.discard(build_dir)
+        except BaseException as exc:
+            store.discard(build_dir, exc)
             raise
         report.generation = new.name
         with step("cleanup") as info:

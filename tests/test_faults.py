@@ -121,8 +121,6 @@ def fill(folder: Path) -> Path:
     return filler
 
 
-# Whoosh leaves the file object of its TOC unclosed when writing it fails; Python warns when collecting it.
-@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 @pytest.mark.parametrize("command", ["build", "update"])
 def test_full_disk_is_reported_clearly_and_the_old_index_keeps_serving(corpus_copy, small_disk, tmp_path, runner,
                                                                        command):
