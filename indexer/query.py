@@ -1,6 +1,7 @@
 """Parse user text into Whoosh queries: Dutch operators and field names, bounded wildcards, no internal fields."""
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 
@@ -67,7 +68,25 @@ def _make_parser(fieldnames, schema, group):
 
 
 MIN_PREFIX = 3
-MAX_EXPANSIONS = 200
+MAX_EXPANSIONS = 200  # index terms one wildcard or range may stand for; bounds the work per query
+
+
+class _Capped:
+    """Mixin for term-expanding queries (prefix, wildcard, range): use at most MAX_EXPANSIONS index terms."""
+
+    def _btexts(self, ixreader):
+        return itertools.islice(super()._btexts(ixreader), MAX_EXPANSIONS)
+
+
+_CAPPED: dict[type, type] = {}
+
+
+def _capped(q):
+    cls = q.__class__
+    if cls not in _CAPPED:
+        _CAPPED[cls] = type("Capped" + cls.__name__, (_Capped, cls), {})
+    q.__class__ = _CAPPED[cls]
+    return q
 
 
 def _tame(q):
@@ -77,7 +96,12 @@ def _tame(q):
         stem = re.split(r"[*?]", text, maxsplit=1)[0]
         if len(stem) < MIN_PREFIX:
             raise QueryError("Een zoekwoord met * of ? moet met minstens drie letters beginnen, bijvoorbeeld extremis*.")
-        return q
+        return _capped(q)
+    if isinstance(q, wq.MultiTerm):  # e.g. [a TO z]: a range over the whole vocabulary
+        return _capped(q)
+    if isinstance(q, wq.Every) and q.fieldname:
+        # "*" or "titel:*": Whoosh would read every posting list of the field; all documents is the same answer.
+        return wq.Every(boost=q.boost)
     if isinstance(q, wq.CompoundQuery):
         q.subqueries = [_tame(s) for s in q.subqueries]
     elif isinstance(q, wq.Not):
@@ -91,7 +115,10 @@ def parse_query(text: str, schema, *, any_word: bool = False, fields=SEARCH_FIEL
     try:
         q = parser.parse(text)
     except Exception:  # whoosh's parser should not raise, but user text must never crash a search
-        q = parser.parse(re.sub(r"[\"'()*?:^~+\-]", " ", text))
+        try:
+            q = parser.parse(re.sub(r"[\"'()*?:^~+\-]", " ", text))
+        except Exception:  # e.g. "NOT NOT NOT": Whoosh's NotGroup fails without a word to negate
+            q = parser.parse(re.sub(r"[^\w\s]", " ", text).lower())  # operators only count in capitals
     q = _tame(q)
     return q
 
