@@ -215,3 +215,8 @@ def test_one_log_line_per_build_step(corpus_copy, caplog):
     steps = [r.getMessage().split()[0] for r in caplog.records if r.name == "kennisbank.build"]
     assert steps == ["step=lock", "step=cleanup", "step=extract", "step=copy", "step=commit", "step=write",
                      "step=publish", "step=cleanup"]
+
+
+def test_update_help_has_an_example(runner):
+    r = runner.invoke(main, ["update", "--help"])
+    assert r.exit_code == 0 and "Example:" in r.output and "kennisbank update" in r.output
