@@ -120,13 +120,10 @@ def build_index(corpus_dir: str | Path, index_dir: str | Path, *, if_needed: boo
 @contextlib.contextmanager
 def locked(index_dir: Path, lock_timeout: float):
     """Hold the build lock, logging how long it took to get it."""
-    with step("lock", index=str(index_dir)):
-        lock = store.build_lock(index_dir, timeout=lock_timeout)
-        lock.__enter__()
-    try:
+    with contextlib.ExitStack() as stack:
+        with step("lock", index=str(index_dir)):
+            stack.enter_context(store.build_lock(index_dir, timeout=lock_timeout))
         yield
-    finally:
-        lock.__exit__(None, None, None)
 
 
 @contextlib.contextmanager

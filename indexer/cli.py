@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import errno
 import json
+import logging
 import sys
 from pathlib import Path
 
@@ -32,13 +33,17 @@ def _paths(corpus, index_dir):
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-def main():
+@click.option("-v", "--verbose", is_flag=True, help="Schrijf per bouwstap een logregel naar stderr.")
+def main(verbose):
     """Kennisbank Zoeken: bouw, controleer en doorzoek de index van de kennisbank.
 
     Example:
 
-        kennisbank build && kennisbank search internetverbod
+        kennisbank -v build && kennisbank search internetverbod
     """
+    if verbose:
+        logging.basicConfig(level=logging.INFO, stream=sys.stderr,
+                            format="%(asctime)s %(levelname)s %(name)s %(message)s")
 
 
 wait_option = click.option("--wait", type=float, default=0.0, show_default=True,

@@ -6,9 +6,9 @@ import errno
 import fcntl
 import gc
 import json
-import logging
 import os
 import shutil
+import sys
 import time
 import traceback
 import warnings
@@ -25,8 +25,6 @@ EXTRACTED = "extracted"  # per generation: the text of each PDF by SHA-256, so `
 INDEX_NAMES = ("public", "all")  # anonymous visitors only ever see "public"
 KEEP_GENERATIONS = 3
 PAUSE_ENV = "KENNISBANK_TEST_PAUSE_AT"  # fault tests only: pause a build at a named step so a kill lands there
-
-log = logging.getLogger("kennisbank.build")
 
 
 class IndexMissing(Exception):
@@ -220,7 +218,6 @@ def pause_point(step: str) -> None:
     """Fault tests only: when $KENNISBANK_TEST_PAUSE_AT names this step, say so on stderr and wait to be killed."""
     if os.environ.get(PAUSE_ENV) != step:
         return
-    import sys
     print(f"PAUSED {step}", file=sys.stderr, flush=True)
     time.sleep(float(os.environ.get("KENNISBANK_TEST_PAUSE_SECONDS", "60")))
 

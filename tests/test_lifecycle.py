@@ -220,3 +220,16 @@ def test_one_log_line_per_build_step(corpus_copy, caplog):
 def test_update_help_has_an_example(runner):
     r = runner.invoke(main, ["update", "--help"])
     assert r.exit_code == 0 and "Example:" in r.output and "kennisbank update" in r.output
+
+
+def test_verbose_cli_writes_one_log_line_per_build_step(corpus_copy):
+    # A real process, so logging is configured exactly as for a maintainer running the command.
+    import subprocess
+    import sys
+    corpus, index = corpus_copy
+    r = subprocess.run([sys.executable, "-c", "from indexer.cli import main; main()", "-v", "build",
+                        "--corpus", str(corpus), "--index", str(index)], capture_output=True, text=True)
+    assert r.returncode == 3, r.stderr
+    lines = [line for line in r.stderr.splitlines() if "kennisbank.build step=" in line]
+    assert [line.split("step=")[1].split()[0] for line in lines] == [
+        "lock", "cleanup", "extract", "commit", "write", "publish", "cleanup"]
