@@ -51,7 +51,7 @@ def _describe(gen: Path, current: bool) -> dict:
     """Describe one generation for `kennisbank stats`: name, when and how built, documents, size."""
     try:
         manifest = store.read_manifest(gen)
-    except (OSError, ValueError):
+    except store.IndexMissing:
         manifest = {}
     report = manifest.get("report", {})
     return {"name": gen.name, "current": current, "built_at": manifest.get("built_at"),

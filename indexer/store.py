@@ -58,8 +58,11 @@ def generations(index_dir: str | Path) -> list[Path]:
 
 
 def read_manifest(gen: Path) -> dict:
-    """Return the manifest a build wrote into a generation."""
-    return json.loads((gen / MANIFEST).read_text(encoding="utf-8"))
+    """Return the manifest a build wrote into a generation; raise IndexMissing when it cannot be read."""
+    try:
+        return json.loads((gen / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise IndexMissing(f"de beschrijving van generatie '{gen.name}' is onleesbaar ({exc})") from None
 
 
 def _stamp() -> str:
@@ -199,7 +202,11 @@ def open_index(gen: Path, name: str):
     """Open one of the two indexes (public or all) of a generation."""
     if name not in INDEX_NAMES:
         raise ValueError(f"unknown index {name!r}")
-    return whoosh_index.open_dir(str(gen / name))
+    try:
+        return whoosh_index.open_dir(str(gen / name))
+    except Exception as exc:  # e.g. a deleted _MAIN_N.toc (EmptyIndexError), a truncated or unreadable file
+        raise IndexMissing(f"de index '{name}' van generatie '{gen.name}' is onleesbaar "
+                           f"({type(exc).__name__})") from exc
 
 
 def folder_size(path: Path) -> int:

@@ -28,7 +28,9 @@ def update_index(corpus_dir: str | Path, index_dir: str | Path, *, progress: Pro
         try:
             gen = store.current_generation(index_dir)
             manifest = store.read_manifest(gen)
-        except (store.IndexMissing, OSError, ValueError):
+            for name in store.INDEX_NAMES:
+                store.open_index(gen, name)  # a damaged generation is rebuilt from scratch, not copied
+        except store.IndexMissing:
             gen, manifest = None, {}
         if not _updatable(manifest):
             with step("update", fallback="full-build"):

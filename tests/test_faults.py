@@ -183,3 +183,37 @@ def test_write_failure_in_a_real_build_process_keeps_the_old_index(corpus_copy, 
     assert "Traceback" not in r.stderr
     assert served(client) == before
     assert not list(index.glob("tmp-*"))
+
+
+def _delete_toc(gen):
+    for toc in (gen / "public").glob("*.toc"):
+        toc.unlink()  # the "_MAIN_26.toc missing" that paperless-ngx users report
+
+
+def _garble_manifest(gen):
+    (gen / store.MANIFEST).write_text("{niet af", encoding="utf-8")
+
+
+@pytest.mark.parametrize("damage", [_delete_toc, _garble_manifest])
+def test_unreadable_index_at_start_up_gives_a_dutch_page_and_health_says_so(corpus_copy, tmp_path, damage):
+    corpus, index = corpus_copy
+    damage(store.current_generation(index))
+    client = make_app(corpus, index, tmp_path).test_client()
+    r = client.get("/")
+    assert r.status_code == 503 and "Zoekindex niet beschikbaar" in r.get_data(as_text=True)
+    r = client.get("/api/health")
+    assert r.status_code == 503 and r.get_json()["status"] == "unavailable"
+    assert "onleesbaar" in r.get_json()["message"]
+    r = client.get("/api/search?q=gemeente")
+    assert r.status_code == 503 and "niet beschikbaar" in r.get_json()["error"]
+
+
+@pytest.mark.parametrize("command", ["build", "update"])
+def test_next_build_repairs_a_damaged_generation(corpus_copy, tmp_path, runner, command):
+    corpus, index = corpus_copy
+    _delete_toc(store.current_generation(index))
+    r = runner.invoke(main, [command, "--corpus", str(corpus), "--index", str(index)])
+    assert r.exit_code == 3, r.output
+    assert "Index gebouwd" in r.output  # an update of a damaged index is a full build
+    hits = make_app(corpus, index, tmp_path).test_client().get(f"/api/search?q={PAGE3_WORD}").get_json()["hits"]
+    assert hits[0]["pages"][0]["page"] == 3
