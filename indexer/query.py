@@ -69,6 +69,7 @@ def _make_parser(fieldnames, schema, group):
 
 MIN_PREFIX = 3
 MAX_EXPANSIONS = 200  # index terms one wildcard or range may stand for; bounds the work per query
+MAX_EXPANDING_WORDS = 5  # wildcard or range words per query; with MAX_EXPANSIONS this bounds the terms searched
 
 
 class _Capped:
@@ -120,7 +121,17 @@ def parse_query(text: str, schema, *, any_word: bool = False, fields=SEARCH_FIEL
         except Exception:  # e.g. "NOT NOT NOT": Whoosh's NotGroup fails without a word to negate
             q = parser.parse(re.sub(r"[^\w\s]", " ", text).lower())  # operators only count in capitals
     q = _tame(q)
+    _limit_expanding_words(q)
     return q
+
+
+def _limit_expanding_words(q) -> None:
+    """Refuse queries with more than MAX_EXPANDING_WORDS words using * or ? or a range: each costs a term scan."""
+    words = {getattr(leaf, "text", None) or (getattr(leaf, "start", None), getattr(leaf, "end", None))
+             for leaf in ([q] if isinstance(q, wq.MultiTerm) else q.leaves()) if isinstance(leaf, wq.MultiTerm)}
+    if len(words) > MAX_EXPANDING_WORDS:
+        raise QueryError(f"Gebruik in één zoekvraag hoogstens {MAX_EXPANDING_WORDS} zoekwoorden met * of ? "
+                         "of een bereik [a TO b].")
 
 
 def is_plain(text: str) -> bool:

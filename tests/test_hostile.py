@@ -171,3 +171,11 @@ def test_nasty_requests_over_a_real_server(live_server):
             json.loads(body)
         conn.close()
     assert failures == []
+
+
+def test_too_many_wildcard_words_get_a_clear_refusal(searcher):
+    assert answer(searcher, "gem* pol* bur* ove* ord*") is not None  # five is fine
+    with pytest.raises(QueryError, match="hoogstens 5 zoekwoorden met"):
+        search(searcher, SearchRequest(q="gem* pol* bur* ove* ord* pub*"))
+    with pytest.raises(QueryError, match="hoogstens 5"):
+        search(searcher, SearchRequest(q="gem* OR pol?tie OR bur* OR ove* OR ord* OR titel:[a TO m]"))
