@@ -83,6 +83,8 @@ _CAPPED: dict[type, type] = {}
 
 
 def _capped(q):
+    if isinstance(q, _Capped):
+        return q
     cls = q.__class__
     if cls not in _CAPPED:
         _CAPPED[cls] = type("Capped" + cls.__name__, (_Capped, cls), {})
