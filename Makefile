@@ -7,13 +7,14 @@ THREADS ?= 8
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test index install bench clean help eval
+.PHONY: run test index install bench loadtest clean help eval
 
 help:
 	@echo "make run    - install, build the index if needed, serve on http://$(HOST):$(PORT)"
 	@echo "make test   - run the whole test suite"
 	@echo "make index  - rebuild the index now"
 	@echo "make eval   - measure search relevance (nDCG@10, MRR per group) on the judged queries"
+	@echo "make loadtest - 16 clients for 60 s on loopback, without and with rebuilds (bench/results/loadtest.json)"
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +31,13 @@ run: $(STAMP)
 
 index: $(STAMP)
 	$(BIN)/kennisbank build || [ $$? -eq 3 ]
+
+# Bounded load test on 127.0.0.1: CLIENTS concurrent clients for DURATION seconds, first steady, then while the index
+# is rebuilt and updated; reports req/s, p50/p95/p99 and errors into bench/results/loadtest.json.
+CLIENTS ?= 16
+DURATION ?= 60
+loadtest: $(STAMP)
+	$(BIN)/python bench/loadtest.py --clients $(CLIENTS) --seconds $(DURATION) --compare
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

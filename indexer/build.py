@@ -1,22 +1,27 @@
 """Build both indexes (public and all) of a corpus into a new generation and switch to it when complete."""
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
+import json
+import logging
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Callable
 
 from whoosh import index as whoosh_index
 
-from . import store
+from . import store, textcache
 from .analysis import ANALYSIS_VERSION
 from .catalogue import PDF_DIR, Catalogue, Record, load_catalogue, slug, unlisted_pdfs
 from .extract import ExtractedPDF, ExtractionError, extract_pdf
 from .schema import SCHEMA_VERSION, build_schema
 
 UNLISTED_SECTION = "Overige documenten"
+
+log = logging.getLogger("kennisbank.build")
 
 
 @dataclass
@@ -40,6 +45,11 @@ class BuildReport:
     seconds: float = 0.0
     generation: str = ""
     unchanged: bool = False
+    mode: str = "build"  # "build" (everything from scratch) or "update" (only what changed)
+    added: list[str] = field(default_factory=list)
+    replaced: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    extracted: int = 0  # PDFs read in this run (an update reuses the text of unchanged PDFs)
 
     def to_dict(self) -> dict:
         """Return the report as plain data (for the manifest and --json)."""
@@ -101,67 +111,177 @@ def build_index(corpus_dir: str | Path, index_dir: str | Path, *, if_needed: boo
     started = time.monotonic()
     corpus_dir, index_dir = Path(corpus_dir), Path(index_dir)
     catalogue = load_catalogue(corpus_dir)  # raises CatalogueError before anything is touched
-    with store.build_lock(index_dir, timeout=lock_timeout):
-        print_ = fingerprint(corpus_dir)
+    with locked(index_dir, lock_timeout):
         if if_needed and is_up_to_date(corpus_dir, index_dir):
-            gen = store.current_generation(index_dir)
-            report = BuildReport(**{k: v for k, v in store.read_manifest(gen)["report"].items() if k != "skipped"})
-            report.skipped = [Skipped(**s) for s in store.read_manifest(gen)["report"]["skipped"]]
-            report.unchanged, report.generation, report.seconds = True, gen.name, time.monotonic() - started
-            return report
-        store.cleanup(index_dir)
-        pdf_dir = corpus_dir / PDF_DIR
-        listed = [pdf_dir / r.pdf for r in catalogue.records if r.pdf]
-        extra = unlisted_pdfs(corpus_dir, catalogue)
-        if on_start:
-            on_start(len(listed) + len(extra))
-        extracted = extract_all(listed + extra, progress)
-        records = list(catalogue.records) + _unlisted_records(extra, extracted, catalogue)
+            return unchanged_report(index_dir, started)
+        return full_build(corpus_dir, index_dir, catalogue, started, progress=progress, on_start=on_start)
 
-        report = BuildReport(unlisted=[p.name for p in extra])
-        report.skipped += [Skipped(p.name, str(extracted[p])) for p in extra
-                           if isinstance(extracted[p], ExtractionError)]
-        build_dir = store.new_build_dir(index_dir)
-        writers = {}
-        for name in store.INDEX_NAMES:
-            (build_dir / name).mkdir()
-            writers[name] = whoosh_index.create_in(str(build_dir / name), build_schema()).writer()
-        try:
-            for record in records:
-                result = extracted.get(pdf_dir / record.pdf) if record.pdf else None
-                if isinstance(result, ExtractionError):
-                    report.skipped.append(Skipped(record.pdf, str(result)))
-                    result = None
-                pdf_ok = result is not None
-                if pdf_ok:
-                    report.pdfs += 1
-                    report.pages += len(result.pages)
-                entries = list(document_entries(record, result if pdf_ok else None))
-                targets = ["all"] + (["public"] if record.access == "public" else [])
-                for name in targets:
-                    for entry in entries:
-                        writers[name].add_document(**entry)
-                report.documents += 1
-                report.public_documents += record.access == "public"
-            for w in writers.values():
-                w.commit()
-        except BaseException:
-            for w in writers.values():
-                try:
-                    w.cancel()
-                except Exception:
-                    pass
-            raise
+
+@contextlib.contextmanager
+def locked(index_dir: Path, lock_timeout: float):
+    """Hold the build lock, logging how long it took to get it."""
+    with contextlib.ExitStack() as stack:
+        with step("lock", index=str(index_dir)):
+            stack.enter_context(store.build_lock(index_dir, timeout=lock_timeout))
+        yield
+
+
+@contextlib.contextmanager
+def step(name: str, **details):
+    """Log one line per build step (logger kennisbank.build): its name, details and seconds taken."""
+    started = time.monotonic()
+    status = "failed"
+    try:
+        yield details
+        status = "ok"
+    finally:
+        text = "".join(f" {k}={v}" for k, v in details.items())
+        log.info("step=%s status=%s%s seconds=%.2f", name, status, text, time.monotonic() - started)
+
+
+def unchanged_report(index_dir: Path, started: float) -> BuildReport:
+    """Return the report of the current generation, marked unchanged (nothing was built)."""
+    gen = store.current_generation(index_dir)
+    saved = store.read_manifest(gen)["report"]
+    known = {f.name for f in fields(BuildReport)}
+    report = BuildReport(**{k: v for k, v in saved.items() if k in known and k != "skipped"})
+    report.skipped = [Skipped(**s) for s in saved["skipped"]]
+    report.unchanged, report.generation, report.seconds = True, gen.name, round(time.monotonic() - started, 2)
+    log.info("step=check unchanged=true generation=%s", gen.name)
+    return report
+
+
+def full_build(corpus_dir: Path, index_dir: Path, catalogue: Catalogue, started: float, *,
+               progress: Progress | None = None, on_start: Callable[[int], None] | None = None) -> BuildReport:
+    """Extract every PDF and write both indexes from scratch into a new generation (caller holds the lock)."""
+    print_ = fingerprint(corpus_dir)  # before reading, so a corpus changed meanwhile is rebuilt next time
+    with step("cleanup") as info:
+        info["removed"] = len(store.cleanup(index_dir))
+    paths = pdf_paths(corpus_dir, catalogue)
+    with step("extract", pdfs=len(paths)):
+        if on_start:
+            on_start(len(paths))
+        extracted = extract_all(paths, _pausing(progress))
+        hashes = {path: file_sha256(path) for path in paths}
+    plan = plan_documents(corpus_dir, catalogue, extracted)
+    plan.report.extracted = len(paths)
+    build_dir = store.new_build_dir(index_dir)
+    try:
+        with step("write", documents=len(plan.docs), build_dir=build_dir.name):
+            writers = {}
+            for name in store.INDEX_NAMES:
+                (build_dir / name).mkdir()
+                writers[name] = whoosh_index.create_in(str(build_dir / name), build_schema()).writer()
+            try:
+                for n, doc in enumerate(plan.docs.values()):
+                    for name in doc.targets:
+                        for entry in doc.entries:
+                            writers[name].add_document(**entry)
+                    if n == 0:
+                        store.pause_point("writing")
+                with step("commit"):
+                    for w in writers.values():
+                        w.commit()
+            except BaseException:
+                _cancel(writers)
+                raise
+            textcache.save(build_dir, {hashes[p]: r for p, r in extracted.items()})
+        store.pause_point("commit")
+        report = plan.report
         report.seconds = round(time.monotonic() - started, 2)
-        manifest = {
-            "built_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-            "fingerprint": print_, "analysis_version": ANALYSIS_VERSION, "schema_version": SCHEMA_VERSION,
-            "theme": catalogue.theme, "report": report.to_dict(),
-        }
-        gen = store.publish(index_dir, build_dir, manifest)
-        report.generation = gen.name
-        store.cleanup(index_dir)
-        return report
+        report.added = list(plan.docs)
+        with step("publish") as info:
+            gen = store.publish(index_dir, build_dir, manifest_for(print_, catalogue, plan, hashes, report))
+            info["generation"] = gen.name
+    except BaseException as exc:
+        store.discard(build_dir, exc)  # give back the disk space at once; a killed build is cleaned up next time
+        raise
+    report.generation = gen.name
+    with step("cleanup") as info:
+        info["removed"] = len(store.cleanup(index_dir))
+    return report
+
+
+def pdf_paths(corpus_dir: Path, catalogue: Catalogue) -> list[Path]:
+    """Return the PDFs a build reads: those the catalogue names, then those it does not."""
+    listed = [corpus_dir / PDF_DIR / r.pdf for r in catalogue.records if r.pdf]
+    return listed + unlisted_pdfs(corpus_dir, catalogue)
+
+
+@dataclass
+class PlannedDocument:
+    """One document as it will be indexed: which indexes, its entries, and a digest of both."""
+
+    targets: list[str]
+    entries: list[dict]
+    digest: str
+
+
+@dataclass
+class Plan:
+    """Everything a build writes, computed before any index is touched."""
+
+    docs: dict[str, PlannedDocument]
+    report: BuildReport
+
+
+def plan_documents(corpus_dir: Path, catalogue: Catalogue, extracted: dict) -> Plan:
+    """Turn catalogue records and extraction results into index entries per document, and the build report."""
+    pdf_dir = corpus_dir / PDF_DIR
+    extra = unlisted_pdfs(corpus_dir, catalogue)
+    records = list(catalogue.records) + _unlisted_records(extra, extracted, catalogue)
+    report = BuildReport(unlisted=[p.name for p in extra])
+    report.skipped += [Skipped(p.name, str(extracted[p])) for p in extra
+                       if isinstance(extracted[p], ExtractionError)]
+    docs: dict[str, PlannedDocument] = {}
+    for record in records:
+        result = extracted.get(pdf_dir / record.pdf) if record.pdf else None
+        if isinstance(result, ExtractionError):
+            report.skipped.append(Skipped(record.pdf, str(result)))
+            result = None
+        if result is not None:
+            report.pdfs += 1
+            report.pages += len(result.pages)
+        entries = list(document_entries(record, result))
+        targets = ["all"] + (["public"] if record.access == "public" else [])
+        digest = hashlib.sha256(json.dumps([targets, entries], sort_keys=True, default=str).encode()).hexdigest()
+        docs[record.id] = PlannedDocument(targets, entries, digest)
+        report.documents += 1
+        report.public_documents += record.access == "public"
+    return Plan(docs, report)
+
+
+def manifest_for(print_: str, catalogue: Catalogue, plan: Plan, hashes: dict[Path, str],
+                 report: BuildReport) -> dict:
+    """Return the manifest of a new generation: versions, fingerprint, report and per-document digests."""
+    return {
+        "built_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "fingerprint": print_, "analysis_version": ANALYSIS_VERSION,
+        "schema_version": SCHEMA_VERSION, "theme": catalogue.theme, "report": report.to_dict(),
+        "documents": {doc_id: {"digest": d.digest, "targets": d.targets} for doc_id, d in plan.docs.items()},
+        "pdfs": {p.name: sha for p, sha in hashes.items()},
+    }
+
+
+def _pausing(progress: Progress | None) -> Progress:
+    """Wrap the progress callback so a fault test can stop the build after the first PDF is read."""
+    seen = []
+
+    def wrapped(name):
+        if progress:
+            progress(name)
+        if not seen:
+            seen.append(name)
+            store.pause_point("extraction")
+    return wrapped
+
+
+def _cancel(writers: dict) -> None:
+    for w in writers.values():
+        try:
+            w.cancel()
+        except Exception:  # a writer that failed half-way may refuse to cancel; its folder is discarded anyway
+            pass
 
 
 def document_entries(record: Record, pdf: ExtractedPDF | None):

@@ -35,7 +35,7 @@ def check_corpus(corpus_dir: str | Path) -> CheckResult:
 
 
 def index_stats(index_dir: str | Path) -> dict:
-    """Return the current generation's manifest plus sizes and the list of generations."""
+    """Return the current generation's manifest plus sizes, and every generation with its size and build time."""
     gen = store.current_generation(index_dir)
     manifest = store.read_manifest(gen)
     return {
@@ -43,5 +43,17 @@ def index_stats(index_dir: str | Path) -> dict:
         "built_at": manifest["built_at"],
         "report": manifest["report"],
         "sizes": {name: store.folder_size(gen / name) for name in store.INDEX_NAMES},
-        "generations": [g.name for g in store.generations(index_dir)],
+        "generations": [_describe(g, current=g == gen) for g in store.generations(index_dir)],
     }
+
+
+def _describe(gen: Path, current: bool) -> dict:
+    """Describe one generation for `kennisbank stats`: name, when and how built, documents, size."""
+    try:
+        manifest = store.read_manifest(gen)
+    except store.IndexMissing:
+        manifest = {}
+    report = manifest.get("report", {})
+    return {"name": gen.name, "current": current, "built_at": manifest.get("built_at"),
+            "seconds": report.get("seconds"), "mode": report.get("mode", "build"),
+            "documents": report.get("documents"), "size": store.folder_size(gen)}

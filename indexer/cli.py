@@ -1,7 +1,9 @@
 """The `kennisbank` command: a thin click layer over the indexer's functions."""
 from __future__ import annotations
 
+import errno
 import json
+import logging
 import sys
 from pathlib import Path
 
@@ -31,22 +33,30 @@ def _paths(corpus, index_dir):
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-def main():
+@click.option("-v", "--verbose", is_flag=True, help="Schrijf per bouwstap een logregel naar stderr.")
+def main(verbose):
     """Kennisbank Zoeken: bouw, controleer en doorzoek de index van de kennisbank.
 
     Example:
 
-        kennisbank build && kennisbank search internetverbod
+        kennisbank -v build && kennisbank search internetverbod
     """
+    if verbose:
+        logging.basicConfig(level=logging.INFO, stream=sys.stderr,
+                            format="%(asctime)s %(levelname)s %(name)s %(message)s")
+
+
+wait_option = click.option("--wait", type=float, default=0.0, show_default=True,
+                           help="Seconden wachten als een andere build bezig is.")
+json_option = click.option("--json", "as_json", is_flag=True, help="Schrijf het verslag als JSON.")
 
 
 @main.command()
 @corpus_option
 @index_option
 @click.option("--if-needed", is_flag=True, help="Alleen bouwen als corpus of programmaversie veranderd is.")
-@click.option("--wait", type=float, default=0.0, show_default=True,
-              help="Seconden wachten als een andere build bezig is.")
-@click.option("--json", "as_json", is_flag=True, help="Schrijf het verslag als JSON.")
+@wait_option
+@json_option
 def build(corpus, index_dir, if_needed, wait, as_json):
     """Build the index from the catalogue and PDFs, then switch to it.
 
@@ -57,6 +67,32 @@ def build(corpus, index_dir, if_needed, wait, as_json):
 
         kennisbank build --if-needed
     """
+    _run_build(build_index, corpus, index_dir, as_json, if_needed=if_needed, lock_timeout=wait)
+
+
+@main.command()
+@corpus_option
+@index_option
+@wait_option
+@json_option
+def update(corpus, index_dir, wait, as_json):
+    """Apply only what changed (added, changed or removed documents and PDFs) in a new generation.
+
+    Only changed PDFs are read again; the current generation keeps serving, untouched, until the switch.
+    Without an index, or after a program update that changes the index format, this is a full build.
+    Exit status as for build.
+
+    Example:
+
+        kennisbank update
+    """
+    from .update import update_index
+
+    _run_build(update_index, corpus, index_dir, as_json, lock_timeout=wait)
+
+
+def _run_build(function, corpus, index_dir, as_json, **options):
+    """Run build_index or update_index with a progress bar, turning domain errors into Dutch messages."""
     corpus, index_dir = _paths(corpus, index_dir)
     bar = None
 
@@ -72,15 +108,15 @@ def build(corpus, index_dir, if_needed, wait, as_json):
             bar.update(1, name)
 
     try:
-        report = build_index(corpus, index_dir, if_needed=if_needed, progress=progress, on_start=on_start,
-                             lock_timeout=wait)
+        report = function(corpus, index_dir, progress=progress, on_start=on_start, **options)
     except CatalogueError as exc:
         raise click.ClickException("de catalogus is niet in orde; de bestaande index blijft in gebruik.\n"
                                    + "\n".join(f"  - {p}" for p in exc.problems))
     except store.BuildLocked as exc:
         raise click.ClickException(str(exc))
     except OSError as exc:
-        raise click.ClickException(f"bouwen mislukt ({exc.strerror or exc}: {exc.filename or index_dir}); "
+        # The index folder, not exc.filename: copying a full disk's error may name the (intact) source file.
+        raise click.ClickException(f"bouwen mislukt: {os_reason(exc)} (indexmap {index_dir}); "
                                    "de bestaande index blijft in gebruik.")
     finally:
         if bar:
@@ -90,15 +126,37 @@ def build(corpus, index_dir, if_needed, wait, as_json):
     elif report.unchanged:
         click.echo(f"Index is actueel ({report.documents} documenten, generatie {report.generation}); niets te doen.")
     else:
-        click.echo(f"Index gebouwd: {report.documents} documenten ({report.public_documents} openbaar), "
+        verb = "bijgewerkt" if report.mode == "update" else "gebouwd"
+        click.echo(f"Index {verb}: {report.documents} documenten ({report.public_documents} openbaar), "
                    f"{report.pdfs} PDF's, {report.pages} pagina's in {report.seconds:.1f} s "
                    f"-> {report.generation}")
+        if report.mode == "update":
+            click.echo(f"  toegevoegd: {len(report.added)}, vervangen: {len(report.replaced)}, "
+                       f"verwijderd: {len(report.removed)}; {report.extracted} PDF's opnieuw gelezen")
+            for label, ids in (("toegevoegd", report.added), ("vervangen", report.replaced),
+                               ("verwijderd", report.removed)):
+                for doc_id in ids:
+                    click.echo(f"  {label}: {doc_id}")
         for name in report.unlisted:
             click.echo(f"  niet in de catalogus, toch geïndexeerd: {name}")
         for s in report.skipped:
             click.echo(f"  overgeslagen: {s.file}: {s.reason}", err=True)
     if report.skipped and not report.unchanged:
         sys.exit(EXIT_SKIPPED)
+
+
+OS_REASONS = {
+    errno.ENOSPC: "de schijf is vol", errno.EDQUOT: "de schijfruimte (quota) is op",
+    errno.EACCES: "geen schrijfrechten op de indexmap", errno.EPERM: "geen schrijfrechten op de indexmap",
+    errno.EROFS: "de indexmap staat op een alleen-lezen bestandssysteem",
+    errno.EFBIG: "een bestand wordt te groot voor het bestandssysteem",
+    errno.ENOTDIR: "een deel van het pad is geen map",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """Return a Dutch reason for an operating-system error (full disk, no write permission, ...)."""
+    return OS_REASONS.get(exc.errno, exc.strerror or str(exc))
 
 
 @main.command()
@@ -206,7 +264,12 @@ def stats(index_dir, as_json):
         click.echo(f"Index '{name}': {size / 1024:.0f} KiB")
     for s in r["skipped"]:
         click.echo(f"Overgeslagen: {s['file']}: {s['reason']}")
-    click.echo("Generaties: " + ", ".join(info["generations"]))
+    click.echo("Generaties (nieuwste onderaan):")
+    for g in info["generations"]:
+        mark = "*" if g["current"] else " "
+        how = {"update": "bijgewerkt", "build": "gebouwd"}.get(g["mode"], g["mode"] or "gebouwd")
+        click.echo(f" {mark} {g['name']}  {how} {g['built_at'] or '?'} in {g['seconds']} s, "
+                   f"{g['documents']} documenten, {g['size'] / 1024:.0f} KiB")
 
 
 @main.command()

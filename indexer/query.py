@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import copy
+import itertools
 import re
 import unicodedata
 
@@ -116,7 +117,28 @@ def _make_parser(fieldnames, schema, group, languages=None):
 _OPERATOR_WORDS = re.compile(r"\b(AND|OR|NOT|ANDNOT|EN|OF|NIET|ENNIET)\b")
 
 MIN_PREFIX = 3
-MAX_EXPANSIONS = 200
+MAX_EXPANSIONS = 200  # index terms one wildcard or range may stand for; bounds the work per query
+MAX_EXPANDING_WORDS = 5  # wildcard or range words per query; with MAX_EXPANSIONS this bounds the terms searched
+
+
+class _Capped:
+    """Mixin for term-expanding queries (prefix, wildcard, range): use at most MAX_EXPANSIONS index terms."""
+
+    def _btexts(self, ixreader):
+        return itertools.islice(super()._btexts(ixreader), MAX_EXPANSIONS)
+
+
+_CAPPED: dict[type, type] = {}
+
+
+def _capped(q):
+    if isinstance(q, _Capped):
+        return q
+    cls = q.__class__
+    if cls not in _CAPPED:
+        _CAPPED[cls] = type("Capped" + cls.__name__, (_Capped, cls), {})
+    q.__class__ = _CAPPED[cls]
+    return q
 
 
 def _tame(q):
@@ -126,7 +148,12 @@ def _tame(q):
         stem = re.split(r"[*?]", text, maxsplit=1)[0]
         if len(stem) < MIN_PREFIX:
             raise QueryError("Een zoekwoord met * of ? moet met minstens drie letters beginnen, bijvoorbeeld extremis*.")
-        return q
+        return _capped(q)
+    if isinstance(q, wq.MultiTerm):  # e.g. [a TO z]: a range over the whole vocabulary
+        return _capped(q)
+    if isinstance(q, wq.Every) and q.fieldname:
+        # "*" or "titel:*": Whoosh would read every posting list of the field; all documents is the same answer.
+        return wq.Every(boost=q.boost)
     if isinstance(q, wq.CompoundQuery):
         q.subqueries = [_tame(s) for s in q.subqueries]
     elif isinstance(q, wq.Not):
@@ -152,12 +179,22 @@ def parse_query(text: str, schema, *, any_word: bool = False, fields=SEARCH_FIEL
     else:
         q = wq.NullQuery
     q = _tame(q)
+    _limit_expanding_words(q)
     return q
 
 
 def index_languages(searcher) -> tuple[str, ...]:
     """Return the languages of an index's records: "nl", plus "en" when it holds English records."""
     return ("nl", "en") if searcher.doc_frequency("language", "en") else ("nl",)
+
+
+def _limit_expanding_words(q) -> None:
+    """Refuse queries with more than MAX_EXPANDING_WORDS words using * or ? or a range: each costs a term scan."""
+    words = {getattr(leaf, "text", None) or (getattr(leaf, "start", None), getattr(leaf, "end", None))
+             for leaf in ([q] if isinstance(q, wq.MultiTerm) else q.leaves()) if isinstance(leaf, wq.MultiTerm)}
+    if len(words) > MAX_EXPANDING_WORDS:
+        raise QueryError(f"Gebruik in één zoekvraag hoogstens {MAX_EXPANDING_WORDS} zoekwoorden met * of ? "
+                         "of een bereik [a TO b].")
 
 
 def is_plain(text: str) -> bool:

@@ -4,10 +4,14 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import gc
 import json
 import os
 import shutil
+import sys
 import time
+import traceback
+import warnings
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -17,8 +21,10 @@ LOCK = "build.lock"
 GEN_PREFIX = "gen-"
 TMP_PREFIX = "tmp-"
 MANIFEST = "manifest.json"
+EXTRACTED = "extracted"  # per generation: the text of each PDF by SHA-256, so `update` re-reads only changed PDFs
 INDEX_NAMES = ("public", "all")  # anonymous visitors only ever see "public"
 KEEP_GENERATIONS = 3
+PAUSE_ENV = "KENNISBANK_TEST_PAUSE_AT"  # fault tests only: pause a build at a named step so a kill lands there
 
 
 class IndexMissing(Exception):
@@ -52,31 +58,78 @@ def generations(index_dir: str | Path) -> list[Path]:
 
 
 def read_manifest(gen: Path) -> dict:
-    """Return the manifest a build wrote into a generation."""
-    return json.loads((gen / MANIFEST).read_text(encoding="utf-8"))
+    """Return the manifest a build wrote into a generation; raise IndexMissing when it cannot be read."""
+    try:
+        return json.loads((gen / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise IndexMissing(f"de beschrijving van generatie '{gen.name}' is onleesbaar ({exc})") from None
+
+
+def _stamp() -> str:
+    # Microseconds keep names unique and in build order; older names without them still sort correctly
+    # ("gen-...T131346-4476" < "gen-...T131346.000001-4476").
+    now = time.time()
+    return time.strftime("%Y%m%dT%H%M%S", time.localtime(now)) + f".{int(now % 1 * 1e6):06d}"
 
 
 def new_build_dir(index_dir: str | Path) -> Path:
     """Create and return an empty folder for a build in progress."""
     index_dir = Path(index_dir)
     index_dir.mkdir(parents=True, exist_ok=True)
-    path = index_dir / f"{TMP_PREFIX}{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}"
+    path = index_dir / f"{TMP_PREFIX}{_stamp()}-{os.getpid()}"
     path.mkdir()
     return path
+
+
+def copy_generation(gen: Path, build_dir: Path) -> None:
+    """Copy a generation's indexes and extracted text into a build folder, to be changed there (copy-on-write).
+
+    Whoosh lock files are left behind; the source generation is only read. Cached texts are written once and
+    never changed in place, so they are shared by hard link where the filesystem allows.
+    """
+    # A plain loop rather than shutil.copytree, which folds a full disk's ENOSPC into an errno-less shutil.Error.
+    for top in (*INDEX_NAMES, EXTRACTED):
+        if not (gen / top).is_dir():
+            continue
+        for src in sorted((gen / top).rglob("*")):
+            dst = build_dir / src.relative_to(gen)
+            if src.is_dir():
+                dst.mkdir(parents=True, exist_ok=True)
+            elif not src.name.endswith(("_LOCK", ".lock")):
+                dst.parent.mkdir(parents=True, exist_ok=True)
+                if top == EXTRACTED:
+                    _link_or_copy(src, dst)
+                else:
+                    shutil.copy2(src, dst)
+
+
+def discard(build_dir: Path, exc: BaseException | None = None) -> None:
+    """Remove an unfinished build folder after a failure, giving back its disk space at once.
+
+    Whoosh leaves its TOC stream open when writing it fails (e.g. a full disk); clearing the failed frames
+    closes such files now, instead of holding the space until some later garbage collection.
+    """
+    if exc is not None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ResourceWarning)
+            traceback.clear_frames(exc.__traceback__)
+            gc.collect()
+    shutil.rmtree(build_dir, ignore_errors=True)
 
 
 def publish(index_dir: str | Path, build_dir: Path, manifest: dict) -> Path:
     """Finish a build: write its manifest, rename it to a generation and point CURRENT at it atomically."""
     index_dir = Path(index_dir)
     _write_atomic(build_dir / MANIFEST, json.dumps(manifest, indent=2, ensure_ascii=False))
-    stamp = time.strftime("%Y%m%dT%H%M%S")
-    gen = index_dir / f"{GEN_PREFIX}{stamp}-{os.getpid()}"
+    gen = index_dir / f"{GEN_PREFIX}{_stamp()}-{os.getpid()}"
     n = 1
     while gen.exists():
-        gen = index_dir / f"{GEN_PREFIX}{stamp}-{os.getpid()}-{n}"
+        gen = index_dir / f"{GEN_PREFIX}{_stamp()}-{os.getpid()}-{n}"
         n += 1
     os.rename(build_dir, gen)
     _fsync_dir(index_dir)
+    # A build killed here leaves a complete generation that CURRENT does not name: harmless, cleaned up later.
+    pause_point("switch")
     switch_to(index_dir, gen.name)
     return gen
 
@@ -113,6 +166,10 @@ def cleanup(index_dir: str | Path, keep: int = KEEP_GENERATIONS) -> list[str]:
         # Only called under the build lock, so no other build is still writing into these.
         shutil.rmtree(tmp, ignore_errors=True)
         removed.append(tmp.name)
+    for tmp in index_dir.glob(f".{POINTER}.*.tmp"):
+        # A pointer file a killed build never renamed into place.
+        tmp.unlink(missing_ok=True)
+        removed.append(tmp.name)
     return removed
 
 
@@ -145,7 +202,11 @@ def open_index(gen: Path, name: str):
     """Open one of the two indexes (public or all) of a generation."""
     if name not in INDEX_NAMES:
         raise ValueError(f"unknown index {name!r}")
-    return whoosh_index.open_dir(str(gen / name))
+    try:
+        return whoosh_index.open_dir(str(gen / name))
+    except Exception as exc:  # e.g. a deleted _MAIN_N.toc (EmptyIndexError), a truncated or unreadable file
+        raise IndexMissing(f"de index '{name}' van generatie '{gen.name}' is onleesbaar "
+                           f"({type(exc).__name__})") from exc
 
 
 def folder_size(path: Path) -> int:
@@ -153,13 +214,32 @@ def folder_size(path: Path) -> int:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
 
 
+def _link_or_copy(src, dst):
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
+
+
+def pause_point(step: str) -> None:
+    """Fault tests only: when $KENNISBANK_TEST_PAUSE_AT names this step, say so on stderr and wait to be killed."""
+    if os.environ.get(PAUSE_ENV) != step:
+        return
+    print(f"PAUSED {step}", file=sys.stderr, flush=True)
+    time.sleep(float(os.environ.get("KENNISBANK_TEST_PAUSE_SECONDS", "60")))
+
+
 def _write_atomic(path: Path, text: str) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "w", encoding="utf-8") as fh:
-        fh.write(text)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)  # e.g. a full disk: leave nothing half-written behind
+        raise
     _fsync_dir(path.parent)
 
 
