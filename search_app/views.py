@@ -1,10 +1,9 @@
 """HTML pages: start and results page, document page, the PDF, help."""
 from __future__ import annotations
 
-from itertools import groupby
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, send_file, url_for
 
 from indexer import store
 from indexer.catalogue import PDF_DIR
@@ -54,7 +53,10 @@ def home():
     if not searching:
         manifest = indexes.manifest()
         docs = list_documents(searcher)
-        sections = [(name, list(group)) for name, group in groupby(docs, key=lambda d: d.section or "Overig")]
+        grouped: dict[str, list] = {}
+        for doc in docs:  # in listing order; a section shows once even when its documents are not adjacent
+            grouped.setdefault(doc.section or "Overig", []).append(doc)
+        sections = list(grouped.items())
         members_extra = 0
         if not current_user():
             report = manifest.get("report", {})
@@ -154,6 +156,12 @@ def document_pdf(doc_id):
         abort(404)
     return send_file(path, mimetype="application/pdf", download_name=f"{doc_id}.pdf", conditional=True,
                      max_age=3600)
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """Send browsers that ask for /favicon.ico (the PDF viewer does) to the icon."""
+    return redirect(url_for("static", filename="favicon.svg"), code=301)
 
 
 @bp.get("/help")
