@@ -18,7 +18,7 @@ bp = Blueprint("views", __name__)
 bp.add_url_rule("/zoeken.atom", "feed", feeds.atom_feed)
 bp.add_url_rule("/opensearch.xml", "opensearch", feeds.opensearch_description)
 
-SORT_LABELS = {"relevantie": "Relevantie", "nieuwste": "Nieuwste eerst", "oudste": "Oudste eerst"}
+SORT_LABELS = {"relevantie": "Relevantie", "nieuwste": "Nieuwste", "oudste": "Oudste"}
 FACET_LABELS = dict(FACETS)
 
 

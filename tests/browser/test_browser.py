@@ -52,11 +52,11 @@ def test_facet_click_filters_and_back_button_restores(page, live_server):
 
 def test_sorting_by_date(page, live_server):
     page.goto(live_server + "/?q=polarisatie&per_page=20")
-    page.get_by_role("navigation", name="Sorteren").get_by_role("link", name="Nieuwste eerst").click()
+    page.get_by_role("navigation", name="Sorteren").get_by_role("link", name="Nieuwste", exact=True).click()
     page.wait_for_url(re.compile(r"sort=nieuwste"))
     dates = page.locator("li.hit time").evaluate_all("els => els.map(e => e.getAttribute('datetime'))")
     assert len(dates) == 11 and dates == sorted(dates, reverse=True)
-    page.get_by_role("link", name="Oudste eerst").click()
+    page.get_by_role("link", name="Oudste", exact=True).click()
     page.wait_for_url(re.compile(r"sort=oudste"))
     dates = page.locator("li.hit time").evaluate_all("els => els.map(e => e.getAttribute('datetime'))")
     assert dates == sorted(dates)
@@ -174,10 +174,10 @@ def test_keyboard_reaches_filters_sort_and_results(page, live_server):
         page.keyboard.press("Tab")
         reached.append(page.evaluate("(document.activeElement.innerText || document.activeElement.id || '').trim()"))
     text = "\n".join(reached)
-    for expected in ("Naar de inhoud", "Rapport", "Datum toepassen", "Nieuwste eerst", "Polarisatie in de wijk", "p. 1"):
+    for expected in ("Naar de inhoud", "Rapport", "Datum toepassen", "Nieuwste", "Polarisatie in de wijk", "p. 1"):
         assert expected in text, (expected, reached)
     # A focused link shows a visible focus outline.
-    page.get_by_role("link", name="Nieuwste eerst").focus()
+    page.get_by_role("link", name="Nieuwste", exact=True).focus()
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline == "solid"
 
