@@ -127,7 +127,11 @@
       var open = !list.hidden && items.length > 0;
       if (event.key === "ArrowDown") {
         event.preventDefault();
-        if (!open) { lastQuery = null; fetchSuggestions(); if (items.length) { render({ suggestions: items }); } return; }
+        if (!open) {
+          // Reopen: show what we have for this text; ask the server only when the text changed.
+          if (items.length && input.value.trim() === lastQuery) { render({ suggestions: items }); } else { fetchSuggestions(); }
+          return;
+        }
         highlight(active + 1 >= items.length ? 0 : active + 1);
       } else if (event.key === "ArrowUp") {
         if (!open) { return; }
