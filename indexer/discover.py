@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from whoosh import query as wq
 from whoosh.lang import stopwords_for_language
 
-from .search import Document, _document
+from .search import Document, get_document
 
 SIMILAR_FIELDS = ("title", "summary", "content")
 SIMILAR_TERMS = 12
@@ -85,8 +85,9 @@ def similar_documents(searcher, doc_id: str, limit: int = 5) -> list[SimilarDocu
         if r.score < top * SIMILAR_MIN_RATIO:
             break  # matches only on a word or two every document shares: not similar in any useful sense
         shared = sorted({t.decode("utf-8") if isinstance(t, bytes) else str(t) for _, t in r.matched_terms()})
-        similar.append(SimilarDocument(document=_document(dict(r)), score=round(r.score or 0.0, 4),
-                                       shared_terms=shared[:6]))
+        doc = get_document(searcher, r["id"])
+        if doc is not None:
+            similar.append(SimilarDocument(document=doc, score=round(r.score or 0.0, 4), shared_terms=shared[:6]))
     return similar
 
 

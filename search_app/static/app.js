@@ -69,6 +69,9 @@
     }
 
     function render(data) {
+      // Keep the option the visitor highlighted if a newer answer still holds it.
+      var kept = active >= 0 && items[active] ? items[active].text : null;
+      list.removeAttribute("aria-busy");
       items = data.suggestions || [];
       list.textContent = "";
       items.forEach(function (item, i) {
@@ -92,6 +95,9 @@
       active = -1;
       if (items.length) {
         list.hidden = false;
+        for (var k = 0; kept !== null && k < items.length; k++) {
+          if (items[k].text === kept) { highlight(k); break; }
+        }
         input.setAttribute("aria-expanded", "true");
         status.textContent = items.length + (items.length === 1 ? " suggestie" : " suggesties") +
           " beschikbaar; gebruik pijl omlaag en omhoog om te kiezen.";
@@ -103,9 +109,9 @@
 
     function fetchSuggestions() {
       var q = input.value.trim();
-      if (q === lastQuery) { return; }
+      if (q === lastQuery) { list.removeAttribute("aria-busy"); return; }
       lastQuery = q;
-      if (q.length < 2) { items = []; close(); return; }
+      if (q.length < 2) { items = []; list.removeAttribute("aria-busy"); close(); return; }
       if (controller) { controller.abort(); }
       controller = window.AbortController ? new AbortController() : null;
       fetch(url + "?q=" + encodeURIComponent(q), {
@@ -114,11 +120,14 @@
       }).then(function (response) {
         return response.ok ? response.json() : { suggestions: [] };
       }).then(function (data) {
-        if (input.value.trim() === q && document.activeElement === input) { render(data); }
-      }).catch(function () { /* aborted or offline: the search still works without suggestions */ });
+        if (input.value.trim() === q && document.activeElement === input) { render(data); } else { list.removeAttribute("aria-busy"); }
+      }).catch(function () {
+        list.removeAttribute("aria-busy");  // aborted or offline: the search still works without suggestions
+      });
     }
 
     input.addEventListener("input", function () {
+      list.setAttribute("aria-busy", "true");  // an answer for the new text is on its way
       window.clearTimeout(timer);
       timer = window.setTimeout(fetchSuggestions, 150);
     });

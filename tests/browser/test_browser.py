@@ -101,8 +101,14 @@ def test_document_page_from_a_result(page, live_server):
     assert citation.endswith("/documenten/polarisatie-monitor-2022")
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
     page.get_by_role("button", name="Kopieer citaat").click()
-    assert page.get_by_role("status").filter(has_text="gekopieerd").is_visible()
+    page.get_by_role("status").filter(has_text="gekopieerd").wait_for()  # the clipboard answers asynchronously
     assert page.evaluate("navigator.clipboard.readText()") == citation
+
+
+def suggestions_settled(page):
+    """Wait until the suggestion list answers the text in the box (no request pending)."""
+    page.wait_for_function("() => { const l = document.getElementById('q-suggesties');"
+                           " return l && !l.hasAttribute('aria-busy'); }")
 
 
 def test_autocomplete_with_the_keyboard(page, live_server):
@@ -114,6 +120,7 @@ def test_autocomplete_with_the_keyboard(page, live_server):
     box = page.get_by_role("combobox", name="Zoek in de kennisbank")
     assert box.evaluate("el => el === document.activeElement")
     page.keyboard.type("pola")
+    suggestions_settled(page)
     listbox = page.get_by_role("listbox", name="Suggesties")
     listbox.wait_for(state="visible")
     assert box.get_attribute("aria-expanded") == "true"
@@ -139,6 +146,7 @@ def test_autocomplete_with_the_keyboard(page, live_server):
 def test_autocomplete_title_opens_the_document(page, live_server):
     page.goto(live_server + "/")
     page.locator("#q").press_sequentially("monitor pol", delay=20)
+    suggestions_settled(page)
     page.get_by_role("option", name=re.compile("Monitor polarisatie 2021")).wait_for()
     for _ in range(10):
         page.keyboard.press("ArrowDown")
@@ -201,6 +209,7 @@ def test_axe_finds_no_violations(sized_page, live_server, name, width):
     assert response.status in (200, 400)
     if name == "start":  # also check the open suggestion list
         sized_page.locator("#q").press_sequentially("pola", delay=20)
+        suggestions_settled(sized_page)
         sized_page.get_by_role("listbox").wait_for(state="visible")
         sized_page.keyboard.press("ArrowDown")
     results = Axe().run(sized_page, options={"resultTypes": ["violations"],
