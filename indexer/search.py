@@ -185,7 +185,8 @@ def search(searcher, request: SearchRequest) -> SearchResults:
     facets = _facets(searcher, q, request, results)
     start = (request.page - 1) * request.per_page
     page_results = results[start:start + request.per_page] if start < total else []
-    hits = [Hit(document=_document(dict(r)), score=round(r.score or 0.0, 4),
+    # With sortedby, Whoosh puts the sort key (bytes for a date) where the score would be: report 0 then.
+    hits = [Hit(document=_document(dict(r)), score=round(r.score, 4) if isinstance(r.score, (int, float)) else 0.0,
                 snippet=_doc_snippet(r)) for r in page_results]
     if hits and request.q:
         _attach_pages(searcher, expansion.text, hits)

@@ -1,9 +1,13 @@
-"""JSON API: /api/search and /api/health. Errors are JSON with a Dutch message and a 4xx/5xx status."""
+"""JSON API: search, health, suggestions, similar documents, and its OpenAPI description. Errors are Dutch JSON."""
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request, url_for
+import threading
+from pathlib import Path
+
+from flask import Blueprint, current_app, jsonify, request, url_for
 
 from indexer import store
+from indexer.discover import Vocabulary, build_vocabulary, similar_documents
 from indexer.search import QueryError, count_documents, search
 from indexer.serialize import results_to_dict
 
@@ -48,6 +52,68 @@ def health():
                         "built_at": None}), 503
     return jsonify({"status": "ok", "documents": docs, "built_at": manifest["built_at"],
                     "generation": indexes.generation_name()})
+
+
+MAX_SUGGESTIONS = 10
+_vocab_lock = threading.Lock()
+
+
+def vocabulary() -> Vocabulary:
+    """Return the suggestion vocabulary of the visitor's index, gathered once per index generation."""
+    name = index_name()
+    key = (indexes.generation_name(), name)
+    cache = current_app.extensions.setdefault("kennisbank_vocabulary", {})
+    with _vocab_lock:
+        if key not in cache:
+            for old in [k for k in cache if k[1] == name]:
+                del cache[old]  # an older generation's words are of no use any more
+            cache[key] = build_vocabulary(indexes.searcher(name))
+        return cache[key]
+
+
+@bp.get("/suggest")
+def api_suggest():
+    """Suggest document titles and frequent words for what the visitor is typing."""
+    text = request.args.get("q", "")[:200]
+    try:
+        limit = min(MAX_SUGGESTIONS, max(1, int(request.args.get("limit") or 8)))
+    except ValueError:
+        return _error(400, "'limit' moet een getal zijn.")
+    try:
+        suggestions = vocabulary().complete(text, limit=limit)
+    except store.IndexMissing as exc:
+        return _error(503, f"De zoekindex is niet beschikbaar: {exc}.")
+    if request.args.get("format") == "opensearch":
+        # The OpenSearch suggestions format browsers understand: [query, [completions]].
+        return jsonify([text, [s.text for s in suggestions if s.kind == "woord"]
+                        + [s.text for s in suggestions if s.kind == "titel"]])
+    return jsonify({"query": text, "suggestions": [
+        {"text": s.text, "kind": s.kind,
+         "url": url_for("views.document", doc_id=s.doc_id) if s.doc_id else url_for("views.home", q=s.text)}
+        for s in suggestions]})
+
+
+@bp.get("/documenten/<doc_id>/vergelijkbaar")
+def api_similar(doc_id):
+    """Return documents resembling one document, among those the visitor may see."""
+    try:
+        searcher = indexes.searcher(index_name())
+    except store.IndexMissing as exc:
+        return _error(503, f"De zoekindex is niet beschikbaar: {exc}.")
+    if searcher.document_number(uid=f"doc:{doc_id}") is None:
+        return _error(404, "Dit document bestaat niet.")
+    return jsonify({"id": doc_id, "similar": [
+        {"id": s.document.id, "title": s.document.title, "date": s.document.date or None,
+         "author": s.document.author or None, "doctype": s.document.doctype or None, "score": s.score,
+         "url": url_for("views.document", doc_id=s.document.id)}
+        for s in similar_documents(searcher, doc_id)]})
+
+
+@bp.get("/openapi.json")
+def openapi():
+    """Serve the OpenAPI description of this API."""
+    spec = (Path(current_app.static_folder) / "openapi.json").read_bytes()
+    return current_app.response_class(spec, mimetype="application/json")
 
 
 @bp.errorhandler(404)

@@ -1,20 +1,25 @@
 """HTML pages: start and results page, document page, the PDF, help."""
 from __future__ import annotations
 
-from itertools import groupby
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, send_file, url_for
 
 from indexer import store
 from indexer.catalogue import PDF_DIR
+from indexer.discover import similar_documents
 from indexer.search import FACETS, QueryError, SORTS, document_pages, get_document, list_documents, search
 
-from . import indexes
+from . import feeds, indexes
 from .params import search_request
 from .security import current_user, index_name
 
 bp = Blueprint("views", __name__)
+bp.add_url_rule("/zoeken.atom", "feed", feeds.atom_feed)
+bp.add_url_rule("/opensearch.xml", "opensearch", feeds.opensearch_description)
+
+SORT_LABELS = {"relevantie": "Relevantie", "nieuwste": "Nieuwste", "oudste": "Oudste"}
+FACET_LABELS = dict(FACETS)
 
 
 @bp.app_errorhandler(store.IndexMissing)
@@ -48,7 +53,10 @@ def home():
     if not searching:
         manifest = indexes.manifest()
         docs = list_documents(searcher)
-        sections = [(name, list(group)) for name, group in groupby(docs, key=lambda d: d.section or "Overig")]
+        grouped: dict[str, list] = {}
+        for doc in docs:  # in listing order; a section shows once even when its documents are not adjacent
+            grouped.setdefault(doc.section or "Overig", []).append(doc)
+        sections = list(grouped.items())
         members_extra = 0
         if not current_user():
             report = manifest.get("report", {})
@@ -62,7 +70,40 @@ def home():
         return render_template("results.html", error=str(exc), q=args.get("q", "")[:1000], results=None,
                                facets=FACETS, sorts=SORTS), 400
     return render_template("results.html", results=results, q=results.request.q, error=None,
-                           facets=FACETS, sorts=SORTS, page_url=_page_url)
+                           facets=FACETS, sorts=SORTS, sort_labels=SORT_LABELS, page_url=_page_url,
+                           active_filters=_active_filters(results.request),
+                           page_numbers=_page_numbers(results.request.page, results.page_count),
+                           feed_url=_feed_url())
+
+
+def _active_filters(req) -> list[tuple[str, str, str]]:
+    """Return (label, value, URL without it) for every filter in use, so each can be removed with one link."""
+    active = []
+    for name in FACET_LABELS:
+        values = req.filters.get(name) or []
+        for v in values:
+            active.append((FACET_LABELS[name], v, _page_url(page=None, **{name: [x for x in values if x != v]})))
+    if req.date_from:
+        active.append(("Vanaf", req.date_from, _page_url(page=None, **{"from": None})))
+    if req.date_to:
+        active.append(("Tot en met", req.date_to, _page_url(page=None, to=None)))
+    return active
+
+
+def _page_numbers(current: int, last: int, around: int = 2) -> list[int | None]:
+    """Return the page numbers to link: first, last and a window around the current one; None is a gap."""
+    shown = sorted({1, last, *range(max(1, current - around), min(last, current + around) + 1)})
+    out: list[int | None] = []
+    for n in shown:
+        if out and n - out[-1] > 1:
+            out.append(None)
+        out.append(n)
+    return out
+
+
+def _feed_url() -> str:
+    params = {k: v for k, v in request.args.to_dict(flat=False).items() if k not in ("page", "per_page", "sort")}
+    return url_for("views.feed", **params)
 
 
 def _page_url(**changes) -> str:
@@ -83,12 +124,24 @@ def document(doc_id):
     doc = get_document(searcher, doc_id)
     if doc is None:
         abort(404)
-    q = request.args.get("q", "")
+    q = request.args.get("q", "")[:1000]
     try:
         pages = document_pages(searcher, doc_id, q) if q else []
     except QueryError:
         pages = []
-    return render_template("document.html", doc=doc, pages=pages, q=q)
+    cite_page = request.args.get("pagina", "")
+    cite_page = int(cite_page) if cite_page.isdigit() and 0 < int(cite_page) <= (doc.pages or 100_000) else None
+    return render_template("document.html", doc=doc, pages=pages, q=q, similar=similar_documents(searcher, doc_id),
+                           cite_page=cite_page, citation=citation(doc, cite_page))
+
+
+def citation(doc, page: int | None = None) -> str:
+    """Return a ready-to-copy citation: author (year). Title (p. N). Kennisbank Zoeken. Stable URL."""
+    author = doc.author or "Onbekende auteur"
+    year = doc.year or "z.j."
+    title = doc.title.rstrip(".")
+    where = f" (p. {page})" if page else ""
+    return f"{author} ({year}). {title}{where}. Kennisbank Zoeken. {url_for('views.document', doc_id=doc.id, _external=True)}"
 
 
 @bp.get("/documenten/<doc_id>/pdf")
@@ -103,6 +156,12 @@ def document_pdf(doc_id):
         abort(404)
     return send_file(path, mimetype="application/pdf", download_name=f"{doc_id}.pdf", conditional=True,
                      max_age=3600)
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """Send browsers that ask for /favicon.ico (the PDF viewer does) to the icon."""
+    return redirect(url_for("static", filename="favicon.svg"), code=301)
 
 
 @bp.get("/help")
