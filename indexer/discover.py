@@ -80,7 +80,7 @@ def similar_documents(searcher, doc_id: str, limit: int = 5) -> list[SimilarDocu
     results = searcher.search(q, filter=wq.Term("kind", "doc"), mask=wq.Term("uid", f"doc:{doc_id}"),
                               limit=limit, terms=True)
     similar = []
-    top = results[0].score if len(results) else 0
+    top = results[0].score if results.scored_length() else 0
     for r in results:
         if r.score < top * SIMILAR_MIN_RATIO:
             break  # matches only on a word or two every document shares: not similar in any useful sense

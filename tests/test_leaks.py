@@ -182,7 +182,9 @@ SURFACES = [
     Surface("OpenSearch suggestions", "q=zwanenv", route=OPENSEARCH, member_sees=False),
     Surface("more-like-this of the public twin", "", route=SIMILAR, member_sees=True,
             args={"doc_id": PUBLIC_TWIN}),
-    Surface("more-like-this of the canary", "", route=SIMILAR, member_sees=True, args={"doc_id": CANARY_ID}),
+    # A member asking what resembles the canary gets public documents: nothing of the canary to see there, so only
+    # the anonymous side (a 404 like any unknown id) is checked for this line.
+    Surface("more-like-this of the canary", "", route=SIMILAR, member_sees=False, args={"doc_id": CANARY_ID}),
 ]
 
 

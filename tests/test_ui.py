@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.members import add_member, login
+
 from indexer.build import build_index
 from indexer.discover import build_vocabulary, similar_documents
 from indexer.search import SORTS, SearchRequest, search
@@ -43,10 +45,10 @@ def visitor(ui_app):
 
 @pytest.fixture
 def member(ui_app):
-    """A logged-in member (the session the login helper sets), who may see members-only documents."""
+    """A member logged in through the real login form, who may see members-only documents."""
+    add_member(ui_app.config["INSTANCE_DIR"])
     c = ui_app.test_client()
-    with c.session_transaction() as s:
-        s["user"] = "lid"
+    assert login(c).status_code == 303  # redirected after a successful login
     return c
 
 
