@@ -6,7 +6,9 @@ from pathlib import Path
 
 from . import store
 from .catalogue import PDF_DIR, load_catalogue, unlisted_pdfs
-from .extract import ExtractionError, extract_pdf
+from .extract import ExtractionError
+from .settings import from_env
+from .workers import ExtractOptions, extract_many
 
 
 @dataclass
@@ -26,11 +28,8 @@ def check_corpus(corpus_dir: str | Path) -> CheckResult:
     extra = unlisted_pdfs(corpus_dir, catalogue)
     paths = [pdf_dir / r.pdf for r in catalogue.records if r.pdf] + extra
     result = CheckResult(records=len(catalogue.records), pdfs=len(paths), unlisted=[p.name for p in extra])
-    for path in paths:
-        try:
-            extract_pdf(path)
-        except ExtractionError as exc:
-            result.unreadable.append((path.name, str(exc)))
+    extracted = extract_many(paths, ExtractOptions.from_settings(from_env()))
+    result.unreadable += [(p.name, str(r)) for p, r in extracted.items() if isinstance(r, ExtractionError)]
     return result
 
 

@@ -1,0 +1,60 @@
+"""Find running headers, footers and page numbers: lines wholly in a top or bottom band that repeat or count pages."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+# Share of the page height that counts as the top or bottom margin band.
+BAND = 0.12
+_PAGE_NUMBER = re.compile(
+    r"^[\s\-–—|•·.]*((pagina|page|blz\.?|bladzijde|p\.)\s*)?(\d{1,4}|[ivxlc]{1,6})"
+    r"(\s*(/|van|of|de|\|)\s*\d{1,4})?[\s\-–—|•·.]*$", re.IGNORECASE)
+
+
+@dataclass
+class Line:
+    """One text line of a page with its vertical extent (PDF units, origin at the bottom)."""
+
+    text: str
+    y0: float
+    y1: float
+
+
+def normalise(text: str) -> str:
+    """Key for comparing lines across pages: lowercase, digits as '#', spacing collapsed."""
+    return re.sub(r"\s+", " ", re.sub(r"\d+", "#", text.lower())).strip()
+
+
+def is_page_number(text: str) -> bool:
+    """Tell whether a line is only a page number ("12", "- 3 -", "Pagina 2 van 9", "iv")."""
+    return bool(_PAGE_NUMBER.match(text.strip()))
+
+
+def in_band(y0: float, y1: float, height: float, band: float = BAND) -> bool:
+    """Tell whether a vertical extent lies wholly in the top or the bottom band of a page."""
+    return y0 >= height * (1 - band) or y1 <= height * band
+
+
+def running_lines(pages: list[tuple[float, list[list[Line]]]], band: float = BAND) -> list[set[int]]:
+    """Return, per page, the ids of boxes whose every line is a running header, footer or page number.
+
+    `pages` holds (page height, boxes) with each box a list of Lines. A box is dropped only when it lies wholly in
+    the band and each of its lines is a page number or repeats (digits ignored) on another page, so body text that
+    reaches into the margin is never dropped.
+    """
+    counts: Counter[str] = Counter()
+    for height, boxes in pages:
+        seen = {normalise(ln.text) for box in boxes for ln in box
+                if ln.text.strip() and in_band(ln.y0, ln.y1, height, band)}
+        counts.update(seen)
+    drop: list[set[int]] = []
+    for height, boxes in pages:
+        ids = set()
+        for i, box in enumerate(boxes):
+            lines = [ln for ln in box if ln.text.strip()]
+            if lines and all(in_band(ln.y0, ln.y1, height, band) and
+                             (is_page_number(ln.text) or counts[normalise(ln.text)] >= 2) for ln in lines):
+                ids.add(i)
+        drop.append(ids)
+    return drop
