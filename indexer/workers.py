@@ -18,6 +18,8 @@ from .ocr import ocr_missing_reason
 
 log = logging.getLogger("indexer.extract")
 Result = ExtractedPDF | ExtractionError
+READY = ("ready",)
+STARTUP_TIMEOUT = 120.0  # seconds a new worker may take to import its libraries on a loaded machine
 
 
 @dataclass(frozen=True)
@@ -76,7 +78,7 @@ def extract_many(paths: list[Path], options: ExtractOptions | None = None, *,
 
     def finished(path: Path, result: Result, transient: bool = False) -> None:
         nonlocal unread_scans
-        if isinstance(result, ExtractedPDF) and result.needs_ocr:
+        if isinstance(result, ExtractedPDF) and result.needs_ocr and options.ocr:
             unread_scans += len(result.needs_ocr)
             result.warnings.append(ocr_skipped_warning(result.needs_ocr))
         for note in result.warnings if isinstance(result, ExtractedPDF) else []:
@@ -109,7 +111,8 @@ class _Pool:
 
     def run(self, paths: list[Path]) -> None:
         """Process every path to a finished result."""
-        self.queue.extend(("text", path, None) for path in paths)
+        # Largest files first, so one big file does not start last and leave the other workers idle at the end.
+        self.queue.extend(("text", path, None) for path in sorted(paths, key=_size, reverse=True))
         idle: list[_Worker] = []
         busy: dict = {}
         try:
@@ -124,6 +127,10 @@ class _Pool:
                     task = worker.task
                     try:
                         reply = conn.recv()
+                        if reply == READY:  # started up: only now does the task's clock start
+                            worker.send_task(self.options.timeout)
+                            busy[conn] = worker
+                            continue
                     except (EOFError, OSError):
                         code = worker.stop()
                         how = f"signaal {-code}" if code and code < 0 else f"afsluitcode {code}"
@@ -142,9 +149,10 @@ class _Pool:
                 for conn, worker in list(busy.items()):
                     if now >= worker.deadline:
                         del busy[conn]
-                        task = worker.task
+                        task, started = worker.task, worker.ready
                         worker.stop()
-                        self.failed(task, f"tijdslimiet van {self.options.timeout:g} s overschreden", transient=True)
+                        self.failed(task, f"tijdslimiet van {self.options.timeout:g} s overschreden" if started
+                                    else "werkproces startte niet op tijd", transient=True)
         finally:
             for worker in idle + list(busy.values()):
                 worker.stop(graceful=worker in idle)
@@ -183,6 +191,13 @@ class _Pool:
             self.finished(path, self.partial.pop(path))
 
 
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
 class _Worker:
     """One worker process and the pipe to it."""
 
@@ -191,11 +206,20 @@ class _Worker:
         self.process = ctx.Process(target=_serve, args=(child, memory_mb), daemon=True)
         self.process.start()
         child.close()
-        self.task, self.deadline = None, 0.0
+        self.task, self.deadline, self.ready = None, 0.0, False
 
     def start(self, task, timeout: float) -> None:
-        self.task, self.deadline = task, time.monotonic() + timeout
-        self.conn.send(task)
+        """Give the worker a task; a new worker gets it once it reports ready (imports do not count)."""
+        self.task = task
+        if self.ready:
+            self.send_task(timeout)
+        else:
+            self.deadline = time.monotonic() + STARTUP_TIMEOUT
+
+    def send_task(self, timeout: float) -> None:
+        self.ready = True
+        self.deadline = time.monotonic() + timeout
+        self.conn.send(self.task)
 
     def stop(self, graceful: bool = False) -> int | None:
         """End the process (politely when idle) and return its exit code."""
@@ -219,12 +243,13 @@ def _serve(conn, memory_mb: int) -> None:
     import subprocess
 
     from .ocr import ocr_page
-    from .textclean import is_known_word
-
     # pdfminer logs a warning for every harmless oddity (e.g. "should not allow text extraction"); results and
     # failures reach the build report through the pipe instead.
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
-    is_known_word("gemeente")  # load the word list before the first task's clock starts
+    from wordfreq import zipf_frequency
+
+    zipf_frequency("gemeente", "nl"), zipf_frequency("council", "en")  # load both word lists before reporting
+    # ready: a task's clock starts after that
     if memory_mb:
         try:
             import resource
@@ -234,6 +259,10 @@ def _serve(conn, memory_mb: int) -> None:
             resource.setrlimit(resource.RLIMIT_AS, (cap if hard == resource.RLIM_INFINITY else min(cap, hard), hard))
         except (ImportError, ValueError, OSError):
             pass  # no address-space limits on this platform; the timeout still applies
+    try:
+        conn.send(READY)
+    except (OSError, KeyboardInterrupt):
+        return
     while True:
         try:
             task = conn.recv()

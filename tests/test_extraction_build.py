@@ -186,7 +186,7 @@ def test_runaway_pdf_times_out_and_falls_back_to_pypdfium2(tmp_path):
 def test_runaway_pdf_over_the_memory_cap_falls_back_to_pypdfium2(tmp_path):
     slow = many_boxes_pdf(tmp_path / "vakjes.pdf", boxes=2000)
     notes = []
-    results = extract_many([slow], ExtractOptions(jobs=1, timeout=60, memory_mb=450), warn=notes.append)
+    results = extract_many([slow], ExtractOptions(jobs=1, timeout=60, memory_mb=300), warn=notes.append)
     assert isinstance(results[slow], ExtractedPDF) and results[slow].extractor == "pypdfium2"
     assert any("geheugen" in n for n in notes), notes
 
