@@ -10,7 +10,7 @@ from .running_heads import BAND, Line, running_lines
 from .textclean import clean_text, is_garbage, letter_count, page_vocabulary
 
 # Bump when the text this module produces changes: it is part of the extraction cache key.
-EXTRACT_VERSION = "2"
+EXTRACT_VERSION = "3"
 # char_margin=4.0 measured better than the default on real two-column pages; all_texts reads text in figures too.
 LAPARAMS = dict(char_margin=4.0, line_margin=0.5, word_margin=0.1, all_texts=True)
 # A page with fewer letters than this but with an image on it is treated as a scan and goes to OCR.
@@ -108,6 +108,7 @@ def extract_pdf(path: str | Path, *, ocr: bool = True) -> ExtractedPDF:
         else:
             for number in list(pdf.needs_ocr):
                 apply_ocr(pdf, number, ocr_page(path, number))
+            drop_ocr_running_lines(pdf)
     return pdf
 
 
@@ -236,6 +237,29 @@ def apply_ocr(pdf: ExtractedPDF, number: int, text: str) -> None:
     page.text, page.ocr = clean_text(text, page_vocabulary([text])), True
     if number in pdf.needs_ocr:
         pdf.needs_ocr.remove(number)
+
+
+def drop_ocr_running_lines(pdf: ExtractedPDF, edge: int = 4) -> None:
+    """Drop running headers, footers and page numbers from OCR'd pages (OCR gives text, not positions).
+
+    Among the first and last `edge` lines of each OCR'd page, a line goes when it is a page number or repeats
+    (digits ignored) on another OCR'd page.
+    """
+    from collections import Counter
+
+    from .running_heads import is_page_number, normalise
+
+    ocr_pages = [p for p in pdf.pages if p.ocr]
+    edges = []
+    for page in ocr_pages:
+        lines = page.text.split("\n")
+        filled = [i for i, ln in enumerate(lines) if ln.strip()]
+        edges.append((lines, set(filled[:edge] + filled[-edge:])))
+    counts = Counter(key for lines, idx in edges for key in {normalise(lines[i]) for i in idx})
+    for page, (lines, idx) in zip(ocr_pages, edges):
+        keep = [ln for i, ln in enumerate(lines)
+                if i not in idx or not (is_page_number(ln) or counts[normalise(ln)] >= 2)]
+        page.text = re.sub(r"\n{3,}", "\n\n", "\n".join(keep)).strip()
 
 
 def ocr_skipped_warning(numbers: list[int]) -> str:

@@ -11,7 +11,8 @@ from multiprocessing.connection import wait
 from pathlib import Path
 from typing import Callable
 
-from .extract import (ExtractedPDF, ExtractionError, _both_failed, apply_ocr, extract_text_layer,
+from .extract import (ExtractedPDF, ExtractionError, _both_failed, apply_ocr, drop_ocr_running_lines,
+                      extract_text_layer,
                       extract_with_pdfium, ocr_skipped_warning)
 from .extract_cache import ExtractCache
 from .ocr import ocr_missing_reason
@@ -188,7 +189,9 @@ class _Pool:
         self.ocr_left[path] -= 1
         if not self.ocr_left[path]:
             del self.ocr_left[path]
-            self.finished(path, self.partial.pop(path))
+            pdf = self.partial.pop(path)
+            drop_ocr_running_lines(pdf)
+            self.finished(path, pdf)
 
 
 def _size(path: Path) -> int:

@@ -101,3 +101,14 @@ def test_encrypted_with_empty_user_password_extracts(tmp_path):
 def test_encrypted_with_a_real_password_is_reported(tmp_path):
     with pytest.raises(ExtractionError, match="versleuteld"):
         extract_pdf(encrypted_pdf(tmp_path / "e.pdf", "Geheime notitie", "geheim"))
+
+
+def test_running_heads_of_ocr_pages_are_dropped_by_repetition():
+    from indexer.extract import ExtractedPDF, Page, drop_ocr_running_lines
+
+    bodies = ["Het college besluit het verzoek toe te wijzen.", "De stukken worden openbaar gemaakt.",
+              "Tegen dit besluit kunt u bezwaar maken."]
+    pdf = ExtractedPDF(pages=[Page(n, f"Gemeente Amsterdam Datum 10 december 2020\n\nPagina {n} van 36\n\n{body}",
+                                   ocr=True) for n, body in enumerate(bodies, start=1)])
+    drop_ocr_running_lines(pdf)
+    assert [p.text for p in pdf.pages] == bodies
