@@ -6,11 +6,11 @@ import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .running_heads import BAND, Line, running_lines
+from .running_heads import BAND, Line, is_page_number, running_lines
 from .textclean import clean_text, is_garbage, letter_count, page_vocabulary
 
 # Bump when the text this module produces changes: it is part of the extraction cache key.
-EXTRACT_VERSION = "3"
+EXTRACT_VERSION = "4"
 # char_margin=4.0 measured better than the default on real two-column pages; all_texts reads text in figures too.
 LAPARAMS = dict(char_margin=4.0, line_margin=0.5, word_margin=0.1, all_texts=True)
 # A page with fewer letters than this but with an image on it is treated as a scan and goes to OCR.
@@ -298,7 +298,7 @@ def _outline(doc) -> list[tuple[int, str]]:
         dest = mark.get_dest()
         index = dest.get_index() if dest is not None else None
         title = re.sub(r"\s+", " ", clean_text(mark.get_title() or ""))
-        if index is not None and title:
+        if index is not None and title and not is_page_number(title):  # "Page 2" bookmarks name no section
             entries.append((index + 1, title))
     return entries
 

@@ -48,13 +48,30 @@ def running_lines(pages: list[tuple[float, list[list[Line]]]], band: float = BAN
         seen = {normalise(ln.text) for box in boxes for ln in box
                 if ln.text.strip() and in_band(ln.y0, ln.y1, height, band)}
         counts.update(seen)
+    # Short boxes repeated on most pages wherever they lie: a running sidebar ("Directie ... / Ons kenmerk").
+    box_counts: Counter[str] = Counter()
+    for _, boxes in pages:
+        box_counts.update({_box_key(box) for box in boxes if _is_short(box)})
+    repeated = max(3, (len(pages) + 1) // 2)
     drop: list[set[int]] = []
     for height, boxes in pages:
         ids = set()
         for i, box in enumerate(boxes):
             lines = [ln for ln in box if ln.text.strip()]
-            if lines and all(in_band(ln.y0, ln.y1, height, band) and
+            if lines and _is_short(box) and box_counts[_box_key(box)] >= repeated:
+                ids.add(i)
+            elif lines and all(in_band(ln.y0, ln.y1, height, band) and
                              (is_page_number(ln.text) or counts[normalise(ln.text)] >= 2) for ln in lines):
                 ids.add(i)
         drop.append(ids)
     return drop
+
+
+def _box_key(box: list[Line]) -> str:
+    return normalise(" ".join(ln.text for ln in box))
+
+
+def _is_short(box: list[Line]) -> bool:
+    """A box of at most three lines and 120 characters: the size of a running element, not of a paragraph."""
+    lines = [ln for ln in box if ln.text.strip()]
+    return 0 < len(lines) <= 3 and sum(len(ln.text) for ln in lines) <= 120

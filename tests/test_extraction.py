@@ -68,6 +68,13 @@ def test_running_heads_drop_only_boxes_wholly_in_the_band():
     assert drops == [{0, 3}, {0, 3}]
 
 
+def test_short_box_repeated_on_most_pages_is_a_running_sidebar():
+    sidebar = [Line("Directie Wetgeving en", 600, 610), Line("Juridische Zaken", 588, 598)]
+    pages = [(800.0, [[Line(f"Eigen tekst van pagina {'abcd'[n]} over het besluit", 500, 510)], sidebar])
+             for n in range(4)]
+    assert running_lines(pages) == [{1}] * 4
+
+
 def test_pdf_text_is_clean_and_page_true(tmp_path):
     pages = [[f"Regel {i} over de aanpak van onrust in de wijk." for i in range(25)] for _ in range(3)]
     pages[1][5] = "De \ufb01nanciering van de opsporings-"
