@@ -1,6 +1,7 @@
 """Find running headers, footers and page numbers: lines wholly in a top or bottom band that repeat or count pages."""
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -40,7 +41,7 @@ def running_lines(pages: list[tuple[float, list[list[Line]]]], band: float = BAN
     """Return, per page, the ids of boxes whose every line is a running header, footer or page number.
 
     `pages` holds (page height, boxes) with each box a list of Lines. A box is dropped only when it lies wholly in
-    the band and each of its lines is a page number or repeats (digits ignored) on another page, so body text that
+    the band and each of its lines is a page number or repeats (digits ignored) on a fifth of the pages (at least two), so body text that
     reaches into the margin is never dropped.
     """
     counts: Counter[str] = Counter()
@@ -53,6 +54,8 @@ def running_lines(pages: list[tuple[float, list[list[Line]]]], band: float = BAN
     for _, boxes in pages:
         box_counts.update({_box_key(box) for box in boxes if _is_short(box)})
     repeated = max(3, (len(pages) + 1) // 2)
+    # A header repeats on a good share of the pages; "De rapporteur," atop 5 of 66 pages is body text.
+    band_repeated = max(2, math.ceil(0.2 * len(pages)))
     drop: list[set[int]] = []
     for height, boxes in pages:
         ids = set()
@@ -61,14 +64,15 @@ def running_lines(pages: list[tuple[float, list[list[Line]]]], band: float = BAN
             if lines and _is_short(box) and box_counts[_box_key(box)] >= repeated:
                 ids.add(i)
             elif lines and all(in_band(ln.y0, ln.y1, height, band) and
-                             (is_page_number(ln.text) or counts[normalise(ln.text)] >= 2) for ln in lines):
+                             (is_page_number(ln.text) or counts[normalise(ln.text)] >= band_repeated) for ln in lines):
                 ids.add(i)
         drop.append(ids)
     return drop
 
 
 def _box_key(box: list[Line]) -> str:
-    return normalise(" ".join(ln.text for ln in box))
+    # Digits count here: "Artikel 5" atop one page and "Artikel 6" atop the next are headings, not a sidebar.
+    return re.sub(r"\s+", " ", " ".join(ln.text for ln in box).lower()).strip()
 
 
 def _is_short(box: list[Line]) -> bool:

@@ -68,11 +68,20 @@ def test_running_heads_drop_only_boxes_wholly_in_the_band():
     assert drops == [{0, 3}, {0, 3}]
 
 
+def test_a_line_atop_a_few_of_many_pages_is_body_text_not_a_header():
+    # Seen in a real 66-page Wob decision: "De rapporteur," alone atop 5 continuation pages was dropped.
+    pages = [(800.0, [[Line("De rapporteur,", 760, 770)] if n in (3, 7) else [Line("Tekst " + "abcdefghijklmnopqrst"[n] * 3, 400, 410)]])
+             for n in range(20)]
+    assert running_lines(pages) == [set()] * 20
+
+
 def test_short_box_repeated_on_most_pages_is_a_running_sidebar():
     sidebar = [Line("Directie Wetgeving en", 600, 610), Line("Juridische Zaken", 588, 598)]
     pages = [(800.0, [[Line(f"Eigen tekst van pagina {'abcd'[n]} over het besluit", 500, 510)], sidebar])
              for n in range(4)]
     assert running_lines(pages) == [{1}] * 4
+    numbered = [(800.0, [[Line(f"Artikel {n}", 500, 510)]]) for n in range(4)]
+    assert running_lines(numbered) == [set()] * 4
 
 
 def test_pdf_text_is_clean_and_page_true(tmp_path):
