@@ -10,7 +10,7 @@ from .running_heads import BAND, Line, is_page_number, running_lines
 from .textclean import clean_text, is_garbage, letter_count, page_vocabulary
 
 # Bump when the text this module produces changes: it is part of the extraction cache key.
-EXTRACT_VERSION = "5"
+EXTRACT_VERSION = "6"
 # char_margin=4.0 measured better than the default on real two-column pages; all_texts reads text in figures too.
 LAPARAMS = dict(char_margin=4.0, line_margin=0.5, word_margin=0.1, all_texts=True)
 # A page with fewer letters than this but with an image on it is treated as a scan and goes to OCR.

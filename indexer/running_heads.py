@@ -72,7 +72,10 @@ def running_lines(pages: list[tuple[float, list[list[Line]]]], band: float = BAN
 
 def _box_key(box: list[Line]) -> str:
     # Digits count here: "Artikel 5" atop one page and "Artikel 6" atop the next are headings, not a sidebar.
-    return re.sub(r"\s+", " ", " ".join(ln.text for ln in box).lower()).strip()
+    # So does the position: a sidebar sits at the same height on every page, while a closing formula repeated in a
+    # bundle of reports ("Aldus opgemaakt. De rapporteur,") moves with the text and is body text.
+    text = re.sub(r"\s+", " ", " ".join(ln.text for ln in box).lower()).strip()
+    return f"{round(box[0].y1 / 6) if box else 0}:{text}"
 
 
 def _is_short(box: list[Line]) -> bool:

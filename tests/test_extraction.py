@@ -82,6 +82,10 @@ def test_short_box_repeated_on_most_pages_is_a_running_sidebar():
     assert running_lines(pages) == [{1}] * 4
     numbered = [(800.0, [[Line(f"Artikel {n}", 500, 510)]]) for n in range(4)]
     assert running_lines(numbered) == [set()] * 4
+    # Seen in a real bundle of 53 reports: the same closing formula at a different height on each page is kept.
+    closing = [(800.0, [[Line("Aldus opgemaakt.", 500 - 40 * n, 510 - 40 * n),
+                         Line("De rapporteur,", 488 - 40 * n, 498 - 40 * n)]]) for n in range(4)]
+    assert running_lines(closing) == [set()] * 4
 
 
 def test_pdf_text_is_clean_and_page_true(tmp_path):
