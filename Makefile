@@ -15,6 +15,7 @@ help:
 	@echo "make index  - rebuild the index now"
 	@echo "make eval   - measure search relevance (nDCG@10, MRR per group) on the judged queries"
 	@echo "make loadtest - 16 clients for 60 s on loopback, without and with rebuilds (bench/results/loadtest.json)"
+	@echo "make bench  - extraction benchmark (BENCH_PDFS=folder, BENCH_LIMIT=n files for a quick run)"
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +45,9 @@ test: $(STAMP)
 
 eval: $(STAMP)
 	$(BIN)/python -m tests.relevance.evaluate
+
+bench: $(STAMP)
+	$(BIN)/python bench/extraction.py
 
 clean:
 	rm -rf $(VENV) *.egg-info build

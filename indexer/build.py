@@ -16,8 +16,11 @@ from whoosh import index as whoosh_index
 from . import store, textcache
 from .analysis import ANALYSIS_VERSION
 from .catalogue import PDF_DIR, Catalogue, Record, load_catalogue, slug, unlisted_pdfs
-from .extract import ExtractedPDF, ExtractionError, extract_pdf
+from .extract import ExtractedPDF, ExtractionError
+from .extract_cache import CACHE_DIRNAME
 from .schema import SCHEMA_VERSION, build_schema
+from .settings import from_env
+from .workers import ExtractOptions, extract_many
 
 UNLISTED_SECTION = "Overige documenten"
 
@@ -91,17 +94,11 @@ def is_up_to_date(corpus_dir: str | Path, index_dir: str | Path) -> bool:
     return manifest.get("fingerprint") == fingerprint(corpus_dir)
 
 
-def extract_all(paths: list[Path], progress: Progress | None = None) -> dict[Path, ExtractedPDF | ExtractionError]:
-    """Extract every PDF, collecting either its pages or the reason it failed."""
-    results: dict[Path, ExtractedPDF | ExtractionError] = {}
-    for path in paths:
-        try:
-            results[path] = extract_pdf(path)
-        except ExtractionError as exc:
-            results[path] = exc
-        if progress:
-            progress(path.name)
-    return results
+def extract_all(paths: list[Path], progress: Progress | None = None, *, cache_dir: Path | None = None,
+                options: ExtractOptions | None = None) -> dict[Path, ExtractedPDF | ExtractionError]:
+    """Extract every PDF in parallel worker processes (cached by content), collecting its pages or why it failed."""
+    options = options or ExtractOptions.from_settings(from_env())
+    return extract_many(paths, options, progress=progress, cache_dir=cache_dir)
 
 
 def build_index(corpus_dir: str | Path, index_dir: str | Path, *, if_needed: bool = False,
@@ -161,7 +158,7 @@ def full_build(corpus_dir: Path, index_dir: Path, catalogue: Catalogue, started:
     with step("extract", pdfs=len(paths)):
         if on_start:
             on_start(len(paths))
-        extracted = extract_all(paths, _pausing(progress))
+        extracted = extract_all(paths, _pausing(progress), cache_dir=index_dir / CACHE_DIRNAME)
         hashes = {path: file_sha256(path) for path in paths}
     plan = plan_documents(corpus_dir, catalogue, extracted)
     plan.report.extracted = len(paths)

@@ -33,6 +33,8 @@ SETTINGS = (
             "Worker processes for PDF extraction (default: number of cores)."),
     Setting("KENNISBANK_PDF_TIMEOUT", "PDF_TIMEOUT", "120",
             "Seconds one PDF may take to extract before it is skipped."),
+    Setting("KENNISBANK_PDF_MEMORY", "PDF_MEMORY", "2048",
+            "MiB of memory one PDF extraction worker may use (0 = no limit)."),
 )
 
 

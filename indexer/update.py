@@ -12,6 +12,7 @@ from .analysis import ANALYSIS_VERSION
 from .build import (BuildReport, Progress, _cancel, _pausing, extract_all, file_sha256, fingerprint, full_build,
                     locked, manifest_for, pdf_paths, plan_documents, step, unchanged_report)
 from .catalogue import load_catalogue
+from .extract_cache import CACHE_DIRNAME
 from .schema import SCHEMA_VERSION
 
 
@@ -54,7 +55,7 @@ def update_index(corpus_dir: str | Path, index_dir: str | Path, *, progress: Pro
                     extracted[path] = cached
             if on_start:
                 on_start(len(todo))
-            extracted.update(extract_all(todo, _pausing(progress)))
+            extracted.update(extract_all(todo, _pausing(progress), cache_dir=index_dir / CACHE_DIRNAME))
             info.update(read=len(todo), reused=len(paths) - len(todo))
         plan = plan_documents(corpus_dir, catalogue, {p: extracted[p] for p in paths})
         report = plan.report

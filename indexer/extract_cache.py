@@ -1,0 +1,77 @@
+"""Cache of extraction results keyed by a PDF's SHA-256 and the extraction settings, so rebuilds re-read nothing."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+from .extract import EXTRACT_VERSION, LAPARAMS, OCR_MIN_LETTERS, ExtractedPDF, ExtractionError
+from .ocr import OCR_DPI, OCR_LANGUAGE
+from .running_heads import BAND
+
+CACHE_DIRNAME = "extract-cache"
+
+
+def settings_key() -> str:
+    """Hash everything that changes the extracted text (the OCR availability is kept per entry instead)."""
+    settings = dict(version=EXTRACT_VERSION, laparams=LAPARAMS, band=BAND, ocr_min_letters=OCR_MIN_LETTERS,
+                    ocr_language=OCR_LANGUAGE, ocr_dpi=OCR_DPI)
+    return hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def file_sha256(path: Path) -> str:
+    """Return the SHA-256 of a file's bytes."""
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+class ExtractCache:
+    """A folder of JSON files, one per (file content, settings); writes are atomic, reads forgive damage."""
+
+    def __init__(self, folder: str | Path):
+        self.folder = Path(folder)
+        self.settings = settings_key()
+        self.used: set[str] = set()
+
+    def key(self, path: Path) -> str:
+        """Return the cache key of a PDF (and remember it as in use for prune())."""
+        key = f"{file_sha256(path)}-{self.settings}"
+        self.used.add(key)
+        return key
+
+    def get(self, key: str, ocr_ready: bool) -> ExtractedPDF | ExtractionError | None:
+        """Return the cached result, or None (also when it lacks OCR text that could be made now)."""
+        try:
+            data = json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8"))
+            if "error" in data:
+                return ExtractionError(data["error"])
+            pdf = ExtractedPDF.from_dict(data["pdf"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        if pdf.needs_ocr and ocr_ready:
+            return None  # made without OCR; Tesseract is here now
+        return pdf
+
+    def put(self, key: str, result: ExtractedPDF | ExtractionError) -> None:
+        """Store a result atomically; a failure to write only costs speed next time."""
+        data = {"error": str(result)} if isinstance(result, ExtractionError) else {"pdf": result.to_dict()}
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            tmp = self.folder / f".{key}.{os.getpid()}.tmp"
+            tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+            os.replace(tmp, self.folder / f"{key}.json")
+        except OSError:
+            pass
+
+    def prune(self) -> int:
+        """Remove entries of files or settings not used since this cache object was made; return how many."""
+        removed = 0
+        for entry in self.folder.glob("*.json") if self.folder.is_dir() else []:
+            if entry.stem not in self.used:
+                entry.unlink(missing_ok=True)
+                removed += 1
+        return removed
