@@ -132,7 +132,9 @@ def queries(vocabulary: Vocabulary, count: int = 200, seed: int = 8) -> list[dic
         words = []
         for _ in range(size):
             words.append(rng.choice(DOMAIN_TERMS) if rng.random() < 0.6 else rng.choice(middle))
-        params = {"q": " ".join(dict.fromkeys(w.lower() for w in words))}
+        # Some domain terms are two or three words: keep the query at three words at most.
+        text = " ".join(dict.fromkeys(w.lower() for w in words))
+        params = {"q": " ".join(text.split()[:3])}
         if n % 4 == 3:
             params["doctype"] = rng.choice(DOCTYPES)
         if n % 10 == 9:

@@ -97,15 +97,19 @@ def api_path(params: dict) -> str:
     return "/api/search?" + urllib.parse.urlencode(params)
 
 
-def measure_ours(index_dir: Path, requests: list[dict]) -> dict:
-    """Latency of sequential requests (took_ms and HTTP round trip), then throughput with concurrent clients."""
+def measure(index_dir: Path, naive_dir: Path, requests: list[dict]) -> tuple[dict, dict]:
+    """Sequential latency of ours (took_ms, HTTP) and naive, query by query in turn so both see the same
+    moment's machine load; then the throughput of ours with concurrent clients."""
+    naive = NaiveSearch(naive_dir)
     server = Server(index_dir)
     try:
         conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
         for params in requests[:WARMUP]:
             server.get(conn, api_path(params))
-        took, wall, checks = [], [], {"hits": 0, "pages": 0, "marked": 0, "facets": 0}
+            naive.timed(params)
+        took, wall, naive_ms, checks = [], [], [], {"hits": 0, "pages": 0, "marked": 0, "facets": 0}
         for params in requests:
+            naive_ms.append(naive.timed(params))
             started = time.perf_counter()
             status, body = server.get(conn, api_path(params))
             wall.append((time.perf_counter() - started) * 1000)
@@ -118,12 +122,14 @@ def measure_ours(index_dir: Path, requests: list[dict]) -> dict:
             checks["marked"] += sum("<mark>" in p["snippet"] for h in data["hits"] for p in h["pages"])
             checks["facets"] += bool(data["facets"]["doctype"])
         conn.close()
+        naive.close()
         rps = {c: throughput(server.port, requests, c) for c in CLIENTS}
     finally:
         server.stop()
-    return {**summary(took), "http_p50_ms": round(percentile(wall, 50), 2),
+    ours = {**summary(took), "http_p50_ms": round(percentile(wall, 50), 2),
             "http_p95_ms": round(percentile(wall, 95), 2), "http_p99_ms": round(percentile(wall, 99), 2),
             **{f"rps_{c}": v for c, v in rps.items()}, "checks": checks}
+    return ours, summary(naive_ms)
 
 
 def throughput(port: int, requests: list[dict], clients: int) -> float:
@@ -159,27 +165,30 @@ def throughput(port: int, requests: list[dict], clients: int) -> float:
 
 # ---------------------------------------------------------------- naive baseline, in process
 
-def measure_naive(index_dir: Path, requests: list[dict]) -> dict:
+class NaiveSearch:
     """Plain Whoosh: parse, search with facet counts, highlight the whole stored text of each hit shown."""
-    ix = whoosh_index.open_dir(str(index_dir))
-    parser = MultifieldParser(["title", "summary", "content"], ix.schema)
-    times = []
-    with ix.searcher() as searcher:
-        for n, params in enumerate(requests[:WARMUP] + requests):
-            started = time.perf_counter()
-            q = parser.parse(params["q"])
-            flt = wq.Term("doctype", params["doctype"]) if "doctype" in params else None
-            groups = {name: sorting.FieldFacet(name, maptype=sorting.Count) for name in FACETS}
-            page = searcher.search_page(q, int(params.get("page", 1)), pagelen=10, filter=flt, groupedby=groups)
-            facets = {name: page.results.groups(name) for name in FACETS}
-            page.results.fragmenter = highlight.ContextFragmenter()
-            shown = [(hit["id"], hit.highlights("content", top=3)) for hit in page]
-            elapsed = (time.perf_counter() - started) * 1000
-            if n >= WARMUP:
-                times.append(elapsed)
-            assert facets is not None and shown is not None
-    ix.close()
-    return summary(times)
+
+    def __init__(self, index_dir: Path):
+        self.ix = whoosh_index.open_dir(str(index_dir))
+        self.parser = MultifieldParser(["title", "summary", "content"], self.ix.schema)
+        self.searcher = self.ix.searcher()  # kept open: the cheapest plain usage
+
+    def timed(self, params: dict) -> float:
+        """Answer one request and return the milliseconds it took."""
+        started = time.perf_counter()
+        q = self.parser.parse(params["q"])
+        flt = wq.Term("doctype", params["doctype"]) if "doctype" in params else None
+        groups = {name: sorting.FieldFacet(name, maptype=sorting.Count) for name in FACETS}
+        page = self.searcher.search_page(q, int(params.get("page", 1)), pagelen=10, filter=flt, groupedby=groups)
+        facets = {name: page.results.groups(name) for name in FACETS}
+        page.results.fragmenter = highlight.ContextFragmenter()
+        shown = [(hit["id"], hit.highlights("content", top=3)) for hit in page]
+        elapsed = (time.perf_counter() - started) * 1000
+        assert facets is not None and shown is not None
+        return elapsed
+
+    def close(self) -> None:
+        self.searcher.close()
 
 
 # ---------------------------------------------------------------- the run
@@ -193,10 +202,8 @@ def run(sizes: list[int], log=print) -> list[dict]:
         log(f"{size} documents: preparing indexes (cached under bench/var/ once built)")
         ours_dir = ensure_built("ours", generator, size, log)
         naive_dir = ensure_built("naive", generator, size, log)
-        log(f"{size} documents: measuring ours over HTTP")
-        ours = measure_ours(ours_dir, requests)
-        log(f"{size} documents: measuring the naive baseline")
-        naive = measure_naive(naive_dir, requests)
+        log(f"{size} documents: measuring ours over HTTP and the naive baseline, query by query")
+        ours, naive = measure(ours_dir, naive_dir, requests)
         rows.append({"documents": size, "ours": ours, "naive": naive})
     return rows
 

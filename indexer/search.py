@@ -327,22 +327,29 @@ def _attach_pages(searcher, text: str, hits: list[Hit]) -> None:
                 owner[docnum] = h
     if not owner:
         return
-    # terms=True records which words matched where, so snippets come from the stored character
-    # positions of those words instead of re-tokenizing each page.
     # The id terms go into the query (not a filter), so matching skips straight to those pages instead of
     # testing every page that has the words; they add the same score to every page of a document.
     shown = wq.ConstantScoreQuery(wq.Or([wq.Term("id", h.document.id) for h in hits]), 0.0)
-    results = searcher.search(wq.And([q, shown]), limit=None, terms=True)
+    q = wq.And([q, shown])
+    # First rank the matching pages without recording terms, and keep the best few per document...
+    best: dict[int, list[int]] = {}
+    for docnum, _score in searcher.search(q, limit=None).items():
+        hit = owner.get(docnum)  # None for a document entry matched by a field query such as titel:
+        if hit is not None and len(best.setdefault(id(hit), [])) < PAGES_PER_HIT:
+            best[id(hit)].append(docnum)
+    chosen = {docnum for docnums in best.values() for docnum in docnums}
+    if not chosen:
+        return
+    # ...then snippet only those: terms=True records which words matched where, so snippets come from the
+    # stored character positions of those words instead of re-tokenizing each page.
+    results = searcher.search(q, filter=chosen, limit=None, terms=True)
     results.formatter = _MarkFormatter()
     results.fragmenter = highlight.PinpointFragmenter(maxchars=240, surround=70, autotrim=True)
     for r in results:
-        hit = owner.get(r.docnum)  # None for a document entry matched by a field query such as titel:
-        if hit is None or len(hit.pages) >= PAGES_PER_HIT:
-            continue
+        hit = owner[r.docnum]
         snippet = r.highlights("page_text", top=2)
-        if not snippet:
-            continue
-        hit.pages.append(PageHit(page=r["page"], snippet=snippet, section=r.get("page_section")))
+        if snippet:
+            hit.pages.append(PageHit(page=r["page"], snippet=snippet, section=r.get("page_section")))
     for hit in hits:
         if hit.pages and not any(m in hit.snippet for m in ("<mark>",)):
             hit.snippet = hit.pages[0].snippet
