@@ -7,7 +7,7 @@ THREADS ?= 8
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test index install bench loadtest clean help eval
+.PHONY: run test index install bench bench-search loadtest clean help eval
 
 help:
 	@echo "make run    - install, build the index if needed, serve on http://$(HOST):$(PORT)"
@@ -16,6 +16,7 @@ help:
 	@echo "make eval   - measure search relevance (nDCG@10, MRR per group) on the judged queries"
 	@echo "make loadtest - 16 clients for 60 s on loopback, without and with rebuilds (bench/results/loadtest.json)"
 	@echo "make bench  - extraction benchmark (BENCH_PDFS=folder, BENCH_LIMIT=n files for a quick run)"
+	@echo "make bench-search - search latency/throughput at 1k, 5k, 20k synthetic documents (BENCH_SIZES=1000,5000)"
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +49,10 @@ eval: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/extraction.py
+
+# Builds (and caches under bench/var/) a synthetic corpus per size; writes bench/results/search.json.
+bench-search: $(STAMP)
+	$(BIN)/python -m bench.search_bench
 
 clean:
 	rm -rf $(VENV) *.egg-info build

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import re
+import threading
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 
 from whoosh import highlight, query as wq, sorting
@@ -173,18 +175,21 @@ def search(searcher, request: SearchRequest) -> SearchResults:
     else:
         q = wq.Every()
 
-    results = _run(searcher, q, request)
-    if results.scored_length() == 0 and request.q and is_plain(request.q) and len(request.q.split()) > 1:
+    cache = searcher_cache(searcher)
+    matched = _matching_docs(searcher, cache, q)
+    allowed = _allowed_docs(searcher, cache, request)
+    if not (matched & allowed) and request.q and is_plain(request.q) and len(request.q.split()) > 1:
         q_any = parse_query(expansion.text, schema, any_word=True, languages=langs)
-        any_results = _run(searcher, q_any, request)
-        if any_results.scored_length():
-            q, results = q_any, any_results
+        matched_any = _matching_docs(searcher, cache, q_any)
+        if matched_any & allowed:
+            q, matched = q_any, matched_any
             notices.append("Geen documenten bevatten alle zoekwoorden; hieronder staan documenten met een of meer ervan.")
 
-    total = len(results)
-    facets = _facets(searcher, q, request, results)
+    found = matched & allowed
+    total = len(found)
+    facets = _facets(cache, request, matched, allowed, searcher)
     start = (request.page - 1) * request.per_page
-    page_results = results[start:start + request.per_page] if start < total else []
+    page_results = _run(searcher, q, request, set(found))[start:start + request.per_page] if start < total else []
     # With sortedby, Whoosh puts the sort key (bytes for a date) where the score would be: report 0 then.
     hits = [Hit(document=_document(dict(r)), score=round(r.score, 4) if isinstance(r.score, (int, float)) else 0.0,
                 snippet=_doc_snippet(r)) for r in page_results]
@@ -205,29 +210,86 @@ def _suggestion(searcher, request: SearchRequest, langs) -> str | None:
         searcher, parse_query(expand(text).text, searcher.schema, languages=langs), flt))
 
 
-def _run(searcher, q, request: SearchRequest):
+class SearcherCache:
+    """What stays true for one searcher's index: which entries are documents and each document's facet values.
+
+    Built once per searcher; a searcher kept open across requests (search_app.indexes) keeps it for its
+    generation, so facet counts and filters become set operations instead of column scans per request.
+    """
+
+    def __init__(self, searcher):
+        reader = searcher.reader()
+        size = reader.doc_count_all()
+        self.docs = frozenset(searcher.docs_for_query(wq.Term("kind", "doc")))
+        self.values: dict[str, list[str]] = {}    # facet -> value per docnum ("" for none)
+        self.by_value: dict[str, dict[str, frozenset]] = {}  # facet -> value -> docnums
+        for name in FACET_FIELDS:
+            values = [""] * size
+            groups = {}
+            field_obj = searcher.schema[name]
+            for btext in reader.lexicon(name):
+                value = field_obj.from_bytes(btext)
+                docnums = frozenset(reader.postings(name, btext).all_ids())
+                groups[value] = docnums
+                for docnum in docnums:
+                    values[docnum] = value
+            self.values[name], self.by_value[name] = values, groups
+
+
+_CACHE_LOCK = threading.Lock()
+
+
+def searcher_cache(searcher) -> SearcherCache:
+    """Return the cache of a searcher, building it on first use."""
+    cache = getattr(searcher, "_kb_cache", None)
+    if cache is None:
+        with _CACHE_LOCK:
+            cache = getattr(searcher, "_kb_cache", None)
+            if cache is None:
+                cache = searcher._kb_cache = SearcherCache(searcher)
+    return cache
+
+
+def _matching_docs(searcher, cache: SearcherCache, q) -> frozenset:
+    """Return the document entries (never pages) a query matches, unranked."""
+    if isinstance(q, wq.Every):
+        return cache.docs
+    return cache.docs.intersection(searcher.docs_for_query(q))
+
+
+def _allowed_docs(searcher, cache: SearcherCache, request: SearchRequest, skip: str | None = None) -> frozenset:
+    """Return the documents the request's filters let through (a facet's own filter left out when skipped)."""
+    allowed = cache.docs
+    for name in FACET_FIELDS:
+        values = request.filters.get(name) or []
+        if values and name != skip:
+            groups = cache.by_value[name]
+            allowed = allowed.intersection(frozenset().union(*(groups.get(v, frozenset()) for v in values)))
+    if request.date_from or request.date_to:
+        dates = wq.TermRange("date", request.date_from or "0000", (request.date_to or "9999") + "\uffff")
+        allowed = allowed.intersection(searcher.docs_for_query(dates))
+    return allowed
+
+
+def _run(searcher, q, request: SearchRequest, found: set):
+    """Rank the documents found; only the top page*per_page are scored in full."""
     sort = SORTS[request.sort]
     sortedby = None
     if sort or q.__class__ is wq.Every:
         field_name, reverse = sort or ("order", False)
         sortedby = sorting.FieldFacet(field_name, reverse=reverse)
     limit = request.page * request.per_page
-    facets = {name: sorting.FieldFacet(name, maptype=sorting.Count) for name in FACET_FIELDS}
-    return searcher.search(q, filter=_filter_query(request), limit=limit, sortedby=sortedby,
-                           groupedby=facets, terms=True)
+    return searcher.search(q, filter=found, limit=limit, sortedby=sortedby)
 
 
-def _facets(searcher, q, request: SearchRequest, results) -> list[Facet]:
+def _facets(cache: SearcherCache, request: SearchRequest, matched: frozenset, allowed: frozenset,
+            searcher) -> list[Facet]:
     """Count facet values; a facet with a selection is counted without its own filter (so OR stays visible)."""
     facets = []
     for name, label in FACETS:
         selected = set(request.filters.get(name) or [])
-        if selected:
-            groups = searcher.search(q, filter=_filter_query(request, skip=name), limit=1,
-                                     groupedby={name: sorting.FieldFacet(name, maptype=sorting.Count)}
-                                     ).groups(name)
-        else:
-            groups = results.groups(name)
+        base = matched & (_allowed_docs(searcher, cache, request, skip=name) if selected else allowed)
+        groups = Counter(map(cache.values[name].__getitem__, base))
         values = [FacetValue(v, c, v in selected) for v, c in groups.items() if v]
         for v in selected - {fv.value for fv in values}:
             values.append(FacetValue(v, 0, True))
@@ -274,21 +336,38 @@ def _attach_pages(searcher, text: str, hits: list[Hit]) -> None:
                         languages=index_languages(searcher))
     except QueryError:
         return
-    ids = [h.document.id for h in hits]
-    flt = wq.And([wq.Term("kind", "page"), wq.Or([wq.Term("id", i) for i in ids])])
-    results = searcher.search(q, filter=flt, limit=len(ids) * PAGES_PER_HIT * 4,
-                              collapse="id", collapse_limit=PAGES_PER_HIT)
+    # The pages of the shown documents only: a few hundred entries at most, looked up by their id term.
+    docs = searcher_cache(searcher).docs
+    owner = {}
+    for h in hits:
+        for docnum in searcher.docs_for_query(wq.Term("id", h.document.id)):
+            if docnum not in docs:
+                owner[docnum] = h
+    if not owner:
+        return
+    # The id terms go into the query (not a filter), so matching skips straight to those pages instead of
+    # testing every page that has the words; they add the same score to every page of a document.
+    shown = wq.ConstantScoreQuery(wq.Or([wq.Term("id", h.document.id) for h in hits]), 0.0)
+    q = wq.And([q, shown])
+    # First rank the matching pages without recording terms, and keep the best few per document...
+    best: dict[int, list[int]] = {}
+    for docnum, _score in searcher.search(q, limit=None).items():
+        hit = owner.get(docnum)  # None for a document entry matched by a field query such as titel:
+        if hit is not None and len(best.setdefault(id(hit), [])) < PAGES_PER_HIT:
+            best[id(hit)].append(docnum)
+    chosen = {docnum for docnums in best.values() for docnum in docnums}
+    if not chosen:
+        return
+    # ...then snippet only those: terms=True records which words matched where, so snippets come from the
+    # stored character positions of those words instead of re-tokenizing each page.
+    results = searcher.search(q, filter=chosen, limit=None, terms=True)
     results.formatter = _MarkFormatter()
-    results.fragmenter = highlight.ContextFragmenter(maxchars=240, surround=70)
-    by_id = {h.document.id: h for h in hits}
+    results.fragmenter = highlight.PinpointFragmenter(maxchars=240, surround=70, autotrim=True)
     for r in results:
-        hit = by_id.get(r["id"])
-        if hit is None or len(hit.pages) >= PAGES_PER_HIT:
-            continue
+        hit = owner[r.docnum]
         snippet = r.highlights("page_text", top=2)
-        if not snippet:
-            continue
-        hit.pages.append(PageHit(page=r["page"], snippet=snippet, section=r.get("page_section")))
+        if snippet:
+            hit.pages.append(PageHit(page=r["page"], snippet=snippet, section=r.get("page_section")))
     for hit in hits:
         if hit.pages and not any(m in hit.snippet for m in ("<mark>",)):
             hit.snippet = hit.pages[0].snippet

@@ -1,4 +1,4 @@
-"""Own the open indexes: follow the CURRENT generation, hand each request a searcher, close it afterwards."""
+"""Own the open indexes: follow the CURRENT generation and lend each request searchers kept open across requests."""
 from __future__ import annotations
 
 import threading
@@ -8,32 +8,77 @@ from flask import current_app, g
 
 from indexer import store
 
+MAX_IDLE_SEARCHERS = 16  # per index; waitress runs a handful of threads, so more would only sit idle
+
+
+class Generation:
+    """One generation's open indexes, its manifest, and the idle searchers waiting for the next request.
+
+    A Whoosh searcher is not shared between threads at the same time: each request borrows one and gives it
+    back, so the searcher (and the caches the query service keeps on it) lives as long as its generation.
+    """
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.name = path.name
+        self.indexes = {name: store.open_index(path, name) for name in store.INDEX_NAMES}
+        self.manifest = store.read_manifest(path)
+        self._idle: dict[str, list] = {name: [] for name in store.INDEX_NAMES}
+        self._lock = threading.Lock()
+        self.retired = False
+
+    def borrow(self, name: str):
+        """Return an idle searcher on the named index, or a new one."""
+        with self._lock:
+            if self._idle[name]:
+                return self._idle[name].pop()
+        return self.indexes[name].searcher()
+
+    def give_back(self, name: str, searcher) -> None:
+        """Keep a searcher for the next request, or close it when this generation was replaced."""
+        with self._lock:
+            if not self.retired and len(self._idle[name]) < MAX_IDLE_SEARCHERS:
+                self._idle[name].append(searcher)
+                return
+        searcher.close()
+
+    def retire(self) -> None:
+        """Close the idle searchers; those still lent out are closed when they come back."""
+        with self._lock:
+            self.retired = True
+            idle = [s for searchers in self._idle.values() for s in searchers]
+            self._idle = {name: [] for name in store.INDEX_NAMES}
+        for s in idle:
+            s.close()
+
+    def __iter__(self):  # (folder, {name: index}, manifest), as callers of IndexHolder.current() unpack it
+        return iter((self.path, self.indexes, self.manifest))
+
 
 class IndexHolder:
-    """Keeps the indexes of the current generation open and switches when CURRENT changes."""
+    """Keeps the current generation open and switches when CURRENT points at a newly published build."""
 
     def __init__(self, index_dir: str | Path):
         self.index_dir = Path(index_dir)
         self._lock = threading.Lock()
-        self._gen: Path | None = None
-        self._indexes: dict = {}
-        self._manifest: dict = {}
+        self._generation: Generation | None = None
 
-    def current(self):
-        """Return (generation folder, {name: index}, manifest), reopening when a new build was published."""
-        gen = store.current_generation(self.index_dir)  # raises IndexMissing
+    def current(self) -> Generation:
+        """Return the current generation, opening it when a new build was published since the last request."""
+        path = store.current_generation(self.index_dir)  # raises IndexMissing; one small file read
         with self._lock:
-            if gen != self._gen:
-                indexes = {name: store.open_index(gen, name) for name in store.INDEX_NAMES}
-                self._manifest = store.read_manifest(gen)
-                self._gen, self._indexes = gen, indexes
-            return self._gen, self._indexes, self._manifest
+            old = self._generation
+            if old is None or old.path != path:
+                self._generation = Generation(path)
+                if old is not None:
+                    old.retire()
+            return self._generation
 
 
 def init_app(app):
-    """Register the index holder and close each request's searcher at teardown."""
+    """Register the index holder and give each request's searchers back at teardown."""
     app.extensions["kennisbank_indexes"] = IndexHolder(app.config["INDEX_DIR"])
-    app.teardown_appcontext(_close_searcher)
+    app.teardown_appcontext(_give_back_searchers)
 
 
 def holder() -> IndexHolder:
@@ -41,30 +86,35 @@ def holder() -> IndexHolder:
     return current_app.extensions["kennisbank_indexes"]
 
 
+def _generation() -> Generation:
+    if "kb_generation" not in g:
+        g.kb_generation = holder().current()
+    return g.kb_generation
+
+
 def searcher(name: str):
     """Return this request's searcher on the named index; the whole request sees one generation."""
     cache = g.setdefault("kb_searchers", {})
     if name not in cache:
-        if "kb_generation" not in g:
-            g.kb_generation = holder().current()
-        _, indexes, _ = g.kb_generation
-        cache[name] = indexes[name].searcher()
+        cache[name] = _generation().borrow(name)
     return cache[name]
 
 
 def manifest() -> dict:
     """Return the manifest of the generation this request uses."""
-    if "kb_generation" not in g:
-        g.kb_generation = holder().current()
-    return g.kb_generation[2]
+    return _generation().manifest
 
 
 def generation_name() -> str:
     """Return the name of the generation this request uses."""
-    manifest()
-    return g.kb_generation[0].name
+    return _generation().name
 
 
-def _close_searcher(exc=None):
-    for s in g.pop("kb_searchers", {}).values():
-        s.close()
+def _give_back_searchers(exc=None):
+    searchers = g.pop("kb_searchers", {})
+    generation = g.pop("kb_generation", None)
+    for name, s in searchers.items():
+        if generation is not None:
+            generation.give_back(name, s)
+        else:
+            s.close()

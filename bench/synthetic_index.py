@@ -1,0 +1,98 @@
+"""Index a synthetic corpus two ways: through the project's own indexing code, and with Whoosh used plainly."""
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.fields import ID, TEXT, Schema
+
+from indexer import store
+from indexer.analysis import ANALYSIS_VERSION
+from indexer.build import document_entries
+from indexer.schema import SCHEMA_VERSION, build_schema
+
+from .corpus_gen import CorpusGenerator
+
+WRITER_OPTIONS = dict(limitmb=256)
+
+
+def build_ours(index_dir: Path, generator: CorpusGenerator, count: int, progress=None) -> Path:
+    """Write a published generation with the same entries, schema and store as `kennisbank build`."""
+    build_dir = store.new_build_dir(index_dir)
+    (build_dir / "public").mkdir()
+    writer = whoosh_index.create_in(str(build_dir / "public"), build_schema()).writer(**WRITER_OPTIONS)
+    pages = 0
+    try:
+        for n, doc in enumerate(generator.documents(count), start=1):
+            for entry in document_entries(doc.record, doc.pdf):
+                writer.add_document(**entry)
+            pages += len(doc.pdf.pages)
+            if progress and n % 1000 == 0:
+                progress(n)
+        writer.commit()
+    except BaseException:
+        writer.cancel()
+        raise
+    # Every synthetic document is public, so the members index holds exactly the same entries.
+    shutil.copytree(build_dir / "public", build_dir / "all")
+    report = {"documents": count, "public_documents": count, "pages": pages, "pdfs": count, "skipped": [],
+              "unlisted": [], "seconds": 0.0, "generation": "", "unchanged": False}
+    manifest = {"built_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+                "fingerprint": f"synthetic-{count}", "analysis_version": ANALYSIS_VERSION,
+                "schema_version": SCHEMA_VERSION, "theme": {"title": "Synthetisch corpus"}, "report": report}
+    return store.publish(index_dir, build_dir, manifest)
+
+
+def naive_schema() -> Schema:
+    """One document per PDF, Whoosh's default analyzer, the whole text stored for highlighting."""
+    return Schema(id=ID(stored=True, unique=True), title=TEXT(stored=True), summary=TEXT(stored=True),
+                  content=TEXT(stored=True), doctype=ID(stored=True, sortable=True),
+                  author=ID(stored=True, sortable=True), year=ID(stored=True, sortable=True),
+                  section=ID(stored=True, sortable=True))
+
+
+def build_naive(index_dir: Path, generator: CorpusGenerator, count: int, progress=None) -> Path:
+    """Write the plain Whoosh index of the same documents."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    writer = whoosh_index.create_in(str(index_dir), naive_schema()).writer(**WRITER_OPTIONS)
+    for n, doc in enumerate(generator.documents(count), start=1):
+        r = doc.record
+        writer.add_document(id=r.id, title=r.title, summary=r.summary, content=doc.pdf.text,
+                            doctype=r.doctype, author=r.author, year=str(r.date.year), section=r.section)
+        if progress and n % 1000 == 0:
+            progress(n)
+    writer.commit()
+    return index_dir
+
+
+BENCH_VAR = Path(__file__).resolve().parent / "var"
+
+
+def cache_dir(count: int, seed: int) -> Path:
+    """Return where the indexes of one corpus size live; the name changes whenever their content would."""
+    from .corpus_gen import GENERATOR_VERSION
+    return BENCH_VAR / f"search-{count}-seed{seed}-g{GENERATOR_VERSION}-s{SCHEMA_VERSION}-a{ANALYSIS_VERSION}"
+
+
+def ensure_built(which: str, generator: CorpusGenerator, count: int, log=print) -> Path:
+    """Build `ours` or `naive` for this size unless a complete build is cached; return its folder."""
+    import time
+    folder = cache_dir(count, generator.seed) / which
+    done = folder / "COMPLETE"
+    if done.is_file():
+        return folder
+    shutil.rmtree(folder, ignore_errors=True)
+    started = time.monotonic()
+    build = build_ours if which == "ours" else build_naive
+    build(folder, generator, count, progress=lambda n: log(f"  {which} {count}: {n} documents indexed"))
+    done.write_text(f"{time.monotonic() - started:.1f}\n")
+    log(f"  {which} {count}: built in {time.monotonic() - started:.0f} s")
+    return folder
+
+
+if __name__ == "__main__":  # python -m bench.synthetic_index ours 20000: build one cached index ahead of a run
+    import sys
+    from .corpus_gen import dutch_vocabulary
+    ensure_built(sys.argv[1], CorpusGenerator(dutch_vocabulary()), int(sys.argv[2]))

@@ -1,0 +1,88 @@
+"""Searchers kept open across requests: reused within a generation, replaced when a new build is published."""
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from indexer.build import build_index
+from indexer.search import SearchRequest, search
+from search_app import create_app, indexes
+from tests.pdfs import make_pdf
+
+NEW_WORD = "kwartiermakersnieuwsbrief"
+
+
+@pytest.fixture
+def live_app(corpus_copy, tmp_path):
+    """The app over a writable corpus and index, so a test can publish a new build while it serves."""
+    corpus, index = corpus_copy
+    app = create_app({"TESTING": True, "CORPUS_DIR": str(corpus), "INDEX_DIR": str(index),
+                      "INSTANCE_DIR": str(tmp_path / "instance"), "SECRET_KEY": "test"})
+    return app, corpus, index
+
+
+def publish_new_build(corpus, index):
+    """Add a PDF with a word no other document has, and build a new generation."""
+    make_pdf(corpus / "pdf" / "nieuw.pdf", [f"Een nieuw document over de {NEW_WORD} van de gemeente."],
+             title="Nieuwe notitie")
+    return build_index(corpus, index)
+
+
+def total(client, q):
+    return client.get("/api/search", query_string={"q": q}).get_json()["total"]
+
+
+def test_a_searcher_is_reused_by_the_next_request(live_app):
+    app, _, _ = live_app
+    seen = []
+    for _ in range(2):
+        with app.test_request_context("/"):
+            seen.append(indexes.searcher("public"))
+            search(seen[-1], SearchRequest(q="gemeente"))
+            app.do_teardown_appcontext()
+    assert seen[0] is seen[1]
+
+
+def test_a_new_build_is_served_without_restart_while_a_request_in_flight_finishes_on_the_old(live_app):
+    app, corpus, index = live_app
+    client = app.test_client()
+    assert total(client, NEW_WORD) == 0
+    old_generation = client.get("/api/health").get_json()["generation"]
+
+    started, published, finished = threading.Event(), threading.Event(), {}
+
+    def in_flight():
+        with app.test_request_context("/"):
+            s = indexes.searcher("public")
+            started.set()
+            published.wait(timeout=60)
+            # Same request, after the switch: still the old generation, and its searcher still works.
+            finished["total"] = search(s, SearchRequest(q=NEW_WORD)).total
+            finished["generation"] = indexes.generation_name()
+            app.do_teardown_appcontext()
+            finished["closed"] = s.is_closed
+
+    worker = threading.Thread(target=in_flight)
+    worker.start()
+    assert started.wait(timeout=30)
+    report = publish_new_build(corpus, index)
+    try:
+        assert client.get("/api/health").get_json()["generation"] == report.generation != old_generation
+        assert total(client, NEW_WORD) == 1
+    finally:
+        published.set()
+        worker.join(timeout=60)
+    assert finished == {"total": 0, "generation": old_generation, "closed": True}
+
+
+def test_searchers_of_a_replaced_generation_are_closed_when_idle(live_app):
+    app, corpus, index = live_app
+    with app.test_request_context("/"):
+        old = indexes.searcher("public")
+        app.do_teardown_appcontext()
+    assert not old.is_closed  # kept for the next request
+    publish_new_build(corpus, index)
+    client = app.test_client()
+    assert total(client, NEW_WORD) == 1
+    assert old.is_closed

@@ -1,0 +1,78 @@
+"""The benchmark's synthetic corpus, indexed through the real indexing code, and the query service over it."""
+from __future__ import annotations
+
+import pytest
+
+from bench.corpus_gen import DOCTYPES, CorpusGenerator, Vocabulary
+from bench.synthetic_index import build_ours
+from indexer import store
+from indexer.build import document_entries
+from indexer.search import SearchRequest, search
+
+# A tiny stand-in for wordfreq's Dutch list, so the tests need no benchmark extras.
+WORDS = Vocabulary.from_frequencies([("de", 60), ("van", 30), ("het", 30), ("een", 25), ("en", 25),
+                                     ("beleid", 5), ("wijk", 4), ("bewoners", 4), ("overleg", 3), ("jongeren", 3)])
+DOCS = 40
+
+
+@pytest.fixture(scope="module")
+def synthetic_index(tmp_path_factory):
+    """A 40-document synthetic index built like the benchmark builds it."""
+    index = tmp_path_factory.mktemp("synthetic") / "index"
+    build_ours(index, CorpusGenerator(WORDS, seed=3), DOCS)
+    return store.open_index(store.current_generation(index), "public")
+
+
+@pytest.fixture(scope="module")
+def synthetic_searcher(synthetic_index):
+    """One searcher kept open for the whole module, as the app keeps one across requests."""
+    with synthetic_index.searcher() as s:
+        yield s
+
+
+def test_generator_is_deterministic_and_document_i_does_not_depend_on_the_count():
+    a = list(CorpusGenerator(WORDS, seed=3).documents(5))
+    b = list(CorpusGenerator(WORDS, seed=3).documents(12))[:5]
+    assert [(d.record, d.pdf.text) for d in a] == [(d.record, d.pdf.text) for d in b]
+    assert a[0].pdf.text != CorpusGenerator(WORDS, seed=4).document(0).pdf.text
+
+
+def test_generated_documents_look_like_extracted_reports():
+    doc = CorpusGenerator(WORDS, seed=3).document(7)
+    assert 6 <= len(doc.pdf.pages) <= 14 and doc.record.pages == len(doc.pdf.pages)
+    assert [p.number for p in doc.pdf.pages] == list(range(1, len(doc.pdf.pages) + 1))
+    assert sum(len(p.text.split()) for p in doc.pdf.pages[1:]) / (len(doc.pdf.pages) - 1) > 150
+    entries = list(document_entries(doc.record, doc.pdf))
+    assert [e["kind"] for e in entries] == ["doc"] + ["page"] * len(doc.pdf.pages)
+
+
+def test_synthetic_index_answers_with_facets_and_marked_page_snippets(synthetic_searcher):
+    results = search(synthetic_searcher, SearchRequest(q="bewoners"))
+    assert results.total == DOCS  # a frequent word of the tiny vocabulary is in every document
+    assert all(h.pages and "<mark>bewoners</mark>" in h.pages[0].snippet.lower() for h in results.hits)
+    for facet in results.facets:
+        assert sum(v.count for v in facet.values) == results.total
+
+
+def test_a_selected_facet_still_counts_its_other_values(synthetic_searcher):
+    plain = search(synthetic_searcher, SearchRequest(q="jongeren"))
+    chosen = plain.facets[0].values[0].value
+    filtered = search(synthetic_searcher, SearchRequest(q="jongeren", filters={"doctype": [chosen]}))
+    by_name = {f.name: f for f in filtered.facets}
+    assert {(v.value, v.count) for v in by_name["doctype"].values} == {(v.value, v.count)
+                                                                      for v in plain.facets[0].values}
+    assert [v.value for v in by_name["doctype"].values if v.selected] == [chosen]
+    assert sum(v.count for v in by_name["author"].values) == filtered.total < plain.total
+    assert {h.document.doctype for h in filtered.hits} == {chosen}
+
+
+def test_a_searcher_reused_for_many_requests_answers_like_a_fresh_one(synthetic_index, synthetic_searcher):
+    requests = [SearchRequest(q="overleg wijk"), SearchRequest(q="beleid", filters={"doctype": list(DOCTYPES[:2])}),
+                SearchRequest(q="", date_from="2015", date_to="2019"), SearchRequest(q="jongeren", page=2)]
+    reused = [search(synthetic_searcher, r) for r in requests for _ in range(2)][::2]
+    with synthetic_index.searcher() as fresh:
+        for request, first in zip(requests, reused):
+            again = search(fresh, request)
+            assert (again.total, [h.document.id for h in again.hits]) == (first.total, [h.document.id for h in first.hits])
+            assert [(f.name, [(v.value, v.count) for v in f.values]) for f in again.facets] == \
+                   [(f.name, [(v.value, v.count) for v in f.values]) for f in first.facets]
