@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import shutil
 import time
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
@@ -165,15 +166,20 @@ def full_build(corpus_dir: Path, index_dir: Path, catalogue: Catalogue, started:
     build_dir = store.new_build_dir(index_dir)
     try:
         with step("write", documents=len(plan.docs), build_dir=build_dir.name):
+            # Without member documents both indexes hold the same entries: write "all" once and copy its files,
+            # instead of analysing every page twice.
+            same = all(doc.targets == ["all", "public"] for doc in plan.docs.values())
+            names = ["all"] if same else list(store.INDEX_NAMES)
             writers = {}
-            for name in store.INDEX_NAMES:
+            for name in names:
                 (build_dir / name).mkdir()
                 writers[name] = whoosh_index.create_in(str(build_dir / name), build_schema()).writer()
             try:
                 for n, doc in enumerate(plan.docs.values()):
                     for name in doc.targets:
-                        for entry in doc.entries:
-                            writers[name].add_document(**entry)
+                        if name in writers:
+                            for entry in doc.entries:
+                                writers[name].add_document(**entry)
                     if n == 0:
                         store.pause_point("writing")
                 with step("commit"):
@@ -182,6 +188,8 @@ def full_build(corpus_dir: Path, index_dir: Path, catalogue: Catalogue, started:
             except BaseException:
                 _cancel(writers)
                 raise
+            if same:
+                shutil.copytree(build_dir / "all", build_dir / "public")
             textcache.save(build_dir, {hashes[p]: r for p, r in extracted.items()})
         store.pause_point("commit")
         report = plan.report
