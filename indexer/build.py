@@ -18,7 +18,7 @@ from . import store, textcache
 from .analysis import ANALYSIS_VERSION
 from .catalogue import PDF_DIR, Catalogue, Record, load_catalogue, slug, unlisted_pdfs
 from .extract import ExtractedPDF, ExtractionError
-from .extract_cache import CACHE_DIRNAME
+from .extract_cache import CACHE_DIRNAME, file_sha256
 from .schema import SCHEMA_VERSION, build_schema
 from .settings import from_env
 from .workers import ExtractOptions, extract_many
@@ -74,15 +74,6 @@ def fingerprint(corpus_dir: str | Path) -> str:
         if pdf.is_file() and pdf.suffix.lower() == ".pdf":
             h.update(f"\n{pdf.name}\n".encode())
             h.update(file_sha256(pdf).encode())
-    return h.hexdigest()
-
-
-def file_sha256(path: Path) -> str:
-    """Return the SHA-256 of a file's bytes."""
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
     return h.hexdigest()
 
 
