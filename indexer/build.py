@@ -87,10 +87,10 @@ def is_up_to_date(corpus_dir: str | Path, index_dir: str | Path) -> bool:
 
 
 def extract_all(paths: list[Path], progress: Progress | None = None, *, cache_dir: Path | None = None,
-                options: ExtractOptions | None = None) -> dict[Path, ExtractedPDF | ExtractionError]:
+                options: ExtractOptions | None = None, prune: bool = True) -> dict[Path, ExtractedPDF | ExtractionError]:
     """Extract every PDF in parallel worker processes (cached by content), collecting its pages or why it failed."""
     options = options or ExtractOptions.from_settings(from_env())
-    return extract_many(paths, options, progress=progress, cache_dir=cache_dir)
+    return extract_many(paths, options, progress=progress, cache_dir=cache_dir, prune=prune)
 
 
 def build_index(corpus_dir: str | Path, index_dir: str | Path, *, if_needed: bool = False,

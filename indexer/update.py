@@ -55,7 +55,8 @@ def update_index(corpus_dir: str | Path, index_dir: str | Path, *, progress: Pro
                     extracted[path] = cached
             if on_start:
                 on_start(len(todo))
-            extracted.update(extract_all(todo, _pausing(progress), cache_dir=index_dir / CACHE_DIRNAME))
+            # Only part of the corpus is read here: keep the extraction cache's entries of the unchanged PDFs.
+            extracted.update(extract_all(todo, _pausing(progress), cache_dir=index_dir / CACHE_DIRNAME, prune=False))
             info.update(read=len(todo), reused=len(paths) - len(todo))
         plan = plan_documents(corpus_dir, catalogue, {p: extracted[p] for p in paths})
         report = plan.report

@@ -51,8 +51,11 @@ class ExtractOptions:
 
 def extract_many(paths: list[Path], options: ExtractOptions | None = None, *,
                  progress: Callable[[str], None] | None = None, cache_dir: str | Path | None = None,
-                 warn: Callable[[str], None] | None = None) -> dict[Path, Result]:
-    """Extract every PDF (cached ones from the cache), in input order; each is a result or a Dutch reason."""
+                 warn: Callable[[str], None] | None = None, prune: bool = True) -> dict[Path, Result]:
+    """Extract every PDF (cached ones from the cache), in input order; each is a result or a Dutch reason.
+
+    With prune, cache entries of PDFs not in `paths` are dropped; pass False when `paths` is only part of the corpus.
+    """
     options = options or ExtractOptions()
     warn = warn or log.warning
     ocr_reason = ocr_missing_reason() if options.ocr else "OCR uitgeschakeld"
@@ -95,7 +98,7 @@ def extract_many(paths: list[Path], options: ExtractOptions | None = None, *,
     if unread_scans:
         warn(f"OCR niet beschikbaar: {ocr_reason}. {unread_scans} gescande pagina('s) zijn zonder tekst "
              "geïndexeerd; de rest is gewoon geïndexeerd.")
-    if cache:
+    if cache and prune:
         cache.prune()
     return {p: results[p] for p in paths}
 

@@ -9,6 +9,7 @@ import pytest
 from indexer import store
 from indexer.build import build_index
 from indexer.cli import main
+from indexer.extract_cache import CACHE_DIRNAME
 from indexer.search import SearchRequest, count_documents, search
 from indexer.update import update_index
 from search_app import create_app
@@ -232,3 +233,16 @@ def test_verbose_cli_writes_one_log_line_per_build_step(corpus_copy):
     lines = [line for line in r.stderr.splitlines() if "kennisbank.build step=" in line]
     assert [line.split("step=")[1].split()[0] for line in lines] == [
         "lock", "cleanup", "extract", "commit", "write", "publish", "cleanup"]
+
+
+def test_update_keeps_the_extraction_cache_of_unchanged_pdfs(corpus_copy):
+    # Bug found when merging: update read only the changed PDFs and pruned the extraction cache down to those,
+    # so the next full build read every unchanged PDF again.
+    corpus, index = corpus_copy
+    cache = index / CACHE_DIRNAME
+    before = {p.name for p in cache.glob("*.json")}
+    assert before
+    make_pdf(corpus / "pdf" / "nieuw.pdf", ["Een nieuw document over het " + NEW_WORD + ". " + FILLER])
+    report = update_index(corpus, index)
+    assert report.extracted == 1
+    assert before < {p.name for p in cache.glob("*.json")}
