@@ -9,21 +9,29 @@ from __future__ import annotations
 
 import heapq
 import threading
+from itertools import accumulate
 from collections import OrderedDict
 
 from whoosh import query as wq
 from whoosh.query.qcore import _NullQuery
-from whoosh.scoring import WeightLengthScorer
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+from whoosh.scoring import BM25FScorer, WeightLengthScorer
+from whoosh.util.numeric import byte_to_length
 
-MAX_TABLES = 3000  # terms kept per index; a common word's table holds one float per document that has it
+# Postings kept in score tables per index, about 100 bytes each: a common word of a 20,000-document index has
+# ~15,000, so this keeps the few hundred most recently searched words of such an index in ~200 MB.
+MAX_POSTINGS = 2_000_000
 
 
 class TermScores:
     """{docnum: score} per (field, term) of one index generation, least recently used tables dropped first."""
 
-    def __init__(self, limit: int = MAX_TABLES):
+    def __init__(self, limit: int = MAX_POSTINGS):
         self.limit = limit
+        self.postings = 0
         self._tables: OrderedDict = OrderedDict()
+        self._lengths: dict[str, object] = {}  # field -> length byte per document, read once
+        self._norms: dict[tuple, list] = {}
         self._lock = threading.Lock()
 
     def table(self, searcher, fieldname: str, text) -> dict[int, float]:
@@ -34,15 +42,45 @@ class TermScores:
             if found is not None:
                 self._tables.move_to_end(key)
                 return found
-        found = _score_table(searcher, fieldname, text)
+        found = _score_table(searcher, fieldname, text, self)
         with self._lock:
-            self._tables[key] = found
-            while len(self._tables) > self.limit:
-                self._tables.popitem(last=False)
+            if key not in self._tables:
+                self._tables[key] = found
+                self.postings += len(found)
+            while self.postings > self.limit and len(self._tables) > 1:
+                self.postings -= len(self._tables.popitem(last=False)[1])
         return found
 
 
-def _score_table(searcher, fieldname: str, text) -> dict[int, float]:
+    def norms(self, searcher, fieldname: str, scorer):
+        """Return (length byte per document, BM25F length part per byte) of a field, or None."""
+        lengths = self.length_bytes(searcher, fieldname)
+        if lengths is None:
+            return None
+        key = (fieldname, scorer.K1, scorer.B, scorer.avgfl)
+        norm = self._norms.get(key)
+        if norm is None:
+            K1, B, avgfl = scorer.K1, scorer.B, scorer.avgfl
+            norm = self._norms[key] = [K1 * ((1 - B) + B * byte_to_length(b) / avgfl) if b else None
+                                       for b in range(256)]
+        return lengths, norm
+
+    def length_bytes(self, searcher, fieldname: str):
+        """Return the stored length byte of this field for every document (0 for none), or None."""
+        if fieldname not in self._lengths:
+            try:
+                reader = searcher.reader()
+                column = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+                values = column.load() if column is not None else None
+                if values is not None and len(values) != reader.doc_count_all():
+                    values = None
+            except (AttributeError, TypeError):
+                values = None  # another codec: score posting by posting instead
+            self._lengths[fieldname] = values
+        return self._lengths[fieldname]
+
+
+def _score_table(searcher, fieldname: str, text, owner: TermScores | None = None) -> dict[int, float]:
     field = searcher.schema[fieldname] if fieldname in searcher.schema else None
     if field is None:
         return {}
@@ -55,7 +93,8 @@ def _score_table(searcher, fieldname: str, text) -> dict[int, float]:
     m = searcher.postings(fieldname, btext)
     scorer = getattr(m, "scorer", None)
     if searcher.is_atomic() and isinstance(scorer, WeightLengthScorer) and hasattr(m, "_next_block"):
-        return _block_scores(m, scorer)
+        norms = owner.norms(searcher, fieldname, scorer) if owner and type(scorer) is BM25FScorer else None
+        return _block_scores(m, scorer, norms)
     table = {}  # anything unusual: Whoosh's own per-posting scoring, same numbers, only slower
     while m.is_active():
         table[m.id()] = m.score()
@@ -63,17 +102,29 @@ def _score_table(searcher, fieldname: str, text) -> dict[int, float]:
     return table
 
 
-def _block_scores(m, scorer) -> dict[int, float]:
+def _block_scores(m, scorer, norms=None) -> dict[int, float]:
     """Read a posting list a block at a time (ids and weights arrive as arrays) and score each posting."""
     score, length = scorer._score, scorer.dfl
+    if norms is not None:
+        # whoosh.scoring.bm25 with its length part looked up per document: the same operations in the same
+        # order, so the same floats, without four calls per posting to find a document's field length.
+        idf, K1 = scorer.idf, scorer.K1
+        lengths, norm = norms
     table = {}
     while m.is_active():
         if m._ids is None:
-            m._read_ids()
+            if m._data is None:
+                m._read_data()
+            # Ids are stored as gaps: itertools.accumulate adds them up in C (whoosh's delta_decode is a generator).
+            m._ids = m._data[0] if m._byteids else tuple(accumulate(m._data[0]))
         if m._weights is None:
             m._read_weights()
-        for docnum, weight in zip(m._ids[m._i:], m._weights[m._i:]):
-            table[docnum] = score(weight, length(docnum))
+        ids, weights = m._ids[m._i:], m._weights[m._i:]
+        if norms is not None:
+            table.update({d: idf * ((w * (K1 + 1)) / (w + norm[lengths[d]])) for d, w in zip(ids, weights)})
+        else:
+            for docnum, weight in zip(ids, weights):
+                table[docnum] = score(weight, length(docnum))
         if m._lastblock:
             break
         m._next_block()

@@ -249,6 +249,16 @@ class SearcherCache:
                 for docnum in docnums:
                     values[docnum] = value
             self.values[name], self.by_value[name] = values, groups
+        self._pages: dict[str, tuple[int, ...]] = {}
+
+    def pages_of(self, searcher, doc_id: str) -> tuple[int, ...]:
+        """Return the page entries of a document (its id term without the document entry), read once."""
+        pages = self._pages.get(doc_id)
+        if pages is None:
+            docs = self.docs
+            pages = self._pages[doc_id] = tuple(d for d in searcher.docs_for_query(wq.Term("id", doc_id))
+                                                if d not in docs)
+        return pages
 
 
 _CACHE_LOCK = threading.Lock()
@@ -422,12 +432,8 @@ def _attach_pages(searcher, text: str, hits: list[Hit]) -> None:
     except QueryError:
         return
     # The pages of the shown documents only: a few hundred entries at most, looked up by their id term.
-    docs = searcher_cache(searcher).docs
-    owner = {}
-    for h in hits:
-        for docnum in searcher.docs_for_query(wq.Term("id", h.document.id)):
-            if docnum not in docs:
-                owner[docnum] = h
+    cache = searcher_cache(searcher)
+    owner = {docnum: h for h in hits for docnum in cache.pages_of(searcher, h.document.id)}
     if not owner:
         return
     # One pass of the query's matcher over just those pages, in docnum order: skip_to jumps past every other
