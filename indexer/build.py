@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import shutil
 import time
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
@@ -17,7 +18,7 @@ from . import store, textcache
 from .analysis import ANALYSIS_VERSION
 from .catalogue import PDF_DIR, Catalogue, Record, load_catalogue, slug, unlisted_pdfs
 from .extract import ExtractedPDF, ExtractionError
-from .extract_cache import CACHE_DIRNAME
+from .extract_cache import CACHE_DIRNAME, file_sha256
 from .schema import SCHEMA_VERSION, build_schema
 from .settings import from_env
 from .workers import ExtractOptions, extract_many
@@ -73,15 +74,6 @@ def fingerprint(corpus_dir: str | Path) -> str:
         if pdf.is_file() and pdf.suffix.lower() == ".pdf":
             h.update(f"\n{pdf.name}\n".encode())
             h.update(file_sha256(pdf).encode())
-    return h.hexdigest()
-
-
-def file_sha256(path: Path) -> str:
-    """Return the SHA-256 of a file's bytes."""
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
     return h.hexdigest()
 
 
@@ -165,15 +157,20 @@ def full_build(corpus_dir: Path, index_dir: Path, catalogue: Catalogue, started:
     build_dir = store.new_build_dir(index_dir)
     try:
         with step("write", documents=len(plan.docs), build_dir=build_dir.name):
+            # Without member documents both indexes hold the same entries: write "all" once and copy its files,
+            # instead of analysing every page twice.
+            same = all(doc.targets == ["all", "public"] for doc in plan.docs.values())
+            names = ["all"] if same else list(store.INDEX_NAMES)
             writers = {}
-            for name in store.INDEX_NAMES:
+            for name in names:
                 (build_dir / name).mkdir()
                 writers[name] = whoosh_index.create_in(str(build_dir / name), build_schema()).writer()
             try:
                 for n, doc in enumerate(plan.docs.values()):
                     for name in doc.targets:
-                        for entry in doc.entries:
-                            writers[name].add_document(**entry)
+                        if name in writers:
+                            for entry in doc.entries:
+                                writers[name].add_document(**entry)
                     if n == 0:
                         store.pause_point("writing")
                 with step("commit"):
@@ -182,6 +179,8 @@ def full_build(corpus_dir: Path, index_dir: Path, catalogue: Catalogue, started:
             except BaseException:
                 _cancel(writers)
                 raise
+            if same:
+                shutil.copytree(build_dir / "all", build_dir / "public")
             textcache.save(build_dir, {hashes[p]: r for p, r in extracted.items()})
         store.pause_point("commit")
         report = plan.report

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 
 from flask import Flask
 
@@ -23,12 +24,17 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.json.sort_keys = False  # keep the documented key order in API answers
 
-    from . import indexes, security, views, api, requestlog
+    from . import api, auth, indexes, requestlog, security, views
     requestlog.init_app(app)
     security.init_app(app)
     indexes.init_app(app)
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
-    from . import auth; auth.init_app(app)  # members: login, logout, failed-login limits
+    auth.init_app(app)  # members: login, logout, failed-login limits
     logging.getLogger("kennisbank").setLevel(logging.INFO)
+    if not app.testing:
+        # Snippets re-analyse text with the decompounder, whose word list takes about a second to load: load it
+        # now, in the background, rather than in the first visitor's request.
+        from indexer.compounds import lexicon
+        threading.Thread(target=lexicon, name="lexicon-preload", daemon=True).start()
     return app

@@ -4,7 +4,6 @@ from __future__ import annotations
 import http.cookiejar
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -17,12 +16,7 @@ import pytest
 
 from indexer.build import build_index
 from tests.members import MEMBER, MEMBERS_CATALOGUE, MEMBERS_DOC, PASSWORD, add_member
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.test_server import free_port
 
 
 @pytest.fixture

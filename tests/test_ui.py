@@ -1,7 +1,6 @@
 """The search experience as HTML and JSON: facets, sorting, paging, document page, suggestions, feeds, OpenAPI."""
 from __future__ import annotations
 
-import json
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -13,9 +12,8 @@ from tests.members import add_member, login
 from indexer.build import build_index
 from indexer.discover import build_vocabulary, similar_documents
 from indexer.search import SORTS, SearchRequest, search
-from indexer.serialize import results_to_dict
 from search_app import create_app
-from tests.ui_corpus import DOCUMENTS, MEMBERS_ONLY_ID, MEMBERS_ONLY_WORD, write_ui_corpus
+from tests.ui_corpus import MEMBERS_ONLY_ID, MEMBERS_ONLY_WORD, write_ui_corpus
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
