@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import heapq
 import threading
-from itertools import accumulate
+from bisect import bisect_left
 from collections import OrderedDict
+from itertools import accumulate
 
 from whoosh import query as wq
-from whoosh.query.qcore import _NullQuery
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+from whoosh.query.qcore import _NullQuery
 from whoosh.scoring import BM25FScorer, WeightLengthScorer
 from whoosh.util.numeric import byte_to_length
 
@@ -179,6 +180,12 @@ def _intersection(parts: list[dict]) -> dict[int, float]:
     for part in parts:
         if part is not smallest:
             common.intersection_update(part.keys())
+    if len(parts) == 2:  # the usual two or three words, without a generator per document
+        a, b = parts
+        return {d: a[d] + b[d] for d in common}
+    if len(parts) == 3:
+        a, b, c = parts
+        return {d: a[d] + b[d] + c[d] for d in common}
     return {d: sum(p[d] for p in parts) for d in common}
 
 
@@ -194,3 +201,83 @@ def top(scores: dict[int, float], docnums, limit: int) -> list[int]:
     tied = [d for d in docnums if scores[d] == floor] if len(best) == limit else []
     chosen = set(best).union(tied)
     return sorted(chosen, key=lambda d: (-scores[d], d))[:limit]
+
+
+MAX_BLOCK_MAPS = 5000  # terms whose block map is kept per index; a map is two short lists
+
+
+class BlockMaps:
+    """Where each block of a term's postings starts and which docnum ends it, per term of one index generation.
+
+    Whoosh's postings have no skip list: reaching a page far down a posting list reads the header of every block
+    on the way. With this map, a page is found by bisection and only the block that holds it is read.
+    """
+
+    def __init__(self, limit: int = MAX_BLOCK_MAPS):
+        self.limit = limit
+        self._maps: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def find(self, searcher, fieldname: str, btext: bytes, docnums) -> dict:
+        """Return {docnum: positioned matcher state} for the given sorted docnums that hold the term.
+
+        The value is a (score, characters or None) pair read from the posting; None when not supported.
+        """
+        m = searcher.postings(fieldname, btext)
+        if not (hasattr(m, "_goto") and hasattr(m, "_baseoffset")):
+            return None
+        key = (fieldname, btext)
+        with self._lock:
+            blocks = self._maps.get(key)
+            if blocks is not None:
+                self._maps.move_to_end(key)
+        if blocks is None:
+            blocks = _block_map(searcher.postings(fieldname, btext))
+            with self._lock:
+                self._maps[key] = blocks
+                while len(self._maps) > self.limit:
+                    self._maps.popitem(last=False)
+        maxids, offsets = blocks
+        chars = m.format.supports("characters")
+        found, current = {}, 0  # a new matcher stands on block 0
+        for docnum in docnums:
+            k = bisect_left(maxids, docnum)
+            if k == len(maxids):
+                break
+            if k != current:
+                m._atend = False
+                m._goto(offsets[k])
+                current = k
+            if m._ids is None:
+                m._read_ids()
+            i = bisect_left(m._ids, docnum)
+            if i < m._blocklength and m._ids[i] == docnum:
+                m._i = i
+                found[docnum] = (m.score(), m.value_as("characters") if chars else None)
+        return found
+
+
+def _block_map(m) -> tuple[list[int], list[int]]:
+    maxids, offsets, position = [], [], m._baseoffset
+    while True:
+        maxids.append(m._maxid)
+        offsets.append(position)
+        if m._lastblock:
+            return maxids, offsets
+        position = m._nextoffset
+        m._goto(position)
+
+
+def plain_terms(q) -> list | None:
+    """Return the (field, text) terms of a query that is only ORed words, in query order; None for anything else."""
+    if type(q) is wq.Term:
+        return [(q.fieldname, q.text)] if q.boost == 1.0 else None
+    if type(q) is wq.Or and q.boost == 1.0 and not q.minmatch and not q.scale:
+        out = []
+        for sub in q.subqueries:
+            terms = plain_terms(sub)
+            if terms is None:
+                return None
+            out += terms
+        return out
+    return None

@@ -12,7 +12,7 @@ from whoosh import highlight, query as wq, sorting
 from whoosh.analysis import Token
 
 from .query import QueryError, clean_query, has_words, index_languages, is_plain, parse_query
-from .ranking import TermScores, query_scores, top
+from .ranking import BlockMaps, TermScores, plain_terms, query_scores, top
 from .suggest import any_hit, suggest
 from .synonyms import expand
 
@@ -235,6 +235,7 @@ class SearcherCache:
         size = reader.doc_count_all()
         self.key = index_key(searcher)
         self.terms = TermScores()  # BM25F score tables of the terms searched so far (indexer.ranking)
+        self.blocks = BlockMaps()  # where the posting blocks of page words start, to reach the pages shown
         self.docs = frozenset(searcher.docs_for_query(wq.Term("kind", "doc")))
         self.values: dict[str, list[str]] = {}    # facet -> value per docnum ("" for none)
         self.by_value: dict[str, dict[str, frozenset]] = {}  # facet -> value -> docnums
@@ -436,29 +437,12 @@ def _attach_pages(searcher, text: str, hits: list[Hit]) -> None:
     owner = {docnum: h for h in hits for docnum in cache.pages_of(searcher, h.document.id)}
     if not owner:
         return
-    # One pass of the query's matcher over just those pages, in docnum order: skip_to jumps past every other
-    # page that has the words. At each matching page, read its score and where each matched word stands
-    # (page_text stores character positions), so snippets need no second search and no re-analysis.
-    matcher = q.matcher(searcher, searcher.context(needs_current=True))
-    leaves = list(matcher.term_matchers())
-    from_bytes = searcher.schema["page_text"].from_bytes
-    found = []
-    for docnum in sorted(owner):
-        if not matcher.is_active():
-            break
-        if matcher.id() < docnum:
-            matcher.skip_to(docnum)
-            if not matcher.is_active():
-                break
-        if matcher.id() != docnum:
-            continue
-        chars = {}
-        for leaf in leaves:
-            if leaf.is_active() and leaf.id() == docnum:
-                fieldname, btext = leaf.term()
-                if fieldname == "page_text":
-                    chars[from_bytes(btext)] = leaf.value_as("characters")
-        found.append((-matcher.score(), docnum, chars))
+    # At each of those pages that has the words, read its score and where each matched word stands (page_text
+    # stores character positions), so snippets need no second search and no re-analysis.
+    terms = plain_terms(q) if searcher.is_atomic() else None
+    found = _pages_by_blocks(searcher, cache, terms, sorted(owner)) if terms is not None else None
+    if found is None:
+        found = _pages_by_matcher(searcher, q, sorted(owner))
     # Best pages first (a tie goes to the earlier page, as in Whoosh's ranking), a few per document.
     found.sort(key=lambda item: (item[0], item[1]))
     taken: dict[int, int] = {}
@@ -475,6 +459,55 @@ def _attach_pages(searcher, text: str, hits: list[Hit]) -> None:
     for hit in hits:
         if hit.pages and not any(m in hit.snippet for m in ("<mark>",)):
             hit.snippet = hit.pages[0].snippet
+
+
+def _pages_by_blocks(searcher, cache: SearcherCache, terms: list, pages: list[int]) -> list | None:
+    """Score ORed words on the given pages by jumping to the posting block of each (None: not possible here)."""
+    reader, schema = searcher.reader(), searcher.schema
+    scores: dict[int, float] = {}
+    chars: dict[int, dict] = {}
+    for fieldname, text in terms:
+        if fieldname not in schema:
+            continue
+        try:
+            btext = schema[fieldname].to_bytes(text)
+        except ValueError:
+            continue
+        if (fieldname, btext) not in reader:
+            continue
+        got = cache.blocks.find(searcher, fieldname, btext, pages)
+        if got is None:
+            return None
+        for docnum, (score, where) in got.items():
+            scores[docnum] = scores.get(docnum, 0.0) + score  # a union's score: the sum over its words
+            if fieldname == "page_text" and where is not None:
+                chars.setdefault(docnum, {})[text] = where
+    return [(-score, docnum, chars.get(docnum, {})) for docnum, score in scores.items()]
+
+
+def _pages_by_matcher(searcher, q, pages: list[int]) -> list:
+    """Score any query on the given pages with one pass of its matcher (skip_to jumps past other pages)."""
+    matcher = q.matcher(searcher, searcher.context(needs_current=True))
+    leaves = list(matcher.term_matchers())
+    from_bytes = searcher.schema["page_text"].from_bytes
+    found = []
+    for docnum in pages:
+        if not matcher.is_active():
+            break
+        if matcher.id() < docnum:
+            matcher.skip_to(docnum)
+            if not matcher.is_active():
+                break
+        if matcher.id() != docnum:
+            continue
+        chars = {}
+        for leaf in leaves:
+            if leaf.is_active() and leaf.id() == docnum:
+                fieldname, btext = leaf.term()
+                if fieldname == "page_text":
+                    chars[from_bytes(btext)] = leaf.value_as("characters")
+        found.append((-matcher.score(), docnum, chars))
+    return found
 
 
 # ---------------------------------------------------------------- browsing
