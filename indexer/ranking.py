@@ -66,6 +66,25 @@ class TermScores:
                                        for b in range(256)]
         return lengths, norm
 
+    def phrase_table(self, searcher, q) -> dict[int, float]:
+        """Return the score of a phrase in every document that holds it, found once by Whoosh's phrase matcher."""
+        key = ("phrase", q.fieldname, tuple(q.words), q.slop)
+        with self._lock:
+            found = self._tables.get(key)
+            if found is not None:
+                self._tables.move_to_end(key)
+                return found
+        found = {}
+        m = q.matcher(searcher, searcher.context())
+        while m.is_active():
+            found[m.id()] = m.score()
+            m.next()
+        with self._lock:
+            if key not in self._tables:
+                self._tables[key] = found
+                self.postings += len(found)
+        return found
+
     def length_bytes(self, searcher, fieldname: str):
         """Return the stored length byte of this field for every document (0 for none), or None."""
         if fieldname not in self._lengths:
@@ -138,6 +157,8 @@ def query_scores(terms: TermScores, searcher, q) -> dict[int, float] | None:
         return terms.table(searcher, q.fieldname, q.text) if q.boost == 1.0 else None
     if isinstance(q, _NullQuery):
         return {}
+    if type(q) is wq.Phrase and q.boost == 1.0:  # checking positions is slow in Python: once per generation
+        return terms.phrase_table(searcher, q)
     if type(q) is wq.Or and q.boost == 1.0 and not q.minmatch and not q.scale:
         parts = [query_scores(terms, searcher, s) for s in q.subqueries]
         if any(p is None for p in parts):

@@ -82,11 +82,11 @@ def test_a_searcher_reused_for_many_requests_answers_like_a_fresh_one(synthetic_
 
 
 @pytest.mark.parametrize("q", ["bewoners", "beleid wijk", "overleg jongeren", "beleid -jongeren", "wijk OF overleg",
-                               "titel:beleid", "onbekendwoord"])
+                               "titel:beleid", "onbekendwoord", '"de wijk"', 'overleg "van het"'])
 def test_ranking_from_term_tables_equals_whoosh_ranking(synthetic_searcher, q):
     query = parse_query(q, synthetic_searcher.schema)
     scores = query_scores(TermScores(), synthetic_searcher, query)
-    assert scores is not None  # plain words, OR and NOT are all answered from term tables
+    assert scores is not None  # plain words, phrases, OR and NOT are all answered from score tables
     whoosh = synthetic_searcher.search(query, limit=None, optimize=False)
     assert [(d, round(s, 9)) for s, d in whoosh.top_n] == [(d, round(scores[d], 9)) for d in top(scores, scores, 10**6)]
 
