@@ -43,7 +43,9 @@ class TermScores:
             if found is not None:
                 self._tables.move_to_end(key)
                 return found
-        found = _score_table(searcher, fieldname, text, self)
+        return self._keep(key, _score_table(searcher, fieldname, text, self))
+
+    def _keep(self, key, found: dict) -> dict:
         with self._lock:
             if key not in self._tables:
                 self._tables[key] = found
@@ -66,6 +68,17 @@ class TermScores:
                                        for b in range(256)]
         return lengths, norm
 
+    def union_table(self, searcher, words: list) -> dict[int, float]:
+        """Return the summed scores of ORed terms (a word in title, summary and text), computed once."""
+        key = ("or", tuple(words))
+        with self._lock:
+            found = self._tables.get(key)
+            if found is not None:
+                self._tables.move_to_end(key)
+                return found
+        found = _union([self.table(searcher, fieldname, text) for fieldname, text in words])
+        return self._keep(key, found)
+
     def phrase_table(self, searcher, q) -> dict[int, float]:
         """Return the score of a phrase in every document that holds it, found once by Whoosh's phrase matcher."""
         key = ("phrase", q.fieldname, tuple(q.words), q.slop)
@@ -79,11 +92,7 @@ class TermScores:
         while m.is_active():
             found[m.id()] = m.score()
             m.next()
-        with self._lock:
-            if key not in self._tables:
-                self._tables[key] = found
-                self.postings += len(found)
-        return found
+        return self._keep(key, found)
 
     def length_bytes(self, searcher, fieldname: str):
         """Return the stored length byte of this field for every document (0 for none), or None."""
@@ -160,6 +169,9 @@ def query_scores(terms: TermScores, searcher, q) -> dict[int, float] | None:
     if type(q) is wq.Phrase and q.boost == 1.0:  # checking positions is slow in Python: once per generation
         return terms.phrase_table(searcher, q)
     if type(q) is wq.Or and q.boost == 1.0 and not q.minmatch and not q.scale:
+        words = plain_terms(q)
+        if words is not None:  # one word in several fields: an index fact too, kept like a term's table
+            return terms.union_table(searcher, words)
         parts = [query_scores(terms, searcher, s) for s in q.subqueries]
         if any(p is None for p in parts):
             return None
@@ -183,11 +195,14 @@ def _union(parts: list[dict]) -> dict[int, float]:
         return {}
     if len(parts) == 1:
         return parts[0]
-    out = dict(parts[0])
-    for part in parts[1:]:
-        get = out.get
-        for docnum, score in part.items():
-            out[docnum] = get(docnum, 0.0) + score
+    # Start from the largest table (copied in C) and add the smaller ones into it.
+    largest = max(parts, key=len)
+    out = dict(largest)
+    get = out.get
+    for part in parts:
+        if part is not largest:
+            for docnum, score in part.items():
+                out[docnum] = get(docnum, 0.0) + score
     return out
 
 
