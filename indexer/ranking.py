@@ -19,9 +19,9 @@ from whoosh.query.qcore import _NullQuery
 from whoosh.scoring import BM25FScorer, WeightLengthScorer
 from whoosh.util.numeric import byte_to_length
 
-# Postings kept in score tables per index, about 100 bytes each: a common word of a 20,000-document index has
-# ~15,000, so this keeps the few hundred most recently searched words of such an index in ~200 MB.
-MAX_POSTINGS = 2_000_000
+# Postings kept in score tables per index, about 55 bytes each: a common word of a 20,000-document index has
+# ~10,000-15,000, so this keeps the 300-400 most recently searched words of such an index in ~220 MB.
+MAX_POSTINGS = 4_000_000
 
 
 class TermScores:
@@ -76,8 +76,12 @@ class TermScores:
             if found is not None:
                 self._tables.move_to_end(key)
                 return found
-        found = _union([self.table(searcher, fieldname, text) for fieldname, text in words])
-        return self._keep(key, found)
+        # The parts are not kept: the union holds every document they do, and the budget is better spent on words.
+        with self._lock:
+            parts = [self._tables.get(word) for word in words]
+        parts = [part if part is not None else _score_table(searcher, fieldname, text, self)
+                 for part, (fieldname, text) in zip(parts, words)]
+        return self._keep(key, _union(parts))
 
     def phrase_table(self, searcher, q) -> dict[int, float]:
         """Return the score of a phrase in every document that holds it, found once by Whoosh's phrase matcher."""
