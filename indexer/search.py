@@ -6,10 +6,13 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import groupby
 
 from whoosh import highlight, query as wq, sorting
+from whoosh.analysis import Token
 
 from .query import QueryError, clean_query, has_words, index_languages, is_plain, parse_query
+from .ranking import BlockMaps, TermScores, plain_terms, query_scores, top
 from .suggest import any_hit, suggest
 from .synonyms import expand
 
@@ -176,23 +179,33 @@ def search(searcher, request: SearchRequest) -> SearchResults:
         q = wq.Every()
 
     cache = searcher_cache(searcher)
-    matched = _matching_docs(searcher, cache, q)
+    # Ranked by relevance, a query of plain words is scored from cached term tables (indexer.ranking); anything
+    # else (a sort, phrases, wildcards, NOT) goes through Whoosh's matchers, with the same results.
+    ranked = request.sort == "relevantie"
+    scores = query_scores(cache.terms, searcher, q) if ranked and not isinstance(q, wq.Every) else None
+    matched = _matching_docs(searcher, cache, q, scores)
     allowed = _allowed_docs(searcher, cache, request)
     if not (matched & allowed) and request.q and is_plain(request.q) and len(request.q.split()) > 1:
         q_any = parse_query(expansion.text, schema, any_word=True, languages=langs)
-        matched_any = _matching_docs(searcher, cache, q_any)
+        scores_any = query_scores(cache.terms, searcher, q_any) if ranked else None
+        matched_any = _matching_docs(searcher, cache, q_any, scores_any)
         if matched_any & allowed:
-            q, matched = q_any, matched_any
+            q, matched, scores = q_any, matched_any, scores_any
             notices.append("Geen documenten bevatten alle zoekwoorden; hieronder staan documenten met een of meer ervan.")
 
     found = matched & allowed
     total = len(found)
     facets = _facets(cache, request, matched, allowed, searcher)
     start = (request.page - 1) * request.per_page
-    page_results = _run(searcher, q, request, set(found))[start:start + request.per_page] if start < total else []
-    # With sortedby, Whoosh puts the sort key (bytes for a date) where the score would be: report 0 then.
-    hits = [Hit(document=_document(dict(r)), score=round(r.score, 4) if isinstance(r.score, (int, float)) else 0.0,
-                snippet=_doc_snippet(r)) for r in page_results]
+    if scores is not None:
+        shown = top(scores, found, request.page * request.per_page)[start:start + request.per_page]
+        hits = [_scored_hit(searcher, cache, q, docnum, scores[docnum]) for docnum in shown]
+    else:
+        page_results = _run(searcher, q, request, set(found))[start:start + request.per_page] if start < total else []
+        # With sortedby, Whoosh puts the sort key (bytes for a date) where the score would be: report 0 then.
+        hits = [Hit(document=_document(dict(r)),
+                    score=round(r.score, 4) if isinstance(r.score, (int, float)) else 0.0,
+                    snippet=_doc_snippet(r)) for r in page_results]
     if hits and request.q:
         _attach_pages(searcher, expansion.text, hits)
     suggestion = _suggestion(searcher, request, langs)
@@ -220,6 +233,9 @@ class SearcherCache:
     def __init__(self, searcher):
         reader = searcher.reader()
         size = reader.doc_count_all()
+        self.key = index_key(searcher)
+        self.terms = TermScores()  # BM25F score tables of the terms searched so far (indexer.ranking)
+        self.blocks = BlockMaps()  # where the posting blocks of page words start, to reach the pages shown
         self.docs = frozenset(searcher.docs_for_query(wq.Term("kind", "doc")))
         self.values: dict[str, list[str]] = {}    # facet -> value per docnum ("" for none)
         self.by_value: dict[str, dict[str, frozenset]] = {}  # facet -> value -> docnums
@@ -234,9 +250,25 @@ class SearcherCache:
                 for docnum in docnums:
                     values[docnum] = value
             self.values[name], self.by_value[name] = values, groups
+        self._pages: dict[str, tuple[int, ...]] = {}
+
+    def pages_of(self, searcher, doc_id: str) -> tuple[int, ...]:
+        """Return the page entries of a document (its id term without the document entry), read once."""
+        pages = self._pages.get(doc_id)
+        if pages is None:
+            docs = self.docs
+            pages = self._pages[doc_id] = tuple(d for d in searcher.docs_for_query(wq.Term("id", doc_id))
+                                                if d not in docs)
+        return pages
 
 
 _CACHE_LOCK = threading.Lock()
+
+
+def index_key(searcher) -> tuple:
+    """Identify the exact index content a searcher reads: its segments and their deletions."""
+    return tuple((r.segment().segment_id(), r.segment().deleted_count()) if hasattr(r, "segment") else (id(r),)
+                 for r, _offset in searcher.reader().leaf_readers())
 
 
 def searcher_cache(searcher) -> SearcherCache:
@@ -250,10 +282,25 @@ def searcher_cache(searcher) -> SearcherCache:
     return cache
 
 
-def _matching_docs(searcher, cache: SearcherCache, q) -> frozenset:
+def built_cache(searcher) -> SearcherCache | None:
+    """Return the cache a searcher has built, or None."""
+    return getattr(searcher, "_kb_cache", None)
+
+
+def share_cache(searcher, cache: SearcherCache) -> bool:
+    """Let a new searcher on the same index use a cache another searcher built; False when the index differs."""
+    if getattr(searcher, "_kb_cache", None) is None and cache.key == index_key(searcher):
+        searcher._kb_cache = cache
+        return True
+    return False
+
+
+def _matching_docs(searcher, cache: SearcherCache, q, scores: dict | None = None) -> frozenset:
     """Return the document entries (never pages) a query matches, unranked."""
     if isinstance(q, wq.Every):
         return cache.docs
+    if scores is not None:
+        return cache.docs.intersection(scores)
     return cache.docs.intersection(searcher.docs_for_query(q))
 
 
@@ -279,7 +326,13 @@ def _run(searcher, q, request: SearchRequest, found: set):
         field_name, reverse = sort or ("order", False)
         sortedby = sorting.FieldFacet(field_name, reverse=reverse)
     limit = request.page * request.per_page
-    return searcher.search(q, filter=found, limit=limit, sortedby=sortedby)
+    # Whoosh's block-quality skipping raised IndexError inside AndNotMatcher ("polarisatie -jongeren" on 1,000
+    # synthetic documents): a query with NOT ranks without it.
+    return searcher.search(q, filter=found, limit=limit, sortedby=sortedby, optimize=not _negates(q))
+
+
+def _negates(q) -> bool:
+    return isinstance(q, (wq.Not, wq.AndNot)) or any(_negates(sub) for sub in q.children())
 
 
 def _facets(cache: SearcherCache, request: SearchRequest, matched: frozenset, allowed: frozenset,
@@ -329,6 +382,49 @@ def _doc_snippet(hit) -> str:
     return _escape(summary[:300] + ("…" if len(summary) > 300 else ""))
 
 
+def _scored_hit(searcher, cache: SearcherCache, q, docnum: int, score: float) -> Hit:
+    """Return the hit of a document ranked from term tables, its summary marked like Whoosh's highlighter does."""
+    fields = searcher.stored_fields(docnum)
+    summary = fields.get("summary") or ""
+    words = {text for fieldname, text in q.iter_all_terms() if fieldname == "summary"}
+    marked = ""
+    # Re-analysing a summary costs more than the rest of a hit: only when one of the words is in it.
+    if summary and any(docnum in cache.terms.table(searcher, "summary", w) for w in words):
+        try:
+            marked = _highlight_retokenized(summary, words, searcher.schema["summary"].analyzer,
+                                            highlight.ContextFragmenter(maxchars=300, surround=80), top=2)
+        except Exception:
+            marked = ""
+    snippet = marked or _escape(summary[:300] + ("…" if len(summary) > 300 else ""))
+    return Hit(document=_document(fields), score=round(score, 4), snippet=snippet)
+
+
+def _highlight_retokenized(text: str, words, analyzer, fragmenter, top: int) -> str:
+    """Mark the words in a text by analysing it again, as Whoosh's Highlighter does for fields without chars."""
+    tokens = analyzer(text, positions=True, chars=True, mode="index", removestops=False)
+    tokens = highlight.set_matched_filter(tokens, frozenset(words))
+    tokens = highlight.Highlighter._merge_matched_tokens(tokens)
+    fragments = fragmenter.fragment_tokens(text, tokens)
+    fragments = highlight.top_fragments(fragments, top, highlight.BasicFragmentScorer(), highlight.FIRST, minscore=1)
+    return _MarkFormatter().format(fragments)
+
+
+def _highlight_pinpoint(text: str, chars: dict, fragmenter, top: int) -> str:
+    """Mark words at their stored character positions, as Whoosh's Highlighter does for fields with chars."""
+    charlimit = fragmenter.charlimit
+    tokens = []
+    for word, positions in chars.items():
+        for pos, startchar, endchar in positions:
+            if charlimit and endchar > charlimit:
+                break
+            tokens.append(Token(text=word, pos=pos, startchar=startchar, endchar=endchar))
+    tokens.sort(key=lambda t: t.startchar)
+    tokens = [max(group, key=lambda t: t.endchar - t.startchar) for _, group in groupby(tokens, lambda t: t.startchar)]
+    fragments = fragmenter.fragment_matches(text, tokens)
+    fragments = highlight.top_fragments(fragments, top, highlight.BasicFragmentScorer(), highlight.FIRST, minscore=1)
+    return _MarkFormatter().format(fragments)
+
+
 def _attach_pages(searcher, text: str, hits: list[Hit]) -> None:
     """Find the best matching PDF pages of the documents shown, and snippet only those pages."""
     try:
@@ -337,40 +433,81 @@ def _attach_pages(searcher, text: str, hits: list[Hit]) -> None:
     except QueryError:
         return
     # The pages of the shown documents only: a few hundred entries at most, looked up by their id term.
-    docs = searcher_cache(searcher).docs
-    owner = {}
-    for h in hits:
-        for docnum in searcher.docs_for_query(wq.Term("id", h.document.id)):
-            if docnum not in docs:
-                owner[docnum] = h
+    cache = searcher_cache(searcher)
+    owner = {docnum: h for h in hits for docnum in cache.pages_of(searcher, h.document.id)}
     if not owner:
         return
-    # The id terms go into the query (not a filter), so matching skips straight to those pages instead of
-    # testing every page that has the words; they add the same score to every page of a document.
-    shown = wq.ConstantScoreQuery(wq.Or([wq.Term("id", h.document.id) for h in hits]), 0.0)
-    q = wq.And([q, shown])
-    # First rank the matching pages without recording terms, and keep the best few per document...
-    best: dict[int, list[int]] = {}
-    for docnum, _score in searcher.search(q, limit=None).items():
-        hit = owner.get(docnum)  # None for a document entry matched by a field query such as titel:
-        if hit is not None and len(best.setdefault(id(hit), [])) < PAGES_PER_HIT:
-            best[id(hit)].append(docnum)
-    chosen = {docnum for docnums in best.values() for docnum in docnums}
-    if not chosen:
-        return
-    # ...then snippet only those: terms=True records which words matched where, so snippets come from the
-    # stored character positions of those words instead of re-tokenizing each page.
-    results = searcher.search(q, filter=chosen, limit=None, terms=True)
-    results.formatter = _MarkFormatter()
-    results.fragmenter = highlight.PinpointFragmenter(maxchars=240, surround=70, autotrim=True)
-    for r in results:
-        hit = owner[r.docnum]
-        snippet = r.highlights("page_text", top=2)
+    # At each of those pages that has the words, read its score and where each matched word stands (page_text
+    # stores character positions), so snippets need no second search and no re-analysis.
+    terms = plain_terms(q) if searcher.is_atomic() else None
+    found = _pages_by_blocks(searcher, cache, terms, sorted(owner)) if terms is not None else None
+    if found is None:
+        found = _pages_by_matcher(searcher, q, sorted(owner))
+    # Best pages first (a tie goes to the earlier page, as in Whoosh's ranking), a few per document.
+    found.sort(key=lambda item: (item[0], item[1]))
+    taken: dict[int, int] = {}
+    fragmenter = highlight.PinpointFragmenter(maxchars=240, surround=70, autotrim=True)
+    for _score, docnum, chars in found:
+        hit = owner[docnum]
+        if taken.get(id(hit), 0) >= PAGES_PER_HIT:
+            continue
+        taken[id(hit)] = taken.get(id(hit), 0) + 1
+        fields = searcher.stored_fields(docnum)
+        snippet = _highlight_pinpoint(fields.get("page_text") or "", chars, fragmenter, top=2)
         if snippet:
-            hit.pages.append(PageHit(page=r["page"], snippet=snippet, section=r.get("page_section")))
+            hit.pages.append(PageHit(page=fields["page"], snippet=snippet, section=fields.get("page_section")))
     for hit in hits:
         if hit.pages and not any(m in hit.snippet for m in ("<mark>",)):
             hit.snippet = hit.pages[0].snippet
+
+
+def _pages_by_blocks(searcher, cache: SearcherCache, terms: list, pages: list[int]) -> list | None:
+    """Score ORed words on the given pages by jumping to the posting block of each (None: not possible here)."""
+    reader, schema = searcher.reader(), searcher.schema
+    scores: dict[int, float] = {}
+    chars: dict[int, dict] = {}
+    for fieldname, text in terms:
+        if fieldname not in schema:
+            continue
+        try:
+            btext = schema[fieldname].to_bytes(text)
+        except ValueError:
+            continue
+        if (fieldname, btext) not in reader:
+            continue
+        got = cache.blocks.find(searcher, fieldname, btext, pages)
+        if got is None:
+            return None
+        for docnum, (score, where) in got.items():
+            scores[docnum] = scores.get(docnum, 0.0) + score  # a union's score: the sum over its words
+            if fieldname == "page_text" and where is not None:
+                chars.setdefault(docnum, {})[text] = where
+    return [(-score, docnum, chars.get(docnum, {})) for docnum, score in scores.items()]
+
+
+def _pages_by_matcher(searcher, q, pages: list[int]) -> list:
+    """Score any query on the given pages with one pass of its matcher (skip_to jumps past other pages)."""
+    matcher = q.matcher(searcher, searcher.context(needs_current=True))
+    leaves = list(matcher.term_matchers())
+    from_bytes = searcher.schema["page_text"].from_bytes
+    found = []
+    for docnum in pages:
+        if not matcher.is_active():
+            break
+        if matcher.id() < docnum:
+            matcher.skip_to(docnum)
+            if not matcher.is_active():
+                break
+        if matcher.id() != docnum:
+            continue
+        chars = {}
+        for leaf in leaves:
+            if leaf.is_active() and leaf.id() == docnum:
+                fieldname, btext = leaf.term()
+                if fieldname == "page_text":
+                    chars[from_bytes(btext)] = leaf.value_as("characters")
+        found.append((-matcher.score(), docnum, chars))
+    return found
 
 
 # ---------------------------------------------------------------- browsing

@@ -7,6 +7,7 @@ from pathlib import Path
 from flask import current_app, g
 
 from indexer import store
+from indexer.search import built_cache, share_cache
 
 MAX_IDLE_SEARCHERS = 16  # per index; waitress runs a handful of threads, so more would only sit idle
 
@@ -24,6 +25,9 @@ class Generation:
         self.indexes = {name: store.open_index(path, name) for name in store.INDEX_NAMES}
         self.manifest = store.read_manifest(path)
         self._idle: dict[str, list] = {name: [] for name in store.INDEX_NAMES}
+        # The query service's per-index facts (facet values, term score tables), built by the first searcher
+        # given back and shared by every later one, so each new searcher neither rebuilds nor duplicates them.
+        self._caches: dict[str, object] = {}
         self._lock = threading.Lock()
         self.retired = False
 
@@ -32,11 +36,18 @@ class Generation:
         with self._lock:
             if self._idle[name]:
                 return self._idle[name].pop()
-        return self.indexes[name].searcher()
+            cache = self._caches.get(name)
+        searcher = self.indexes[name].searcher()
+        if cache is not None:
+            share_cache(searcher, cache)
+        return searcher
 
     def give_back(self, name: str, searcher) -> None:
         """Keep a searcher for the next request, or close it when this generation was replaced."""
+        cache = built_cache(searcher)
         with self._lock:
+            if cache is not None:
+                self._caches.setdefault(name, cache)
             if not self.retired and len(self._idle[name]) < MAX_IDLE_SEARCHERS:
                 self._idle[name].append(searcher)
                 return

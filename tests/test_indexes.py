@@ -6,7 +6,7 @@ import threading
 import pytest
 
 from indexer.build import build_index
-from indexer.search import SearchRequest, search
+from indexer.search import SearchRequest, built_cache, search
 from search_app import create_app, indexes
 from tests.pdfs import make_pdf
 
@@ -42,6 +42,23 @@ def test_a_searcher_is_reused_by_the_next_request(live_app):
             search(seen[-1], SearchRequest(q="gemeente"))
             app.do_teardown_appcontext()
     assert seen[0] is seen[1]
+
+
+def test_concurrent_requests_share_one_cache_of_index_facts(live_app):
+    app, _, _ = live_app
+    with app.test_request_context("/"):
+        first = indexes.searcher("public")
+        search(first, SearchRequest(q="gemeente"))
+        app.do_teardown_appcontext()
+    with app.test_request_context("/"):  # two requests at once: the second gets a new searcher
+        busy = indexes.searcher("public")
+        gen = indexes.holder().current()
+        second = gen.borrow("public")
+        results = search(second, SearchRequest(q="gemeente"))
+        gen.give_back("public", second)
+        app.do_teardown_appcontext()
+    assert busy is first and second is not first
+    assert built_cache(second) is built_cache(first) and results.total > 0
 
 
 def test_a_new_build_is_served_without_restart_while_a_request_in_flight_finishes_on_the_old(live_app):

@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 import pytest
+from whoosh import highlight, query as wq
 
 from bench.corpus_gen import DOCTYPES, CorpusGenerator, Vocabulary
 from bench.synthetic_index import build_ours
 from indexer import store
 from indexer.build import document_entries
-from indexer.search import SearchRequest, search
+from indexer.query import parse_query
+from indexer.ranking import TermScores, query_scores, top
+from indexer.search import SearchRequest, _MarkFormatter, search
 
 # A tiny stand-in for wordfreq's Dutch list, so the tests need no benchmark extras.
 WORDS = Vocabulary.from_frequencies([("de", 60), ("van", 30), ("het", 30), ("een", 25), ("en", 25),
@@ -76,3 +79,25 @@ def test_a_searcher_reused_for_many_requests_answers_like_a_fresh_one(synthetic_
             assert (again.total, [h.document.id for h in again.hits]) == (first.total, [h.document.id for h in first.hits])
             assert [(f.name, [(v.value, v.count) for v in f.values]) for f in again.facets] == \
                    [(f.name, [(v.value, v.count) for v in f.values]) for f in first.facets]
+
+
+@pytest.mark.parametrize("q", ["bewoners", "beleid wijk", "overleg jongeren", "beleid -jongeren", "wijk OF overleg",
+                               "titel:beleid", "onbekendwoord", '"de wijk"', 'overleg "van het"'])
+def test_ranking_from_term_tables_equals_whoosh_ranking(synthetic_searcher, q):
+    query = parse_query(q, synthetic_searcher.schema)
+    scores = query_scores(TermScores(), synthetic_searcher, query)
+    assert scores is not None  # plain words, phrases, OR and NOT are all answered from score tables
+    whoosh = synthetic_searcher.search(query, limit=None, optimize=False)
+    assert [(d, round(s, 9)) for s, d in whoosh.top_n] == [(d, round(scores[d], 9)) for d in top(scores, scores, 10**6)]
+
+
+def test_page_snippets_equal_whooshs_own_highlighter(synthetic_searcher):
+    results = search(synthetic_searcher, SearchRequest(q="beleid overleg"))
+    q = wq.And([parse_query("beleid overleg", synthetic_searcher.schema, any_word=True, fields=("page_text",)),
+                wq.Term("kind", "page")])
+    expected = synthetic_searcher.search(q, limit=None, terms=True)
+    expected.formatter = _MarkFormatter()
+    expected.fragmenter = highlight.PinpointFragmenter(maxchars=240, surround=70, autotrim=True)
+    by_page = {(r["id"], r["page"]): r.highlights("page_text", top=2) for r in expected}
+    shown = [(h.document.id, p.page, p.snippet) for h in results.hits for p in h.pages]
+    assert shown and all(snippet == by_page[(doc, page)] for doc, page, snippet in shown)

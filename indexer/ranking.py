@@ -1,0 +1,323 @@
+"""Rank with per-generation term score tables: set algebra on cached scores instead of walking postings per query.
+
+Whoosh scores a match by walking a tree of matchers in Python, posting by posting, for every request. The BM25F
+score of one term in one document depends only on the index (term weight, field length, idf), so it is computed
+once per term and kept while the index generation lives; a query of plain words is then answered by adding
+dictionaries. Anything else (phrases, wildcards, NOT, boosts) returns None here and goes through Whoosh.
+"""
+from __future__ import annotations
+
+import heapq
+import threading
+from bisect import bisect_left
+from collections import OrderedDict
+from itertools import accumulate
+
+from whoosh import query as wq
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+from whoosh.query.qcore import _NullQuery
+from whoosh.scoring import BM25FScorer, WeightLengthScorer
+from whoosh.util.numeric import byte_to_length
+
+# Postings kept in score tables per index, about 55 bytes each: a common word of a 20,000-document index has
+# ~10,000-15,000, so this keeps the 300-400 most recently searched words of such an index in ~220 MB.
+MAX_POSTINGS = 4_000_000
+
+
+class TermScores:
+    """{docnum: score} per (field, term) of one index generation, least recently used tables dropped first."""
+
+    def __init__(self, limit: int = MAX_POSTINGS):
+        self.limit = limit
+        self.postings = 0
+        self._tables: OrderedDict = OrderedDict()
+        self._lengths: dict[str, object] = {}  # field -> length byte per document, read once
+        self._norms: dict[tuple, list] = {}
+        self._lock = threading.Lock()
+
+    def table(self, searcher, fieldname: str, text) -> dict[int, float]:
+        """Return the score of this term in every document that holds it."""
+        key = (fieldname, text)
+        with self._lock:
+            found = self._tables.get(key)
+            if found is not None:
+                self._tables.move_to_end(key)
+                return found
+        return self._keep(key, _score_table(searcher, fieldname, text, self))
+
+    def _keep(self, key, found: dict) -> dict:
+        with self._lock:
+            if key not in self._tables:
+                self._tables[key] = found
+                self.postings += len(found)
+            while self.postings > self.limit and len(self._tables) > 1:
+                self.postings -= len(self._tables.popitem(last=False)[1])
+        return found
+
+
+    def norms(self, searcher, fieldname: str, scorer):
+        """Return (length byte per document, BM25F length part per byte) of a field, or None."""
+        lengths = self.length_bytes(searcher, fieldname)
+        if lengths is None:
+            return None
+        key = (fieldname, scorer.K1, scorer.B, scorer.avgfl)
+        norm = self._norms.get(key)
+        if norm is None:
+            K1, B, avgfl = scorer.K1, scorer.B, scorer.avgfl
+            norm = self._norms[key] = [K1 * ((1 - B) + B * byte_to_length(b) / avgfl) if b else None
+                                       for b in range(256)]
+        return lengths, norm
+
+    def union_table(self, searcher, words: list) -> dict[int, float]:
+        """Return the summed scores of ORed terms (a word in title, summary and text), computed once."""
+        key = ("or", tuple(words))
+        with self._lock:
+            found = self._tables.get(key)
+            if found is not None:
+                self._tables.move_to_end(key)
+                return found
+        # The parts are not kept: the union holds every document they do, and the budget is better spent on words.
+        with self._lock:
+            parts = [self._tables.get(word) for word in words]
+        parts = [part if part is not None else _score_table(searcher, fieldname, text, self)
+                 for part, (fieldname, text) in zip(parts, words)]
+        return self._keep(key, _union(parts))
+
+    def phrase_table(self, searcher, q) -> dict[int, float]:
+        """Return the score of a phrase in every document that holds it, found once by Whoosh's phrase matcher."""
+        key = ("phrase", q.fieldname, tuple(q.words), q.slop)
+        with self._lock:
+            found = self._tables.get(key)
+            if found is not None:
+                self._tables.move_to_end(key)
+                return found
+        found = {}
+        m = q.matcher(searcher, searcher.context())
+        while m.is_active():
+            found[m.id()] = m.score()
+            m.next()
+        return self._keep(key, found)
+
+    def length_bytes(self, searcher, fieldname: str):
+        """Return the stored length byte of this field for every document (0 for none), or None."""
+        if fieldname not in self._lengths:
+            try:
+                reader = searcher.reader()
+                column = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+                values = column.load() if column is not None else None
+                if values is not None and len(values) != reader.doc_count_all():
+                    values = None
+            except (AttributeError, TypeError):
+                values = None  # another codec: score posting by posting instead
+            self._lengths[fieldname] = values
+        return self._lengths[fieldname]
+
+
+def _score_table(searcher, fieldname: str, text, owner: TermScores | None = None) -> dict[int, float]:
+    field = searcher.schema[fieldname] if fieldname in searcher.schema else None
+    if field is None:
+        return {}
+    try:
+        btext = field.to_bytes(text)
+    except ValueError:
+        return {}
+    if (fieldname, btext) not in searcher.reader():
+        return {}
+    m = searcher.postings(fieldname, btext)
+    scorer = getattr(m, "scorer", None)
+    if searcher.is_atomic() and isinstance(scorer, WeightLengthScorer) and hasattr(m, "_next_block"):
+        norms = owner.norms(searcher, fieldname, scorer) if owner and type(scorer) is BM25FScorer else None
+        return _block_scores(m, scorer, norms)
+    table = {}  # anything unusual: Whoosh's own per-posting scoring, same numbers, only slower
+    while m.is_active():
+        table[m.id()] = m.score()
+        m.next()
+    return table
+
+
+def _block_scores(m, scorer, norms=None) -> dict[int, float]:
+    """Read a posting list a block at a time (ids and weights arrive as arrays) and score each posting."""
+    score, length = scorer._score, scorer.dfl
+    if norms is not None:
+        # whoosh.scoring.bm25 with its length part looked up per document: the same operations in the same
+        # order, so the same floats, without four calls per posting to find a document's field length.
+        idf, K1 = scorer.idf, scorer.K1
+        lengths, norm = norms
+    table = {}
+    while m.is_active():
+        if m._ids is None:
+            if m._data is None:
+                m._read_data()
+            # Ids are stored as gaps: itertools.accumulate adds them up in C (whoosh's delta_decode is a generator).
+            m._ids = m._data[0] if m._byteids else tuple(accumulate(m._data[0]))
+        if m._weights is None:
+            m._read_weights()
+        ids, weights = m._ids[m._i:], m._weights[m._i:]
+        if norms is not None:
+            table.update({d: idf * ((w * (K1 + 1)) / (w + norm[lengths[d]])) for d, w in zip(ids, weights)})
+        else:
+            for docnum, weight in zip(ids, weights):
+                table[docnum] = score(weight, length(docnum))
+        if m._lastblock:
+            break
+        m._next_block()
+    return table
+
+
+def query_scores(terms: TermScores, searcher, q) -> dict[int, float] | None:
+    """Return {docnum: score} of every entry the query matches, as Whoosh scores them; None when not handled."""
+    if isinstance(q, wq.Term) and type(q) is wq.Term:
+        return terms.table(searcher, q.fieldname, q.text) if q.boost == 1.0 else None
+    if isinstance(q, _NullQuery):
+        return {}
+    if type(q) is wq.Phrase and q.boost == 1.0:  # checking positions is slow in Python: once per generation
+        return terms.phrase_table(searcher, q)
+    if type(q) is wq.Or and q.boost == 1.0 and not q.minmatch and not q.scale:
+        words = plain_terms(q)
+        if words is not None:  # one word in several fields: an index fact too, kept like a term's table
+            return terms.union_table(searcher, words)
+        parts = [query_scores(terms, searcher, s) for s in q.subqueries]
+        if any(p is None for p in parts):
+            return None
+        return _union(parts)
+    if type(q) is wq.And and q.boost == 1.0:
+        parts = [query_scores(terms, searcher, s) for s in q.subqueries]
+        if any(p is None for p in parts):
+            return None
+        return _intersection(parts)
+    if type(q) is wq.AndNot and q.boost == 1.0:  # "a -b": a's scores, without the documents b matches
+        positive, negative = query_scores(terms, searcher, q.a), query_scores(terms, searcher, q.b)
+        if positive is None or negative is None:
+            return None
+        return {d: s for d, s in positive.items() if d not in negative} if negative else positive
+    return None
+
+
+def _union(parts: list[dict]) -> dict[int, float]:
+    parts = [p for p in parts if p]
+    if not parts:
+        return {}
+    if len(parts) == 1:
+        return parts[0]
+    # Start from the largest table (copied in C) and add the smaller ones into it.
+    largest = max(parts, key=len)
+    out = dict(largest)
+    get = out.get
+    for part in parts:
+        if part is not largest:
+            for docnum, score in part.items():
+                out[docnum] = get(docnum, 0.0) + score
+    return out
+
+
+def _intersection(parts: list[dict]) -> dict[int, float]:
+    if not parts or any(not p for p in parts):
+        return {}
+    if len(parts) == 1:
+        return parts[0]
+    smallest = min(parts, key=len)
+    common = set(smallest)
+    for part in parts:
+        if part is not smallest:
+            common.intersection_update(part.keys())
+    if len(parts) == 2:  # the usual two or three words, without a generator per document
+        a, b = parts
+        return {d: a[d] + b[d] for d in common}
+    if len(parts) == 3:
+        a, b, c = parts
+        return {d: a[d] + b[d] + c[d] for d in common}
+    return {d: sum(p[d] for p in parts) for d in common}
+
+
+def top(scores: dict[int, float], docnums, limit: int) -> list[int]:
+    """Return the best `limit` docnums, higher score first and the lower docnum first on a tie, as Whoosh does."""
+    if limit <= 0:
+        return []
+    best = heapq.nlargest(limit, docnums, key=scores.__getitem__)
+    if not best:
+        return []
+    # nlargest may pick any of several documents tied with the last place: take them all, then order exactly.
+    floor = scores[best[-1]]
+    tied = [d for d in docnums if scores[d] == floor] if len(best) == limit else []
+    chosen = set(best).union(tied)
+    return sorted(chosen, key=lambda d: (-scores[d], d))[:limit]
+
+
+MAX_BLOCK_MAPS = 5000  # terms whose block map is kept per index; a map is two short lists
+
+
+class BlockMaps:
+    """Where each block of a term's postings starts and which docnum ends it, per term of one index generation.
+
+    Whoosh's postings have no skip list: reaching a page far down a posting list reads the header of every block
+    on the way. With this map, a page is found by bisection and only the block that holds it is read.
+    """
+
+    def __init__(self, limit: int = MAX_BLOCK_MAPS):
+        self.limit = limit
+        self._maps: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def find(self, searcher, fieldname: str, btext: bytes, docnums) -> dict:
+        """Return {docnum: positioned matcher state} for the given sorted docnums that hold the term.
+
+        The value is a (score, characters or None) pair read from the posting; None when not supported.
+        """
+        m = searcher.postings(fieldname, btext)
+        if not (hasattr(m, "_goto") and hasattr(m, "_baseoffset")):
+            return None
+        key = (fieldname, btext)
+        with self._lock:
+            blocks = self._maps.get(key)
+            if blocks is not None:
+                self._maps.move_to_end(key)
+        if blocks is None:
+            blocks = _block_map(searcher.postings(fieldname, btext))
+            with self._lock:
+                self._maps[key] = blocks
+                while len(self._maps) > self.limit:
+                    self._maps.popitem(last=False)
+        maxids, offsets = blocks
+        chars = m.format.supports("characters")
+        found, current = {}, 0  # a new matcher stands on block 0
+        for docnum in docnums:
+            k = bisect_left(maxids, docnum)
+            if k == len(maxids):
+                break
+            if k != current:
+                m._atend = False
+                m._goto(offsets[k])
+                current = k
+            if m._ids is None:
+                m._read_ids()
+            i = bisect_left(m._ids, docnum)
+            if i < m._blocklength and m._ids[i] == docnum:
+                m._i = i
+                found[docnum] = (m.score(), m.value_as("characters") if chars else None)
+        return found
+
+
+def _block_map(m) -> tuple[list[int], list[int]]:
+    maxids, offsets, position = [], [], m._baseoffset
+    while True:
+        maxids.append(m._maxid)
+        offsets.append(position)
+        if m._lastblock:
+            return maxids, offsets
+        position = m._nextoffset
+        m._goto(position)
+
+
+def plain_terms(q) -> list | None:
+    """Return the (field, text) terms of a query that is only ORed words, in query order; None for anything else."""
+    if type(q) is wq.Term:
+        return [(q.fieldname, q.text)] if q.boost == 1.0 else None
+    if type(q) is wq.Or and q.boost == 1.0 and not q.minmatch and not q.scale:
+        out = []
+        for sub in q.subqueries:
+            terms = plain_terms(sub)
+            if terms is None:
+                return None
+            out += terms
+        return out
+    return None
