@@ -202,9 +202,10 @@ def search(searcher, request: SearchRequest) -> SearchResults:
         hits = [_scored_hit(searcher, cache, q, docnum, scores[docnum]) for docnum in shown]
     else:
         page_results = _run(searcher, q, request, set(found))[start:start + request.per_page] if start < total else []
-        # With sortedby, Whoosh puts the sort key (bytes for a date) where the score would be: report 0 then.
+        # Sorted by date or listing order, Whoosh puts the sort key where the score would be: report 0 then.
+        ranked = SORTS[request.sort] is None and not isinstance(q, wq.Every)
         hits = [Hit(document=_document(dict(r)),
-                    score=round(r.score, 4) if isinstance(r.score, (int, float)) else 0.0,
+                    score=round(r.score, 4) if ranked and isinstance(r.score, (int, float)) else 0.0,
                     snippet=_doc_snippet(r)) for r in page_results]
     if hits and request.q:
         _attach_pages(searcher, expansion.text, hits)
@@ -368,13 +369,23 @@ def _escape(text: str) -> str:
     return highlight.htmlescape(text)
 
 
+SUMMARY_WHOLE = 400
+
+
+def summary_fragmenter(summary: str):
+    """Mark a short summary whole; cut a long one to the best passage (two could overlap and repeat words)."""
+    if len(summary) <= SUMMARY_WHOLE:
+        return highlight.WholeFragmenter()
+    return highlight.ContextFragmenter(maxchars=300, surround=80)
+
+
 def _doc_snippet(hit) -> str:
     """Return the summary with query words marked, or its start when no word is in it."""
     summary = hit.get("summary") or ""
     try:
         hit.results.formatter = _MarkFormatter()
-        hit.results.fragmenter = highlight.ContextFragmenter(maxchars=300, surround=80)
-        marked = hit.highlights("summary", top=2)
+        hit.results.fragmenter = summary_fragmenter(summary)
+        marked = hit.highlights("summary", top=1)
     except Exception:
         marked = ""
     if marked:
@@ -392,7 +403,7 @@ def _scored_hit(searcher, cache: SearcherCache, q, docnum: int, score: float) ->
     if summary and any(docnum in cache.terms.table(searcher, "summary", w) for w in words):
         try:
             marked = _highlight_retokenized(summary, words, searcher.schema["summary"].analyzer,
-                                            highlight.ContextFragmenter(maxchars=300, surround=80), top=2)
+                                            summary_fragmenter(summary), top=1)
         except Exception:
             marked = ""
     snippet = marked or _escape(summary[:300] + ("…" if len(summary) > 300 else ""))

@@ -122,3 +122,17 @@ def test_dutch_field_names_work(bundled_searcher):
 def test_bad_requests_get_a_dutch_explanation(bundled_searcher, request_kwargs, message):
     with pytest.raises(QueryError, match=message):
         search(bundled_searcher, SearchRequest(**request_kwargs))
+
+
+def test_sorted_by_date_reports_no_score(bundled_searcher):
+    # Bug seen in the speed work: sorted by date, Whoosh's sort key (such as -941) was reported as the score.
+    results = search(bundled_searcher, SearchRequest(q="extremisme", sort="nieuwste"))
+    assert results.hits and all(h.score == 0.0 for h in results.hits)
+
+
+def test_short_summary_is_marked_whole_without_repeats(bundled_searcher):
+    # Bug seen in a screenshot: two overlapping fragments repeated "bekendmakingsperikelen" in one snippet.
+    hits = {h.document.id: h for h in search(bundled_searcher, SearchRequest(q="internetverbod")).hits}
+    snippet = hits["internetverbod-uitvoerbaarheid"].snippet
+    assert snippet.count("bekendmakingsperikelen") == 1
+    assert snippet.startswith("Het tweede deel") and snippet.count("<mark>internetverbod</mark>") == 3
