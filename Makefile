@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 HOST ?= 127.0.0.1
 PORT ?= 8000
-THREADS ?= 8
+THREADS ?= 4
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
