@@ -2,11 +2,7 @@
 from __future__ import annotations
 
 import http.cookiejar
-import os
 import re
-import subprocess
-import sys
-import time
 import urllib.request
 from contextlib import contextmanager
 from urllib.error import HTTPError
@@ -16,7 +12,7 @@ import pytest
 
 from indexer.build import build_index
 from tests.members import MEMBER, MEMBERS_CATALOGUE, MEMBERS_DOC, PASSWORD, add_member
-from tests.test_server import free_port
+from tests.servers import waitress_server
 
 
 @pytest.fixture
@@ -32,26 +28,9 @@ def site(tmp_path):
 @contextmanager
 def serve(site):
     """Run `waitress-serve --call search_app:create_app` as `make run` does, with settings from the environment."""
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("KENNISBANK_")}
-    env.update(KENNISBANK_CORPUS=str(site / "corpus"), KENNISBANK_INDEX=str(site / "index"),
-               KENNISBANK_INSTANCE=str(site / "instance"))
-    proc = subprocess.Popen([sys.executable, "-m", "waitress", "--host=127.0.0.1", f"--port={port}", "--threads=4",
-                             "--call", "search_app:create_app"], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(base + "/api/health", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
+    with waitress_server({"KENNISBANK_CORPUS": str(site / "corpus"), "KENNISBANK_INDEX": str(site / "index"),
+                          "KENNISBANK_INSTANCE": str(site / "instance")}, inherit_settings=False) as base:
         yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):

@@ -3,11 +3,7 @@ from __future__ import annotations
 
 import http.client
 import json
-import os
-import subprocess
-import sys
 import textwrap
-import time
 import urllib.parse
 
 import pytest
@@ -17,7 +13,7 @@ from indexer import store
 from indexer.build import build_index
 from indexer.query import MAX_EXPANSIONS, QueryError, parse_query
 from indexer.search import SearchRequest, SearchResults, search
-from tests.test_server import free_port
+from tests.servers import waitress_server
 
 NASTY = [
     '"', '"ongesloten aanhalingsteken', "'", "''", "((", "))", "(polarisatie OR", "polarisatie)", "[", "]", "{", "}",
@@ -131,30 +127,10 @@ def test_nasty_requests_never_give_a_server_error_in_the_app(client):
 
 @pytest.fixture(scope="module")
 def live_server(built_corpus):
-    """A real waitress server over the test corpus, on a free loopback port."""
+    """A real waitress server over the test corpus, on a free loopback port; yields the port."""
     _, index, _ = built_corpus
-    port = free_port()
-    env = dict(os.environ, KENNISBANK_INDEX=str(index))
-    proc = subprocess.Popen([sys.executable, "-m", "waitress", "--host=127.0.0.1", f"--port={port}", "--threads=4",
-                             "--call", "search_app:create_app"], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 30
-    while True:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-        try:
-            conn.request("GET", "/api/health")
-            if conn.getresponse().status == 200:
-                break
-        except OSError:
-            if time.monotonic() > deadline:
-                proc.kill()
-                pytest.fail("waitress did not start")
-            time.sleep(0.1)
-        finally:
-            conn.close()
-    yield port
-    proc.terminate()
-    proc.wait(timeout=10)
+    with waitress_server({"KENNISBANK_INDEX": str(index)}) as base:
+        yield int(base.rsplit(":", 1)[1])
 
 
 def test_nasty_requests_over_a_real_server(live_server):

@@ -2,42 +2,19 @@
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
-import sys
-import time
 import urllib.request
 from urllib.error import HTTPError
 
 import pytest
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.servers import waitress_server
 
 
 @pytest.fixture
 def server(bundled_index):
     """waitress serving search_app:create_app over the bundled corpus on a free loopback port."""
-    port = free_port()
-    env = dict(os.environ, KENNISBANK_INDEX=str(bundled_index))
-    proc = subprocess.Popen([sys.executable, "-m", "waitress", "--host=127.0.0.1", f"--port={port}",
-                             "--call", "search_app:create_app"], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(base + "/api/health", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.1)
-    yield base
-    proc.terminate()
-    proc.wait(timeout=10)
+    with waitress_server({"KENNISBANK_INDEX": str(bundled_index)}) as base:
+        yield base
 
 
 def get(url):

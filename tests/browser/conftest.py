@@ -3,16 +3,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from indexer.build import build_index
+from tests.servers import waitress_server
 from tests.ui_corpus import write_ui_corpus
 
 CHROMIUM = os.environ.get("KENNISBANK_CHROMIUM", "/usr/bin/chromium")
@@ -22,40 +18,16 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
 WIDTHS = {"desktop": (1280, 900), "mobile": (375, 812)}
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
     """waitress serving search_app:create_app over the UI corpus on a free loopback port."""
     root = tmp_path_factory.mktemp("browser")
     corpus = write_ui_corpus(root / "corpus")
     build_index(corpus, root / "index")
-    port = _free_port()
-    env = dict(os.environ, KENNISBANK_CORPUS=str(corpus), KENNISBANK_INDEX=str(root / "index"),
-               KENNISBANK_INSTANCE=str(root / "instance"), KENNISBANK_SECRET_KEY="browser-tests")
-    log = open(root / "server.log", "wb")
-    proc = subprocess.Popen([sys.executable, "-m", "waitress", "--host=127.0.0.1", f"--port={port}", "--threads=4",
-                             "--call", "search_app:create_app"], env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            urllib.request.urlopen(base + "/api/health", timeout=1).close()
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                log.close()
-                pytest.fail("waitress did not start:\n" + (root / "server.log").read_text(errors="replace"))
-            time.sleep(0.1)
-    yield base
-    proc.terminate()
-    proc.wait(timeout=10)
-    log.close()
+    settings = {"KENNISBANK_CORPUS": str(corpus), "KENNISBANK_INDEX": str(root / "index"),
+                "KENNISBANK_INSTANCE": str(root / "instance"), "KENNISBANK_SECRET_KEY": "browser-tests"}
+    with waitress_server(settings, log=root / "server.log") as base:
+        yield base
 
 
 @pytest.fixture(scope="session")
