@@ -33,3 +33,6 @@ def test_member_logs_in_and_out_in_a_browser(site, page):  # noqa: F811
         page.click(".site-nav button[type=submit]")  # Uitloggen
         page.goto(f"{base}/documenten/{MEMBERS_DOC}")
         assert "Pagina niet gevonden" in page.content()
+        # Let the browser finish its own requests (favicon) before the server stops: a flaky
+        # ERR_EMPTY_RESPONSE at teardown was seen once when it did not.
+        page.wait_for_load_state("networkidle")
