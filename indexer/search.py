@@ -14,7 +14,7 @@ from whoosh.analysis import Token
 from .query import QueryError, clean_query, has_words, index_languages, is_plain, parse_query
 from .ranking import BlockMaps, TermScores, plain_terms, query_scores, top
 from .suggest import any_hit, suggest
-from .synonyms import expand
+from .synonyms import Table, current_table, expand
 
 __all__ = ["QueryError", "SearchRequest", "SearchResults", "search", "get_document", "list_documents",
            "document_pages", "count_documents"]
@@ -161,13 +161,15 @@ def validate(request: SearchRequest) -> SearchRequest:
     return request
 
 
-def search(searcher, request: SearchRequest) -> SearchResults:
+def search(searcher, request: SearchRequest, *, synonyms: Table | None = None) -> SearchResults:
     """Answer a search request: ranked documents, facets, snippets and matching pages."""
     started = time.perf_counter()
     request = validate(request)
     notices: list[str] = []
     schema = searcher.schema
-    expansion = expand(request.q)  # abbreviations and synonyms: "APV" also finds the words it stands for
+    # Abbreviations and synonyms: "APV" also finds the words it stands for (the corpus's table unless given).
+    synonyms = synonyms if synonyms is not None else current_table()
+    expansion = expand(request.q, synonyms)
     langs = index_languages(searcher)
     if expansion.notice():
         notices.append(expansion.notice())
@@ -209,19 +211,19 @@ def search(searcher, request: SearchRequest) -> SearchResults:
                     snippet=_doc_snippet(r)) for r in page_results]
     if hits and request.q:
         _attach_pages(searcher, expansion.text, hits)
-    suggestion = _suggestion(searcher, request, langs)
+    suggestion = _suggestion(searcher, request, langs, synonyms)
     took = (time.perf_counter() - started) * 1000
     return SearchResults(request=request, total=total, hits=hits, facets=facets, took_ms=round(took, 2),
                          suggestion=suggestion, notices=notices)
 
 
-def _suggestion(searcher, request: SearchRequest, langs) -> str | None:
+def _suggestion(searcher, request: SearchRequest, langs, synonyms: Table) -> str | None:
     """Return a corrected query ("Bedoelde u ...?") that finds results under the same filters, or None."""
     if not request.q:
         return None
     flt = _filter_query(request)
     return suggest(searcher, request.q, lambda text: any_hit(
-        searcher, parse_query(expand(text).text, searcher.schema, languages=langs), flt))
+        searcher, parse_query(expand(text, synonyms).text, searcher.schema, languages=langs), flt))
 
 
 class SearcherCache:
@@ -535,12 +537,14 @@ def list_documents(searcher) -> list[Document]:
     return [_document(dict(r)) for r in results]
 
 
-def document_pages(searcher, doc_id: str, text: str, limit: int = 20) -> list[PageHit]:
+def document_pages(searcher, doc_id: str, text: str, limit: int = 20, *,
+                   synonyms: Table | None = None) -> list[PageHit]:
     """Return the pages of one document that match a query, best first."""
     text = clean_query(text)
     if not text:
         return []
-    q = parse_query(expand(text).text, searcher.schema, any_word=True, fields=("page_text",),
+    q = parse_query(expand(text, synonyms if synonyms is not None else current_table()).text, searcher.schema,
+                    any_word=True, fields=("page_text",),
                     languages=index_languages(searcher))
     flt = wq.And([wq.Term("kind", "page"), wq.Term("id", doc_id)])
     results = searcher.search(q, filter=flt, limit=limit)

@@ -12,6 +12,7 @@ from indexer.search import QueryError, count_documents, search
 from indexer.serialize import results_to_dict
 
 from . import indexes
+from .indexes import synonyms
 from .params import search_request
 from .security import index_name
 
@@ -29,7 +30,7 @@ def api_search():
     """Search and return hits, facets and page snippets as JSON."""
     try:
         req = search_request(request.args)
-        results = search(indexes.searcher(index_name()), req)
+        results = search(indexes.searcher(index_name()), req, synonyms=synonyms())
     except QueryError as exc:
         return _error(400, str(exc))
     except store.IndexMissing as exc:

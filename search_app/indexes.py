@@ -129,3 +129,9 @@ def _give_back_searchers(exc=None):
             generation.give_back(name, s)
         else:
             s.close()
+
+
+def synonyms():
+    """Return the abbreviation table of this app's corpus folder (re-read when the file changes)."""
+    from indexer.synonyms import current_table
+    return current_table(current_app.config["CORPUS_DIR"])

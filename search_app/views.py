@@ -11,6 +11,7 @@ from indexer.discover import similar_documents
 from indexer.search import FACETS, QueryError, SORTS, document_pages, get_document, list_documents, search
 
 from . import feeds, indexes
+from .indexes import synonyms
 from .params import search_request
 from .security import current_user, index_name
 
@@ -65,7 +66,7 @@ def home():
                                members_extra=members_extra, q="")
     try:
         req = search_request(args)
-        results = search(searcher, req)
+        results = search(searcher, req, synonyms=synonyms())
     except QueryError as exc:
         return render_template("results.html", error=str(exc), q=args.get("q", "")[:1000], results=None,
                                facets=FACETS, sorts=SORTS), 400
@@ -126,7 +127,7 @@ def document(doc_id):
         abort(404)
     q = request.args.get("q", "")[:1000]
     try:
-        pages = document_pages(searcher, doc_id, q) if q else []
+        pages = document_pages(searcher, doc_id, q, synonyms=synonyms()) if q else []
     except QueryError:
         pages = []
     cite_page = request.args.get("pagina", "")

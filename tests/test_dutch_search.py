@@ -253,3 +253,17 @@ def test_document_pages_follow_the_widened_query(relevance_searcher):
     pages = document_pages(relevance_searcher, "gebiedsverbod-handreiking", "APV")
     assert [p.page for p in pages] == [2]
     assert "<mark>" in pages[0].snippet
+
+
+def test_the_app_widens_with_the_table_of_its_own_corpus(tmp_path, built_corpus):
+    # The web app used to read the table of $KENNISBANK_CORPUS whatever its CORPUS_DIR setting said.
+    from search_app import create_app
+
+    corpus, index, _ = built_corpus
+    own = tmp_path / "corpus"
+    own.mkdir()
+    (own / synonyms.FILE_NAME).write_text("groepen:\n  - [KMO, kwartiermakersoverleg]\n", encoding="utf-8")
+    app = create_app({"TESTING": True, "CORPUS_DIR": str(own), "INDEX_DIR": str(index)})
+    data = app.test_client().get("/api/search?q=KMO").get_json()
+    assert [h["id"] for h in data["hits"]] == ["rapport-online-ordeverstoringen"]
+    assert any("KMO" in n for n in data["notices"])
