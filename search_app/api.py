@@ -1,7 +1,6 @@
 """JSON API: search, health, suggestions, similar documents, and its OpenAPI description. Errors are Dutch JSON."""
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 from flask import Blueprint, current_app, jsonify, request, url_for
@@ -56,20 +55,10 @@ def health():
 
 
 MAX_SUGGESTIONS = 10
-_vocab_lock = threading.Lock()
-
-
 def vocabulary() -> Vocabulary:
     """Return the suggestion vocabulary of the visitor's index, gathered once per index generation."""
     name = index_name()
-    key = (indexes.generation_name(), name)
-    cache = current_app.extensions.setdefault("kennisbank_vocabulary", {})
-    with _vocab_lock:
-        if key not in cache:
-            for old in [k for k in cache if k[1] == name]:
-                del cache[old]  # an older generation's words are of no use any more
-            cache[key] = build_vocabulary(indexes.searcher(name))
-        return cache[key]
+    return indexes.per_generation(("vocabulary", name), lambda: build_vocabulary(indexes.searcher(name)))
 
 
 @bp.get("/suggest")

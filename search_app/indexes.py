@@ -29,7 +29,16 @@ class Generation:
         # given back and shared by every later one, so each new searcher neither rebuilds nor duplicates them.
         self._caches: dict[str, object] = {}
         self._lock = threading.Lock()
+        self._memo: dict = {}
+        self._memo_lock = threading.Lock()  # separate: building a memo must not hold up borrowing searchers
         self.retired = False
+
+    def memo(self, key, build):
+        """Return what build() gives for key, computed once for this generation (and gone with it)."""
+        with self._memo_lock:
+            if key not in self._memo:
+                self._memo[key] = build()
+            return self._memo[key]
 
     def borrow(self, name: str):
         """Return an idle searcher on the named index, or a new one."""
@@ -109,6 +118,11 @@ def searcher(name: str):
     if name not in cache:
         cache[name] = _generation().borrow(name)
     return cache[name]
+
+
+def per_generation(key, build):
+    """Return build() for key, computed once per index generation; a new generation computes it afresh."""
+    return _generation().memo(key, build)
 
 
 def manifest() -> dict:
