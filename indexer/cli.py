@@ -1,6 +1,7 @@
 """The `kennisbank` command: a thin click layer over the indexer's functions."""
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import logging
@@ -301,6 +302,16 @@ def _user_store(instance_dir):
     return UserStore(instance_dir or _settings()["INSTANCE_DIR"])
 
 
+@contextlib.contextmanager
+def _user_errors():
+    """Turn the user store's Dutch errors into click errors at the CLI's edge."""
+    from .users import UserError
+    try:
+        yield
+    except UserError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
 def _read_password() -> str:
     """Ask twice on a terminal; otherwise take the first line of standard input (never an argument)."""
     if sys.stdin.isatty():
@@ -332,11 +343,8 @@ def users_add(name, instance_dir):
         kennisbank users add jan
         printf '%s\\n' "$WACHTWOORD" | kennisbank users add jan
     """
-    from .users import UserError
-    try:
+    with _user_errors():
         user = _user_store(instance_dir).add(name, _read_password())
-    except UserError as exc:
-        raise click.ClickException(str(exc))
     click.echo(f"Gebruiker '{user.name}' toegevoegd.")
 
 
@@ -350,11 +358,8 @@ def users_passwd(name, instance_dir):
 
         kennisbank users passwd jan
     """
-    from .users import UserError
-    try:
+    with _user_errors():
         user = _user_store(instance_dir).set_password(name, _read_password())
-    except UserError as exc:
-        raise click.ClickException(str(exc))
     click.echo(f"Wachtwoord van '{user.name}' gewijzigd; bestaande sessies zijn beëindigd.")
 
 
@@ -368,11 +373,8 @@ def users_remove(name, instance_dir):
 
         kennisbank users remove jan
     """
-    from .users import UserError
-    try:
+    with _user_errors():
         _user_store(instance_dir).remove(name)
-    except UserError as exc:
-        raise click.ClickException(str(exc))
     click.echo(f"Gebruiker '{name.strip().lower()}' verwijderd.")
 
 
@@ -385,11 +387,8 @@ def users_list(instance_dir):
 
         kennisbank users list
     """
-    from .users import UserError
-    try:
+    with _user_errors():
         accounts = _user_store(instance_dir).all()
-    except UserError as exc:
-        raise click.ClickException(str(exc))
     if not accounts:
         click.echo("Nog geen gebruikers. Voeg er een toe met: kennisbank users add NAAM")
     for u in accounts:
