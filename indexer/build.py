@@ -166,13 +166,7 @@ def full_build(corpus_dir: Path, index_dir: Path, catalogue: Catalogue, started:
                 (build_dir / name).mkdir()
                 writers[name] = whoosh_index.create_in(str(build_dir / name), build_schema()).writer()
             try:
-                for n, doc in enumerate(plan.docs.values()):
-                    for name in doc.targets:
-                        if name in writers:
-                            for entry in doc.entries:
-                                writers[name].add_document(**entry)
-                    if n == 0:
-                        store.pause_point("writing")
+                add_documents(writers, plan.docs.values())
                 with step("commit"):
                     for w in writers.values():
                         w.commit()
@@ -196,6 +190,17 @@ def full_build(corpus_dir: Path, index_dir: Path, catalogue: Catalogue, started:
     with step("cleanup") as info:
         info["removed"] = len(store.cleanup(index_dir))
     return report
+
+
+def add_documents(writers: dict, docs) -> None:
+    """Add each planned document's entries to the writers of its target indexes that are open."""
+    for n, doc in enumerate(docs):
+        for name in doc.targets:
+            if name in writers:
+                for entry in doc.entries:
+                    writers[name].add_document(**entry)
+        if n == 0:
+            store.pause_point("writing")
 
 
 def pdf_paths(corpus_dir: Path, catalogue: Catalogue) -> list[Path]:

@@ -9,8 +9,8 @@ from whoosh import index as whoosh_index
 
 from . import store, textcache
 from .analysis import ANALYSIS_VERSION
-from .build import (BuildReport, Progress, _cancel, _pausing, extract_all, file_sha256, fingerprint, full_build,
-                    locked, manifest_for, pdf_paths, plan_documents, step, unchanged_report)
+from .build import (BuildReport, Progress, _cancel, _pausing, add_documents, extract_all, file_sha256, fingerprint,
+                    full_build, locked, manifest_for, pdf_paths, plan_documents, step, unchanged_report)
 from .catalogue import load_catalogue
 from .extract_cache import CACHE_DIRNAME
 from .schema import SCHEMA_VERSION
@@ -78,13 +78,7 @@ def update_index(corpus_dir: str | Path, index_dir: str | Path, *, progress: Pro
                     for doc_id in report.replaced + report.removed:
                         for w in writers.values():
                             w.delete_by_term("id", doc_id)  # the document and all its page entries
-                    for n, doc_id in enumerate(report.added + report.replaced):
-                        doc = plan.docs[doc_id]
-                        for name in doc.targets:
-                            for entry in doc.entries:
-                                writers[name].add_document(**entry)
-                        if n == 0:
-                            store.pause_point("writing")
+                    add_documents(writers, (plan.docs[i] for i in report.added + report.replaced))
                     with step("commit"):
                         for w in writers.values():
                             # Merging drops the deleted entries, which Whoosh otherwise still counts in document
