@@ -11,6 +11,8 @@ from whoosh.qparser import (AndGroup, BoostPlugin, FieldsPlugin, MultifieldPlugi
                             PlusMinusPlugin, QueryParser, syntax)
 from whoosh.qparser.plugins import Plugin, RegexTagger
 
+from .ranking import phrases_on_pages
+
 MAX_QUERY_LENGTH = 1000
 SEARCH_FIELDS = ("title", "summary", "content")
 
@@ -180,7 +182,7 @@ def parse_query(text: str, schema, *, any_word: bool = False, fields=SEARCH_FIEL
         q = wq.NullQuery
     q = _tame(q)
     _limit_expanding_words(q)
-    return q
+    return phrases_on_pages(q)
 
 
 def index_languages(searcher) -> tuple[str, ...]:

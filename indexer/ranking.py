@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import heapq
 import threading
+from array import array
 from bisect import bisect_left
 from collections import OrderedDict
 from itertools import accumulate
 
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+from whoosh.matching import ListMatcher, NullMatcher, WrappingMatcher
 from whoosh.query.qcore import _NullQuery
 from whoosh.scoring import BM25FScorer, WeightLengthScorer
 from whoosh.util.numeric import byte_to_length
@@ -33,6 +35,7 @@ class TermScores:
         self._tables: OrderedDict = OrderedDict()
         self._lengths: dict[str, object] = {}  # field -> length byte per document, read once
         self._norms: dict[tuple, list] = {}
+        self._owners = None  # docnum of the document entry each entry belongs to, for phrases found on pages
         self._lock = threading.Lock()
 
     def table(self, searcher, fieldname: str, text) -> dict[int, float]:
@@ -97,6 +100,34 @@ class TermScores:
             found[m.id()] = m.score()
             m.next()
         return self._keep(key, found)
+
+    def page_phrase_table(self, searcher, q: "PagePhrase") -> dict[int, float]:
+        """Return the score of a phrase in the documents whose pages hold it, scored in the document's text.
+
+        The score is what Whoosh gives a phrase in a field with positions: the sum of its words' scores.
+        """
+        key = ("pagephrase", q.fieldname, tuple(q.words), q.slop)
+        with self._lock:
+            found = self._tables.get(key)
+            if found is not None:
+                self._tables.move_to_end(key)
+                return found
+        owners = self.owners(searcher)
+        pages = searcher.docs_for_query(wq.Phrase(PAGE_FIELDS[q.fieldname], q.words, slop=q.slop))
+        docs = {owners[page] for page in pages}
+        docs.discard(-1)
+        words = [self.table(searcher, q.fieldname, word) for word in q.words]
+        found = {d: sum(w[d] for w in words) for d in sorted(docs) if all(d in w for w in words)}
+        return self._keep(key, found)
+
+    def owners(self, searcher):
+        """Return the docnum of its document entry for every entry of the index (-1 where there is none)."""
+        if self._owners is None:
+            reader = searcher.reader()
+            ids = list(reader.column_reader("id"))  # one pass over a column: no stored fields to unpickle
+            doc_of = {ids[d]: d for d in searcher.docs_for_query(wq.Term("kind", "doc"))}
+            self._owners = array("i", (doc_of.get(value, -1) for value in ids))
+        return self._owners
 
     def length_bytes(self, searcher, fieldname: str):
         """Return the stored length byte of this field for every document (0 for none), or None."""
@@ -172,6 +203,8 @@ def query_scores(terms: TermScores, searcher, q) -> dict[int, float] | None:
         return {}
     if type(q) is wq.Phrase and q.boost == 1.0:  # checking positions is slow in Python: once per generation
         return terms.phrase_table(searcher, q)
+    if type(q) is PagePhrase and q.boost == 1.0 and q.on_pages(searcher):
+        return terms.page_phrase_table(searcher, q)
     if type(q) is wq.Or and q.boost == 1.0 and not q.minmatch and not q.scale:
         words = plain_terms(q)
         if words is not None:  # one word in several fields: an index fact too, kept like a term's table
@@ -321,3 +354,46 @@ def plain_terms(q) -> list | None:
             out += terms
         return out
     return None
+
+
+# ---------------------------------------------------------------- phrases in text without positions
+
+# Document-level fields stored without word positions, and the page field that has them for the same text.
+PAGE_FIELDS = {"content": "page_text", "content_en": "page_text_en"}
+
+
+class PagePhrase(wq.Phrase):
+    """A phrase in a document's text, found on its pages: the document-level field keeps no word positions.
+
+    A phrase that runs across a page break is not found; everything else matches and scores as a Phrase would.
+    """
+
+    def on_pages(self, searcher) -> bool:
+        """Tell whether this index keeps the field without positions (an index from before schema 3 has them)."""
+        field = searcher.schema[self.fieldname] if self.fieldname in searcher.schema else None
+        return bool(field is not None and field.format and not field.format.supports("positions")
+                    and PAGE_FIELDS.get(self.fieldname) in searcher.schema)
+
+    def matcher(self, searcher, context=None):
+        if not self.on_pages(searcher):
+            return super().matcher(searcher, context)
+        scores = attached_tables(searcher).page_phrase_table(searcher, self)
+        if not scores:
+            return NullMatcher()
+        ids = sorted(scores)
+        m = ListMatcher(ids, weights=[scores[d] for d in ids])  # without a scorer, a posting's score is its weight
+        return WrappingMatcher(m, boost=self.boost) if self.boost != 1.0 else m
+
+
+def attached_tables(searcher) -> TermScores:
+    """Return the term tables the query service keeps for this searcher's generation, or fresh ones."""
+    # Whoosh also calls matcher() with per-segment searchers, which have no tables: docnums differ there.
+    terms = getattr(getattr(searcher, "_kb_cache", None), "terms", None)
+    return terms if isinstance(terms, TermScores) else TermScores()
+
+
+def phrases_on_pages(q):
+    """Return the query with every phrase in a document-level text field replaced by a PagePhrase."""
+    if type(q) is wq.Phrase and q.fieldname in PAGE_FIELDS:
+        return PagePhrase(q.fieldname, q.words, slop=q.slop, boost=q.boost, char_ranges=q.char_ranges)
+    return q.apply(phrases_on_pages)
