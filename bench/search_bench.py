@@ -31,7 +31,7 @@ QUERY_COUNT = 200
 WARMUP = 30
 CLIENTS = (4, 16)
 LOAD_REQUESTS = 400        # per concurrency level; bounded so a run stays short
-SERVER_THREADS = 8         # as `make run` serves
+SERVER_THREADS = 4         # as `make run` serves (THREADS in the Makefile)
 FACETS = ("doctype", "author", "year", "section")
 SEED = 8
 

@@ -9,7 +9,7 @@ from bench.synthetic_index import build_ours
 from indexer import store
 from indexer.build import document_entries
 from indexer.query import parse_query
-from indexer.ranking import TermScores, query_scores, top
+from indexer.ranking import TermScores, _block_map_fast, query_scores, top
 from indexer.search import SearchRequest, _MarkFormatter, search
 
 # A tiny stand-in for wordfreq's Dutch list, so the tests need no benchmark extras.
@@ -101,3 +101,20 @@ def test_page_snippets_equal_whooshs_own_highlighter(synthetic_searcher):
     by_page = {(r["id"], r["page"]): r.highlights("page_text", top=2) for r in expected}
     shown = [(h.document.id, p.page, p.snippet) for h in results.hits for p in h.pages]
     assert shown and all(snippet == by_page[(doc, page)] for doc, page, snippet in shown)
+
+
+def test_block_maps_read_from_headers_equal_whooshs_walk_over_the_blocks(synthetic_searcher):
+    reader = synthetic_searcher.reader()
+    longest = sorted(reader.lexicon("page_text"), key=lambda t: -reader.doc_frequency("page_text", t))[:3]
+    for btext in longest:
+        m, walked = synthetic_searcher.postings("page_text", btext), ([], [])
+        position = m._baseoffset
+        while True:
+            walked[0].append(m._maxid)
+            walked[1].append(position)
+            if m._lastblock:
+                break
+            position = m._nextoffset
+            m._next_block()
+        assert len(walked[0]) > 1  # several blocks, or the map would be trivial
+        assert _block_map_fast(synthetic_searcher.postings("page_text", btext)) == (walked[0], walked[1])
