@@ -50,6 +50,15 @@ class TermScores:
                 return found
         return self._keep(key, _score_table(searcher, fieldname, text, self))
 
+    def cached(self, key, build) -> dict[int, float]:
+        """Return the table kept under key, or build, keep and return it."""
+        with self._lock:
+            found = self._tables.get(key)
+            if found is not None:
+                self._tables.move_to_end(key)
+                return found
+        return self._keep(key, build())
+
     def _keep(self, key, found: dict) -> dict:
         with self._lock:
             if key not in self._tables:
@@ -216,6 +225,10 @@ def query_scores(terms: TermScores, searcher, q) -> dict[int, float] | None:
             return None
         return _union(parts)
     if type(q) is wq.And and q.boost == 1.0:
+        words = [plain_terms(s) for s in q.subqueries]
+        if all(w is not None for w in words):  # all of some plain words: a popular query is asked again and again
+            return terms.cached(("and", tuple(tuple(w) for w in words)),
+                                lambda: _intersection([terms.union_table(searcher, w) for w in words]))
         parts = [query_scores(terms, searcher, s) for s in q.subqueries]
         if any(p is None for p in parts):
             return None
@@ -293,10 +306,11 @@ class BlockMaps:
         self._maps: OrderedDict = OrderedDict()
         self._lock = threading.Lock()
 
-    def find(self, searcher, fieldname: str, btext: bytes, docnums) -> dict:
-        """Return {docnum: positioned matcher state} for the given sorted docnums that hold the term.
+    def find(self, searcher, fieldname: str, btext: bytes, docnums, terms: TermScores | None = None) -> dict:
+        """Return {docnum: (score, encoded value or None)} for the given sorted docnums that hold the term.
 
-        The value is a (score, characters or None) pair read from the posting; None when not supported.
+        The value is the posting's raw bytes (positions and characters): decoding is left to the caller, which
+        needs it only for the pages it shows. None when the postings are not of the expected kind.
         """
         m = searcher.postings(fieldname, btext)
         if not (hasattr(m, "_goto") and hasattr(m, "_baseoffset")):
@@ -314,6 +328,12 @@ class BlockMaps:
                     self._maps.popitem(last=False)
         maxids, offsets = blocks
         chars = m.format.supports("characters")
+        scorer = m.scorer
+        # BM25F from the weight and the field's length table, as _block_scores does: the same floats as score().
+        norms = terms.norms(searcher, fieldname, scorer) if terms is not None and type(scorer) is BM25FScorer else None
+        if norms is not None:
+            lengths, norm = norms
+            idf, K1 = scorer.idf, scorer.K1
         found, current = {}, 0  # a new matcher stands on block 0
         for docnum in docnums:
             k = bisect_left(maxids, docnum)
@@ -328,7 +348,12 @@ class BlockMaps:
             i = bisect_left(m._ids, docnum)
             if i < m._blocklength and m._ids[i] == docnum:
                 m._i = i
-                found[docnum] = (m.score(), m.value_as("characters") if chars else None)
+                if norms is not None:
+                    w = m.weight()
+                    score = idf * ((w * (K1 + 1)) / (w + norm[lengths[docnum]]))
+                else:
+                    score = m.score()
+                found[docnum] = (score, m.value() if chars else None)
         return found
 
 

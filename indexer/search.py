@@ -210,7 +210,7 @@ def search(searcher, request: SearchRequest, *, synonyms: Table | None = None) -
                     score=round(r.score, 4) if ranked and isinstance(r.score, (int, float)) else 0.0,
                     snippet=_doc_snippet(r)) for r in page_results]
     if hits and request.q:
-        _attach_pages(searcher, expansion.text, hits)
+        _attach_pages(searcher, expansion.text, hits, q)
     suggestion = _suggestion(searcher, request, langs, synonyms)
     took = (time.perf_counter() - started) * 1000
     return SearchResults(request=request, total=total, hits=hits, facets=facets, took_ms=round(took, 2),
@@ -345,8 +345,8 @@ def _facets(cache: SearcherCache, request: SearchRequest, matched: frozenset, al
     for name, label in FACETS:
         selected = set(request.filters.get(name) or [])
         base = matched & (_allowed_docs(searcher, cache, request, skip=name) if selected else allowed)
-        groups = Counter(map(cache.values[name].__getitem__, base))
-        values = [FacetValue(v, c, v in selected) for v, c in groups.items() if v]
+        groups = _count_values(cache, name, base)
+        values = [FacetValue(v, c, v in selected) for v, c in groups.items() if v and c]
         for v in selected - {fv.value for fv in values}:
             values.append(FacetValue(v, 0, True))
         if name == "year":
@@ -355,6 +355,14 @@ def _facets(cache: SearcherCache, request: SearchRequest, matched: frozenset, al
             values.sort(key=lambda fv: (-fv.count, fv.value.lower()))
         facets.append(Facet(name=name, label=label, values=values))
     return facets
+
+
+def _count_values(cache: SearcherCache, name: str, base: frozenset) -> dict[str, int]:
+    """Return how many documents of base have each value of a facet."""
+    if len(base) * 4 < len(cache.docs):
+        return Counter(map(cache.values[name].__getitem__, base))
+    # Many results: one set intersection per value (in C) beats looking up every result's value in Python.
+    return {value: len(base & docnums) for value, docnums in cache.by_value[name].items()}
 
 
 class _MarkFormatter(highlight.HtmlFormatter):
@@ -438,13 +446,15 @@ def _highlight_pinpoint(text: str, chars: dict, fragmenter, top: int) -> str:
     return _MarkFormatter().format(fragments)
 
 
-def _attach_pages(searcher, text: str, hits: list[Hit]) -> None:
+def _attach_pages(searcher, text: str, hits: list[Hit], doc_query=None) -> None:
     """Find the best matching PDF pages of the documents shown, and snippet only those pages."""
-    try:
-        q = parse_query(text, searcher.schema, any_word=True, fields=("page_text",),
-                        languages=index_languages(searcher))
-    except QueryError:
-        return
+    q = page_query(doc_query) if doc_query is not None else None
+    if q is None:
+        try:
+            q = parse_query(text, searcher.schema, any_word=True, fields=("page_text",),
+                            languages=index_languages(searcher))
+        except QueryError:
+            return
     # The pages of the shown documents only: a few hundred entries at most, looked up by their id term.
     cache = searcher_cache(searcher)
     owner = {docnum: h for h in hits for docnum in cache.pages_of(searcher, h.document.id)}
@@ -460,18 +470,50 @@ def _attach_pages(searcher, text: str, hits: list[Hit]) -> None:
     found.sort(key=lambda item: (item[0], item[1]))
     taken: dict[int, int] = {}
     fragmenter = highlight.PinpointFragmenter(maxchars=240, surround=70, autotrim=True)
-    for _score, docnum, chars in found:
+    decode = searcher.schema["page_text"].format.decoder("characters")
+    for _score, docnum, encoded in found:
         hit = owner[docnum]
         if taken.get(id(hit), 0) >= PAGES_PER_HIT:
             continue
         taken[id(hit)] = taken.get(id(hit), 0) + 1
         fields = searcher.stored_fields(docnum)
+        chars = {word: decode(value) for word, value in encoded.items()}  # only for the pages shown
         snippet = _highlight_pinpoint(fields.get("page_text") or "", chars, fragmenter, top=2)
         if snippet:
             hit.pages.append(PageHit(page=fields["page"], snippet=snippet, section=fields.get("page_section")))
     for hit in hits:
         if hit.pages and not any(m in hit.snippet for m in ("<mark>",)):
             hit.snippet = hit.pages[0].snippet
+
+
+PAGE_TWINS = {"content": "page_text", "content_en": "page_text_en"}
+
+
+def page_query(q):
+    """Return the page query of a query of words, AND and OR (any of its words in the page text), or None.
+
+    Parsing again costs as much as ranking a common word, and such a query already holds the analysed words:
+    those of its document text are the page words. Anything else (phrases, NOT, wildcards) returns None.
+    """
+    if type(q) not in (wq.Term, wq.And, wq.Or):
+        return None
+    terms = []
+    for node in ([q] if type(q) is wq.Term else q.subqueries):
+        if type(node) in (wq.And, wq.Or):
+            sub = page_query(node)
+            if sub is None:
+                return None
+            terms += [t for t in ([sub] if type(sub) is wq.Term else sub.subqueries) if t not in terms]
+        elif type(node) is wq.Term and node.boost == 1.0:
+            if node.fieldname in PAGE_TWINS:
+                term = wq.Term(PAGE_TWINS[node.fieldname], node.text)
+                if term not in terms:
+                    terms.append(term)
+        else:
+            return None
+    if not terms:
+        return None
+    return terms[0] if len(terms) == 1 else wq.Or(terms)
 
 
 def _pages_by_blocks(searcher, cache: SearcherCache, terms: list, pages: list[int]) -> list | None:
@@ -488,7 +530,7 @@ def _pages_by_blocks(searcher, cache: SearcherCache, terms: list, pages: list[in
             continue
         if (fieldname, btext) not in reader:
             continue
-        got = cache.blocks.find(searcher, fieldname, btext, pages)
+        got = cache.blocks.find(searcher, fieldname, btext, pages, cache.terms)
         if got is None:
             return None
         for docnum, (score, where) in got.items():
@@ -518,7 +560,7 @@ def _pages_by_matcher(searcher, q, pages: list[int]) -> list:
             if leaf.is_active() and leaf.id() == docnum:
                 fieldname, btext = leaf.term()
                 if fieldname == "page_text":
-                    chars[from_bytes(btext)] = leaf.value_as("characters")
+                    chars[from_bytes(btext)] = leaf.value()
         found.append((-matcher.score(), docnum, chars))
     return found
 

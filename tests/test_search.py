@@ -4,7 +4,9 @@ from __future__ import annotations
 import pytest
 
 from indexer import store
-from indexer.search import QueryError, SearchRequest, search
+from indexer.query import index_languages, parse_query
+from indexer.ranking import plain_terms
+from indexer.search import QueryError, SearchRequest, page_query, search
 from tests.conftest import PAGE3_WORD
 
 
@@ -136,3 +138,18 @@ def test_short_summary_is_marked_whole_without_repeats(bundled_searcher):
     snippet = hits["internetverbod-uitvoerbaarheid"].snippet
     assert snippet.count("bekendmakingsperikelen") == 1
     assert snippet.startswith("Het tweede deel") and snippet.count("<mark>internetverbod</mark>") == 3
+
+
+@pytest.mark.parametrize("text", ["internetverbod", "polarisatie jongeren", "openbare-ordeverstoringen",
+                                  "burgemeester APV gemeente", "policy extremism", "Coördinator terrorismebestrijding",
+                                  "online aangejaagde ordeverstoringen", "mid-term review", "titel:polarisatie gemeente",
+                                  "artikel 172 (Gemeentewet OR Gemw)", "wijk OF overleg", "polarisatie -jongeren"])
+@pytest.mark.parametrize("any_word", [False, True])
+def test_page_query_from_a_plain_query_equals_parsing_it_for_pages(bundled_searcher, text, any_word):
+    schema, langs = bundled_searcher.schema, index_languages(bundled_searcher)
+    derived = page_query(parse_query(text, schema, any_word=any_word, languages=langs))
+    parsed = parse_query(text, schema, any_word=True, fields=("page_text",), languages=langs)
+    if derived is None:  # allowed only where the query is not plain words (a phrase: "mid-term", NOT)
+        assert plain_terms(parsed) is None
+    else:  # a word limited to another field (titel:) is on no page either way
+        assert plain_terms(derived) == [t for t in plain_terms(parsed) if t[0].startswith("page_text")]
