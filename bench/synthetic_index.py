@@ -11,7 +11,7 @@ from whoosh.fields import ID, TEXT, Schema
 
 from indexer import store
 from indexer.analysis import ANALYSIS_VERSION
-from indexer.build import document_entries
+from indexer.build import document_entries, write_score_tables
 from indexer.schema import SCHEMA_VERSION, build_schema
 
 from .corpus_gen import CorpusGenerator
@@ -41,6 +41,7 @@ def build_ours(index_dir: Path, generator: CorpusGenerator, count: int, progress
         raise
     # Every synthetic document is public, so the members index holds exactly the same entries.
     shutil.copytree(build_dir / "public", build_dir / "all")
+    write_score_tables(build_dir)
     report = {"documents": count, "public_documents": count, "pages": pages, "pdfs": count, "skipped": [],
               "unlisted": [], "seconds": 0.0, "generation": "", "unchanged": False}
     manifest = {"built_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),

@@ -14,11 +14,12 @@ from typing import Callable
 
 from whoosh import index as whoosh_index
 
-from . import store, textcache
+from . import scoretables, store, textcache
 from .analysis import ANALYSIS_VERSION
 from .catalogue import PDF_DIR, Catalogue, Record, load_catalogue, slug, unlisted_pdfs
 from .extract import ExtractedPDF, ExtractionError
 from .extract_cache import CACHE_DIRNAME, file_sha256
+from .ranking import common_word_tables
 from .schema import SCHEMA_VERSION, build_schema
 from .settings import from_env
 from .workers import ExtractOptions, extract_many
@@ -176,6 +177,8 @@ def full_build(corpus_dir: Path, index_dir: Path, catalogue: Catalogue, started:
             if same:
                 shutil.copytree(build_dir / "all", build_dir / "public")
             textcache.save(build_dir, {hashes[p]: r for p, r in extracted.items()})
+        with step("scores") as info:
+            info["tables"] = write_score_tables(build_dir)
         store.pause_point("commit")
         report = plan.report
         report.seconds = round(time.monotonic() - started, 2)
@@ -190,6 +193,25 @@ def full_build(corpus_dir: Path, index_dir: Path, catalogue: Catalogue, started:
     with step("cleanup") as info:
         info["removed"] = len(store.cleanup(index_dir))
     return report
+
+
+def write_score_tables(build_dir: Path, min_postings: int = scoretables.MIN_POSTINGS) -> int:
+    """Store the score tables of each index's most common words (indexer.scoretables); return how many."""
+    written, keys = 0, {}
+    for name in store.INDEX_NAMES:
+        with whoosh_index.open_dir(str(build_dir / name)).searcher() as searcher:
+            key = scoretables.segment_key(searcher.reader())
+            twin = next((other for other, k in keys.items() if k == key), None)
+            if twin is not None:  # a copy of the other index (no member documents): the same tables
+                for suffix in (".bin", ".json"):
+                    target = build_dir / scoretables.FOLDER / f"{name}{suffix}"
+                    target.unlink(missing_ok=True)
+                    store.link_or_copy(build_dir / scoretables.FOLDER / f"{twin}{suffix}", target)
+                continue
+            keys[name] = key
+            written += scoretables.write(build_dir / scoretables.FOLDER, name, key, common_word_tables(
+                searcher, scoretables.FIELDS, min_postings))
+    return written
 
 
 def add_documents(writers: dict, docs) -> None:

@@ -31,8 +31,9 @@ MAX_POSTINGS = 4_000_000
 class TermScores:
     """{docnum: score} per (field, term) of one index generation, least recently used tables dropped first."""
 
-    def __init__(self, limit: int = MAX_POSTINGS):
+    def __init__(self, limit: int = MAX_POSTINGS, stored=None):
         self.limit = limit
+        self.stored = stored  # the build's tables of common words (indexer.scoretables.ScoreFile), or None
         self.postings = 0
         self._tables: OrderedDict = OrderedDict()
         self._lengths: dict[str, object] = {}  # field -> length byte per document, read once
@@ -48,7 +49,15 @@ class TermScores:
             if found is not None:
                 self._tables.move_to_end(key)
                 return found
-        return self._keep(key, _score_table(searcher, fieldname, text, self))
+        return self._keep(key, self.compute(searcher, fieldname, text))
+
+    def compute(self, searcher, fieldname: str, text) -> dict[int, float]:
+        """Return a term's table as the build stored it, or else computed from its postings (not kept)."""
+        if self.stored is not None:
+            found = self.stored.get(fieldname, text)
+            if found is not None:
+                return found
+        return _score_table(searcher, fieldname, text, self)
 
     def cached(self, key, build) -> dict[int, float]:
         """Return the table kept under key, or build, keep and return it."""
@@ -93,7 +102,7 @@ class TermScores:
         # The parts are not kept: the union holds every document they do, and the budget is better spent on words.
         with self._lock:
             parts = [self._tables.get(word) for word in words]
-        parts = [part if part is not None else _score_table(searcher, fieldname, text, self)
+        parts = [part if part is not None else self.compute(searcher, fieldname, text)
                  for part, (fieldname, text) in zip(parts, words)]
         return self._keep(key, _union(parts))
 
@@ -153,6 +162,19 @@ class TermScores:
                 values = None  # another codec: score posting by posting instead
             self._lengths[fieldname] = values
         return self._lengths[fieldname]
+
+
+def common_word_tables(searcher, fields, min_postings: int):
+    """Yield (field, text, {docnum: score}) for each word of the fields found in at least min_postings entries."""
+    reader, owner = searcher.reader(), TermScores()
+    for fieldname in fields:
+        if fieldname not in searcher.schema:
+            continue
+        field = searcher.schema[fieldname]
+        common = [btext for btext, info in reader.iter_field(fieldname) if info.doc_frequency() >= min_postings]
+        for btext in common:
+            text = field.from_bytes(btext)
+            yield fieldname, text, _score_table(searcher, fieldname, text, owner)
 
 
 def _score_table(searcher, fieldname: str, text, owner: TermScores | None = None) -> dict[int, float]:

@@ -11,6 +11,7 @@ from itertools import groupby
 from whoosh import highlight, query as wq, sorting
 from whoosh.analysis import Token
 
+from . import scoretables
 from .query import QueryError, clean_query, has_words, index_languages, is_plain, parse_query
 from .ranking import BlockMaps, TermScores, plain_terms, query_scores, top
 from .suggest import any_hit, suggest
@@ -237,7 +238,8 @@ class SearcherCache:
         reader = searcher.reader()
         size = reader.doc_count_all()
         self.key = index_key(searcher)
-        self.terms = TermScores()  # BM25F score tables of the terms searched so far (indexer.ranking)
+        # BM25F score tables of the terms searched so far (indexer.ranking), and those the build stored
+        self.terms = TermScores(stored=scoretables.open_for(searcher))
         self.blocks = BlockMaps()  # where the posting blocks of page words start, to reach the pages shown
         self.docs = frozenset(searcher.docs_for_query(wq.Term("kind", "doc")))
         self.values: dict[str, list[str]] = {}    # facet -> value per docnum ("" for none)

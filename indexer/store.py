@@ -98,7 +98,7 @@ def copy_generation(gen: Path, build_dir: Path) -> None:
             elif not src.name.endswith(("_LOCK", ".lock")):
                 dst.parent.mkdir(parents=True, exist_ok=True)
                 if top == EXTRACTED:
-                    _link_or_copy(src, dst)
+                    link_or_copy(src, dst)
                 else:
                     shutil.copy2(src, dst)
 
@@ -214,7 +214,8 @@ def folder_size(path: Path) -> int:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
 
 
-def _link_or_copy(src, dst):
+def link_or_copy(src, dst):
+    """Hard-link a file that is never changed in place, or copy it where links are not possible."""
     try:
         os.link(src, dst)
     except OSError:

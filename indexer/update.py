@@ -10,7 +10,8 @@ from whoosh import index as whoosh_index
 from . import store, textcache
 from .analysis import ANALYSIS_VERSION
 from .build import (BuildReport, Progress, _cancel, _pausing, add_documents, extract_all, file_sha256, fingerprint,
-                    full_build, locked, manifest_for, pdf_paths, plan_documents, step, unchanged_report)
+                    full_build, locked, manifest_for, pdf_paths, plan_documents, step, unchanged_report,
+                    write_score_tables)
 from .catalogue import load_catalogue
 from .extract_cache import CACHE_DIRNAME
 from .schema import SCHEMA_VERSION
@@ -88,6 +89,8 @@ def update_index(corpus_dir: str | Path, index_dir: str | Path, *, progress: Pro
                     _cancel(writers)
                     raise
                 textcache.save(build_dir, {hashes[p]: extracted[p] for p in paths})
+            with step("scores") as info:
+                info["tables"] = write_score_tables(build_dir)  # the copied index changed: its own tables
             store.pause_point("commit")
             report.seconds = round(time.monotonic() - started, 2)
             with step("publish") as info:

@@ -18,7 +18,9 @@ from urllib.parse import unquote_plus, urlencode
 import pytest
 import yaml
 
-from indexer.build import build_index
+from indexer import store
+from indexer.analysis import dutch_analyzer
+from indexer.build import build_index, write_score_tables
 from indexer.cli import main
 from search_app import create_app
 from tests.conftest import CATALOGUE, FILLER, write_corpus
@@ -367,3 +369,17 @@ def test_cli_stats_shows_no_canary_content(runner, leak_corpus):
     _, index, _ = leak_corpus
     r = runner.invoke(main, ["stats", "--json", "--index", str(index)])
     assert r.exit_code == 0 and leaked(r.output, CANARY_ID) == []
+
+
+def test_public_score_tables_hold_no_member_words(leak_corpus, tmp_path):
+    # Stored score tables (indexer.scoretables) name their words: the public ones must come from the public index.
+    _, index, _ = leak_corpus
+    gen = tmp_path / "gen"
+    gen.mkdir()
+    store.copy_generation(store.current_generation(index), gen)
+    write_score_tables(gen, min_postings=1)  # every word gets a table
+    words = {name: {key.split("\t")[1] for key in json.loads((gen / "scores" / f"{name}.json").read_text())["tables"]}
+             for name in store.INDEX_NAMES}
+    canary = {t.text for marker in MARKERS[2:] for t in dutch_analyzer()(marker)}
+    assert canary & words["all"]  # the members' tables do hold them: the check reaches the canary
+    assert not canary & words["public"]

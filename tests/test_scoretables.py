@@ -1,0 +1,103 @@
+"""Score tables of common words, stored at build time: equal to computed ones, used only for their own segments."""
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from bench.corpus_gen import CorpusGenerator, Vocabulary
+from bench.synthetic_index import build_ours
+from indexer import scoretables, store
+from indexer.build import write_score_tables
+from indexer.ranking import _score_table
+from indexer.search import SearchRequest, SearcherCache, search
+
+WORDS = Vocabulary.from_frequencies([("de", 60), ("van", 30), ("het", 30), ("een", 25), ("en", 25),
+                                     ("beleid", 5), ("wijk", 4), ("bewoners", 4), ("overleg", 3), ("jongeren", 3)])
+QUERIES = ["bewoners", "beleid wijk", "overleg jongeren", "beleid -jongeren", "wijk OF overleg", '"de wijk"']
+
+
+@pytest.fixture
+def generation(tmp_path):
+    """A 30-document synthetic index whose words in 5 or more entries have stored tables."""
+    index = tmp_path / "index"
+    build_ours(index, CorpusGenerator(WORDS, seed=5), 30)
+    gen = store.current_generation(index)
+    assert write_score_tables(gen, min_postings=5) > 10
+    return gen
+
+
+def open_searcher(gen):
+    return store.open_index(gen, "public").searcher()
+
+
+def answers(searcher, q):
+    r = search(searcher, SearchRequest(q=q))
+    return (r.total, [(h.document.id, h.score, [p.page for p in h.pages]) for h in r.hits],
+            [(f.name, [(v.value, v.count) for v in f.values]) for f in r.facets])
+
+
+def test_stored_tables_equal_the_computed_ones(generation):
+    with open_searcher(generation) as s:
+        stored = scoretables.open_for(s)
+        assert stored is not None and len(stored) > 10
+        for key in json.loads((generation / "scores" / "public.json").read_text())["tables"]:
+            fieldname, text = key.split("\t")
+            assert stored.get(fieldname, text) == _score_table(s, fieldname, text)
+
+
+@pytest.mark.parametrize("q", QUERIES)
+def test_search_with_stored_tables_answers_as_without(generation, q):
+    with open_searcher(generation) as with_tables, open_searcher(generation) as without:
+        without._kb_cache = SearcherCache(without)
+        without._kb_cache.terms.stored = None
+        assert answers(with_tables, q) == answers(without, q)
+        assert with_tables._kb_cache.terms.stored is not None  # the comparison used the stored tables
+
+
+def test_tables_of_other_segments_are_not_used(generation):
+    ix = store.open_index(generation, "public")
+    with ix.writer() as w:  # the index changes after its tables were written
+        w.add_document(uid="doc:nieuw", kind="doc", id="nieuw", title="Nieuw beleid")
+    with ix.searcher() as s:
+        assert scoretables.open_for(s) is None
+        assert search(s, SearchRequest(q="beleid")).total == 31
+
+
+def test_damaged_tables_are_ignored(generation, caplog):
+    folder = generation / "scores"
+    with open_searcher(generation) as s:
+        expected = answers(s, "beleid wijk")
+    with open(folder / "public.bin", "r+b") as f:
+        f.truncate(100)  # cut short: every table past the first bytes is incomplete
+    with open_searcher(generation) as s:
+        assert answers(s, "beleid wijk") == expected
+    (folder / "public.json").write_text("{niet json", encoding="utf-8")
+    with open_searcher(generation) as s:
+        assert scoretables.open_for(s) is None
+        assert answers(s, "beleid wijk") == expected
+    assert "not used" in caplog.text
+
+
+def test_a_copy_of_the_index_shares_its_tables(generation):
+    # Without member documents `all` is a copy of `public`: its tables are linked, not computed twice.
+    for suffix in (".bin", ".json"):
+        assert (generation / "scores" / f"all{suffix}").read_bytes() == \
+               (generation / "scores" / f"public{suffix}").read_bytes()
+
+
+def test_build_and_update_write_tables_for_their_own_segments(built_corpus, tmp_path):
+    from indexer.update import update_index
+    corpus, index, _ = built_corpus
+    copy = tmp_path / "corpus"
+    shutil.copytree(corpus, copy)
+    work = tmp_path / "index"
+    shutil.copytree(index, work, symlinks=True)
+    (copy / "pdf" / next(p.name for p in (copy / "pdf").glob("*.pdf"))).unlink()  # a change to update
+    update_index(copy, work)
+    gen = store.current_generation(work)
+    for name in store.INDEX_NAMES:
+        with store.open_index(gen, name).searcher() as s:
+            meta = json.loads((gen / "scores" / f"{name}.json").read_text())
+            assert meta["key"] == scoretables.segment_key(s.reader())
