@@ -196,9 +196,9 @@ def search(searcher, request: SearchRequest, *, synonyms: Table | None = None) -
             q, matched, scores = q_any, matched_any, scores_any
             notices.append("Geen documenten bevatten alle zoekwoorden; hieronder staan documenten met een of meer ervan.")
 
-    found = matched & allowed
+    found = matched if allowed is cache.docs else matched & allowed  # without filters every document is allowed
     total = len(found)
-    facets = _facets(cache, request, matched, allowed, searcher)
+    facets = _facets(cache, request, matched, allowed, searcher, found)
     start = (request.page - 1) * request.per_page
     if scores is not None:
         shown = top(scores, found, request.page * request.per_page)[start:start + request.per_page]
@@ -256,6 +256,15 @@ class SearcherCache:
                     values[docnum] = value
             self.values[name], self.by_value[name] = values, groups
         self._pages: dict[str, tuple[int, ...]] = {}
+        self._masks: dict[str, dict[str, int]] = {}
+
+    def masks(self, name: str) -> dict[str, int]:
+        """Return a bitmap (indexer.search.bitmap) of the documents with each value of a facet, made once."""
+        found = self._masks.get(name)
+        if found is None:
+            size = len(self.values[name])
+            found = self._masks[name] = {v: bitmap(docnums, size) for v, docnums in self.by_value[name].items()}
+        return found
 
     def pages_of(self, searcher, doc_id: str) -> tuple[int, ...]:
         """Return the page entries of a document (its id term without the document entry), read once."""
@@ -341,13 +350,17 @@ def _negates(q) -> bool:
 
 
 def _facets(cache: SearcherCache, request: SearchRequest, matched: frozenset, allowed: frozenset,
-            searcher) -> list[Facet]:
+            searcher, found: frozenset) -> list[Facet]:
     """Count facet values; a facet with a selection is counted without its own filter (so OR stays visible)."""
     facets = []
+    # Facets without a selection count the results themselves: all of them at once.
+    counts = _count_values(cache, [name for name in FACET_FIELDS if not request.filters.get(name)], found)
     for name, label in FACETS:
         selected = set(request.filters.get(name) or [])
-        base = matched & (_allowed_docs(searcher, cache, request, skip=name) if selected else allowed)
-        groups = _count_values(cache, name, base)
+        if selected:
+            groups = _count_values(cache, [name], matched & _allowed_docs(searcher, cache, request, skip=name))[name]
+        else:
+            groups = counts[name]
         values = [FacetValue(v, c, v in selected) for v, c in groups.items() if v and c]
         for v in selected - {fv.value for fv in values}:
             values.append(FacetValue(v, 0, True))
@@ -359,12 +372,24 @@ def _facets(cache: SearcherCache, request: SearchRequest, matched: frozenset, al
     return facets
 
 
-def _count_values(cache: SearcherCache, name: str, base: frozenset) -> dict[str, int]:
-    """Return how many documents of base have each value of a facet."""
-    if len(base) * 4 < len(cache.docs):
-        return Counter(map(cache.values[name].__getitem__, base))
-    # Many results: one set intersection per value (in C) beats looking up every result's value in Python.
-    return {value: len(base & docnums) for value, docnums in cache.by_value[name].items()}
+def _count_values(cache: SearcherCache, names: list[str], base: frozenset) -> dict[str, dict[str, int]]:
+    """Return, per facet, how many documents of base have each of its values."""
+    if not names:
+        return {}
+    if len(base) * 8 < len(cache.docs):
+        return {name: Counter(map(cache.values[name].__getitem__, base)) for name in names}
+    # Many results: one bitmap of them, and a popcount per facet value, instead of a lookup per result and facet
+    # (8,500 of 20,000 documents: 1.6 ms against 3.0 ms for the four facets).
+    bits = bitmap(base, len(cache.values[names[0]]))
+    return {name: {value: (bits & mask).bit_count() for value, mask in cache.masks(name).items()} for name in names}
+
+
+def bitmap(docnums, size: int) -> int:
+    """Return an int with bit d set for each docnum d."""
+    flags = bytearray((size >> 3) + 1)
+    for d in docnums:
+        flags[d >> 3] |= 1 << (d & 7)
+    return int.from_bytes(flags, "little")
 
 
 class _MarkFormatter(highlight.HtmlFormatter):

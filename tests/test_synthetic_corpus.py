@@ -1,6 +1,8 @@
 """The benchmark's synthetic corpus, indexed through the real indexing code, and the query service over it."""
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 from whoosh import highlight, query as wq
 
@@ -10,7 +12,8 @@ from indexer import store
 from indexer.build import document_entries
 from indexer.query import parse_query
 from indexer.ranking import TermScores, _block_map_fast, query_scores, top
-from indexer.search import SearchRequest, _MarkFormatter, search
+from indexer.search import (FACET_FIELDS, SearchRequest, _count_values, _MarkFormatter, bitmap, search,
+                            searcher_cache)
 
 # A tiny stand-in for wordfreq's Dutch list, so the tests need no benchmark extras.
 WORDS = Vocabulary.from_frequencies([("de", 60), ("van", 30), ("het", 30), ("een", 25), ("en", 25),
@@ -118,3 +121,17 @@ def test_block_maps_read_from_headers_equal_whooshs_walk_over_the_blocks(synthet
             m._next_block()
         assert len(walked[0]) > 1  # several blocks, or the map would be trivial
         assert _block_map_fast(synthetic_searcher.postings("page_text", btext)) == (walked[0], walked[1])
+
+
+@pytest.mark.parametrize("share", [1.0, 0.5, 0.2, 0.05, 0.0])
+def test_facet_counts_from_bitmaps_equal_counting_each_result(synthetic_searcher, share):
+    cache = searcher_cache(synthetic_searcher)
+    docs = sorted(cache.docs)
+    base = frozenset(docs[:int(len(docs) * share)])
+    bits = bitmap(base, len(cache.values["doctype"]))
+    by_bitmap = {name: {v: (bits & mask).bit_count() for v, mask in cache.masks(name).items()
+                        if bits & mask} for name in FACET_FIELDS}
+    by_lookup = {name: dict(Counter(cache.values[name][d] for d in base)) for name in FACET_FIELDS}
+    assert by_bitmap == by_lookup
+    counted = _count_values(cache, list(FACET_FIELDS), base)  # whichever way it chooses for this size
+    assert {n: {v: c for v, c in counted[n].items() if c} for n in FACET_FIELDS} == by_lookup
