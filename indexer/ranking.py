@@ -13,9 +13,10 @@ import threading
 from array import array
 from bisect import bisect_left
 from collections import OrderedDict
-from itertools import accumulate
+from itertools import accumulate, repeat
 
 from whoosh import query as wq
+from whoosh.columns import NumericColumn
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.matching import ListMatcher, NullMatcher, WrappingMatcher
 from whoosh.query.qcore import _NullQuery
@@ -155,13 +156,27 @@ class TermScores:
             try:
                 reader = searcher.reader()
                 column = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-                values = column.load() if column is not None else None
+                values = (_length_bytes_fast(column, reader.doc_count_all()) or column.load()) \
+                    if column is not None else None
                 if values is not None and len(values) != reader.doc_count_all():
                     values = None
             except (AttributeError, TypeError):
                 values = None  # another codec: score posting by posting instead
             self._lengths[fieldname] = values
         return self._lengths[fieldname]
+
+
+def _length_bytes_fast(column, size: int):
+    """Return a one-byte numeric column as an array read in one piece, or None for any other column."""
+    # Whoosh's load() unpacks the column value by value: 0.15 s per field at 220,000 entries, on the first search
+    # of every generation. Its bytes are the values for the first _count documents; the rest have the default.
+    if not (isinstance(column, NumericColumn.Reader) and column._typecode == "B" and column._fixedlen == 1):
+        return None
+    values = array("B", column._dbfile.get(column._basepos, column._count))
+    if len(values) != column._count:
+        return None
+    values.extend(repeat(column._default, size - column._count))
+    return values
 
 
 def common_word_tables(searcher, fields, min_postings: int):

@@ -296,6 +296,17 @@ def searcher_cache(searcher) -> SearcherCache:
     return cache
 
 
+WARM_FIELDS = ("title", "summary", "content", "page_text")
+
+
+def warm(searcher) -> None:
+    """Build what the first search on a new index would: facet maps, and the field lengths that ranking reads."""
+    cache = searcher_cache(searcher)
+    for fieldname in WARM_FIELDS:
+        if fieldname in searcher.schema:
+            cache.terms.length_bytes(searcher, fieldname)
+
+
 def built_cache(searcher) -> SearcherCache | None:
     """Return the cache a searcher has built, or None."""
     return getattr(searcher, "_kb_cache", None)

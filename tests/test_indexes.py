@@ -103,3 +103,35 @@ def test_searchers_of_a_replaced_generation_are_closed_when_idle(live_app):
     client = app.test_client()
     assert total(client, NEW_WORD) == 1
     assert old.is_closed
+
+
+def test_a_new_build_is_opened_and_warmed_before_it_serves(live_app):
+    app, corpus, index = live_app
+    client = app.test_client()
+    client.get("/api/health")
+    publish_new_build(corpus, index)
+    assert total(client, NEW_WORD) == 1
+    generation = indexes_of(app).current()
+    for name in ("public", "all"):
+        cache = generation._caches[name]  # built by the warm-up, before any search on the new generation
+        assert cache.terms._lengths["content"] is not None
+
+
+def test_an_unreadable_new_build_leaves_the_open_generation_serving(live_app, caplog):
+    app, corpus, index = live_app
+    client = app.test_client()
+    served = client.get("/api/health").get_json()["generation"]
+    broken = publish_new_build(corpus, index).generation
+    for toc in (index / broken / "public").glob("*.toc"):
+        toc.unlink()
+    r = client.get("/api/health")
+    assert r.status_code == 200 and r.get_json()["generation"] == served
+    assert total(client, "gemeente") > 0 and total(client, NEW_WORD) == 0
+    assert broken in caplog.text and "cannot be opened" in caplog.text
+    (corpus / "pdf" / "nieuw.pdf").unlink()
+    repaired = build_index(corpus, index).generation  # the next build is opened as usual
+    assert client.get("/api/health").get_json()["generation"] == repaired
+
+
+def indexes_of(app):
+    return app.extensions["kennisbank_indexes"]

@@ -135,3 +135,13 @@ def test_facet_counts_from_bitmaps_equal_counting_each_result(synthetic_searcher
     assert by_bitmap == by_lookup
     counted = _count_values(cache, list(FACET_FIELDS), base)  # whichever way it chooses for this size
     assert {n: {v: c for v, c in counted[n].items() if c} for n in FACET_FIELDS} == by_lookup
+
+
+def test_field_lengths_read_in_one_piece_equal_whooshs_own_load(synthetic_searcher):
+    from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+    from indexer.ranking import _length_bytes_fast
+    reader = synthetic_searcher.reader()
+    for fieldname in ("title", "summary", "content", "page_text"):
+        column = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+        fast = _length_bytes_fast(column, reader.doc_count_all())
+        assert fast is not None and list(fast) == list(column.load())
