@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import store
+from . import scoretables, store
 from .catalogue import PDF_DIR, load_catalogue, unlisted_pdfs
 from .extract import ExtractionError
 from .settings import from_env
@@ -43,6 +43,7 @@ def index_stats(index_dir: str | Path) -> dict:
         "built_at": manifest["built_at"],
         "report": manifest["report"],
         "sizes": {name: store.folder_size(gen / name) for name in store.INDEX_NAMES},
+        "score_tables": {name: scoretables.describe(gen, name) for name in store.INDEX_NAMES},
         "generations": [_describe(g, current=g == gen) for g in store.generations(index_dir)],
     }
 

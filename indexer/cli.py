@@ -262,7 +262,10 @@ def stats(index_dir, as_json):
     click.echo(f"Documenten: {r['documents']} ({r['public_documents']} openbaar), PDF's: {r['pdfs']}, "
                f"pagina's: {r['pages']}")
     for name, size in info["sizes"].items():
-        click.echo(f"Index '{name}': {size / 1024:.0f} KiB")
+        tables = info["score_tables"][name]
+        stored = (f", scoretabellen van {tables['words']} veelvoorkomende woorden ({tables['bytes'] / 1024:.0f} KiB)"
+                  if tables["words"] else "")
+        click.echo(f"Index '{name}': {size / 1024:.0f} KiB{stored}")
     for s in r["skipped"]:
         click.echo(f"Overgeslagen: {s['file']}: {s['reason']}")
     click.echo("Generaties (nieuwste onderaan):")

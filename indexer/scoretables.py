@@ -77,6 +77,15 @@ class ScoreFile:
         return len(self._tables)
 
 
+def describe(gen: Path, name: str) -> dict:
+    """Return how many words of an index have stored tables, and their size in bytes (0 and 0 for none)."""
+    try:
+        meta = json.loads((gen / FOLDER / f"{name}.json").read_text(encoding="utf-8"))
+        return {"words": len(meta["tables"]), "bytes": (gen / FOLDER / f"{name}.bin").stat().st_size}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {"words": 0, "bytes": 0}
+
+
 def open_for(searcher) -> ScoreFile | None:
     """Return the stored tables of the index a searcher reads, or None when there are none for its segments."""
     try:

@@ -101,3 +101,13 @@ def test_build_and_update_write_tables_for_their_own_segments(built_corpus, tmp_
         with store.open_index(gen, name).searcher() as s:
             meta = json.loads((gen / "scores" / f"{name}.json").read_text())
             assert meta["key"] == scoretables.segment_key(s.reader())
+
+
+def test_stats_says_how_many_words_have_stored_tables(generation, runner):
+    from indexer.cli import main
+    r = runner.invoke(main, ["stats", "--index", str(generation.parent)])
+    words = len(json.loads((generation / "scores" / "public.json").read_text())["tables"])
+    assert r.exit_code == 0, r.output
+    assert "Index 'public': " in r.output and f"scoretabellen van {words} veelvoorkomende woorden" in r.output
+    info = json.loads(runner.invoke(main, ["stats", "--json", "--index", str(generation.parent)]).output)
+    assert info["score_tables"]["public"]["words"] == words and info["score_tables"]["public"]["bytes"] > 0
