@@ -210,7 +210,7 @@ def write_score_tables(build_dir: Path, min_postings: int = scoretables.MIN_POST
                 continue
             keys[name] = key
             written += scoretables.write(build_dir / scoretables.FOLDER, name, key, common_word_tables(
-                searcher, scoretables.FIELDS, min_postings))
+                searcher, scoretables.FIELDS, min_postings), scoretables.scoring_key(searcher))
     return written
 
 

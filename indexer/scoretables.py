@@ -25,12 +25,21 @@ VERSION = 1
 
 def segment_key(reader) -> list:
     """Identify the index content a reader sees: its segments and their deletion counts."""
-    return [[r.segment().segment_id(), r.segment().deleted_count()] if hasattr(r, "segment") else [str(id(r))]
-            for r, _offset in reader.leaf_readers()]
+    key = []
+    for r, _offset in reader.leaf_readers():
+        segment = r.segment() if hasattr(r, "segment") else None
+        key.append([segment.segment_id(), segment.deleted_count()] if segment is not None else ["empty"])
+    return key
 
 
-def write(folder: Path, name: str, key: list, tables) -> int:
-    """Write the (field, text, {docnum: score}) tables of one index; return how many were written."""
+def scoring_key(searcher) -> list:
+    """Name the weighting a searcher scores with (BM25F and its B and K1): tables are only valid for it."""
+    w = searcher.weighting
+    return [type(w).__name__, getattr(w, "B", None), getattr(w, "K1", None)]
+
+
+def write(folder: Path, name: str, key: list, tables, scoring: list) -> int:
+    """Write the (field, text, {docnum: score}) tables of one index, scored with `scoring`; return how many."""
     folder.mkdir(exist_ok=True)
     where: dict[str, list[int]] = {}
     # Written beside and renamed into place: the old file may be a hard link shared with the other index.
@@ -45,8 +54,8 @@ def write(folder: Path, name: str, key: list, tables) -> int:
             offset += len(docnums) * (ids.itemsize + scores.itemsize)
     os.replace(folder / f"{name}.bin.tmp", folder / f"{name}.bin")
     # The index file last: a table file without it is never read.
-    (folder / f"{name}.json.tmp").write_text(json.dumps({"version": VERSION, "key": key, "tables": where}),
-                                             encoding="utf-8")
+    (folder / f"{name}.json.tmp").write_text(json.dumps({"version": VERSION, "key": key, "scoring": scoring,
+                                                         "tables": where}), encoding="utf-8")
     os.replace(folder / f"{name}.json.tmp", folder / f"{name}.json")
     return len(where)
 
@@ -95,7 +104,8 @@ def open_for(searcher) -> ScoreFile | None:
     folder, name = index_folder.parent / FOLDER, index_folder.name
     try:
         meta = json.loads((folder / f"{name}.json").read_text(encoding="utf-8"))
-        if meta.get("version") != VERSION or meta.get("key") != segment_key(searcher.reader()):
+        if (meta.get("version") != VERSION or meta.get("key") != segment_key(searcher.reader())
+                or meta.get("scoring") != scoring_key(searcher)):
             return None
         return ScoreFile(folder / f"{name}.bin", meta["tables"])
     except FileNotFoundError:

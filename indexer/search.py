@@ -281,8 +281,7 @@ _CACHE_LOCK = threading.Lock()
 
 def index_key(searcher) -> tuple:
     """Identify the exact index content a searcher reads: its segments and their deletions."""
-    return tuple((r.segment().segment_id(), r.segment().deleted_count()) if hasattr(r, "segment") else (id(r),)
-                 for r, _offset in searcher.reader().leaf_readers())
+    return tuple(tuple(part) for part in scoretables.segment_key(searcher.reader()))
 
 
 def searcher_cache(searcher) -> SearcherCache:
@@ -580,6 +579,15 @@ def _pages_by_blocks(searcher, cache: SearcherCache, terms: list, pages: list[in
 
 def _pages_by_matcher(searcher, q, pages: list[int]) -> list:
     """Score any query on the given pages with one pass of its matcher (skip_to jumps past other pages)."""
+    if not searcher.is_atomic():
+        # A matcher over several segments reports index-wide ids, but its term matchers segment-local ones:
+        # match segment by segment (found in the review of the speed work: pages went missing after segment 1).
+        found = []
+        for sub, offset in searcher.leaf_searchers():
+            end = offset + sub.doc_count_all()
+            local = [d - offset for d in pages if offset <= d < end]
+            found += [(score, d + offset, chars) for score, d, chars in _pages_by_matcher(sub, q, local)]
+        return found
     matcher = q.matcher(searcher, searcher.context(needs_current=True))
     leaves = list(matcher.term_matchers())
     from_bytes = searcher.schema["page_text"].from_bytes

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import logging
 import threading
+import traceback
+import warnings
 from pathlib import Path
 
 from flask import current_app, g
@@ -97,40 +99,60 @@ class IndexHolder:
         """Return the generation to serve this request, opening a newly published one when it is this request's turn."""
         path = store.current_generation(self.index_dir)  # raises IndexMissing; one small file read
         with self._lock:
-            old = self._generation
-            if old is not None and (old.path == path or path in (self._opening, self._unreadable)):
-                return old
-            if old is None:  # nothing to serve meanwhile: open it here, holding everyone else
+            served = self._generation
+            if served is None:  # nothing to serve meanwhile: open it here, holding everyone else
                 self._generation = _opened(path)
                 return self._generation
+            if served.path == path or path == self._unreadable or self._opening is not None:
+                return served  # current, known to be broken, or another request is opening one: serve this
             self._opening = path
         try:
             new = _opened(path)
         except store.IndexMissing as exc:
-            log.error("generation %s cannot be opened, still serving %s: %s", path.name, old.name, exc)
+            log.error("generation %s cannot be opened, still serving %s: %s", path.name, served.name, exc)
             with self._lock:
                 self._opening, self._unreadable = None, path
-            return old
+            return served
         except BaseException:
             with self._lock:
                 self._opening = None
             raise
         with self._lock:
             self._opening = None
-            self._generation = new
-        old.retire()
-        return new
+            try:
+                latest = store.current_generation(self.index_dir)
+            except store.IndexMissing:
+                latest = None
+            if latest != path:  # CURRENT moved on (or back) while this one opened: the next request follows it
+                replaced, result = new, self._generation
+            else:
+                replaced, result = self._generation, new
+                self._generation = new
+        replaced.retire()
+        return result
 
 
 def _opened(path: Path) -> Generation:
-    """Open a generation and prepare its searchers, so its first searches are as fast as the next ones."""
+    """Open a generation and prepare its searchers, so its first searches are as fast as the next ones.
+
+    Any failure (a missing or truncated index file, a garbled manifest) is an IndexMissing naming the generation.
+    """
     generation = Generation(path)
-    for name in store.INDEX_NAMES:
-        searcher = generation.borrow(name)
-        try:
-            warm(searcher)
-        finally:
-            generation.give_back(name, searcher)
+    try:
+        for name in store.INDEX_NAMES:
+            searcher = generation.borrow(name)
+            try:
+                warm(searcher)
+            finally:
+                generation.give_back(name, searcher)
+    except Exception as exc:
+        generation.retire()
+        # Whoosh leaves the file it failed to read open, held by the finished frames of the traceback: close it now
+        # (by clearing them) rather than at some later garbage collection with a ResourceWarning.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ResourceWarning)
+            traceback.clear_frames(exc.__traceback__.tb_next)
+        raise store.IndexMissing(f"generatie '{path.name}' is onleesbaar ({type(exc).__name__})") from exc
     return generation
 
 

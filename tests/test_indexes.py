@@ -107,23 +107,81 @@ def test_searchers_of_a_replaced_generation_are_closed_when_idle(live_app):
 
 def test_a_new_build_is_opened_and_warmed_before_it_serves(live_app):
     app, corpus, index = live_app
-    client = app.test_client()
-    client.get("/api/health")
-    publish_new_build(corpus, index)
-    assert total(client, NEW_WORD) == 1
-    generation = indexes_of(app).current()
+    app.test_client().get("/api/health")
+    report = publish_new_build(corpus, index)
+    generation = indexes_of(app).current()  # no search has run on it yet
+    assert generation.name == report.generation
     for name in ("public", "all"):
-        cache = generation._caches[name]  # built by the warm-up, before any search on the new generation
+        cache = generation._caches[name]  # built by the warm-up
         assert cache.terms._lengths["content"] is not None
 
 
-def test_an_unreadable_new_build_leaves_the_open_generation_serving(live_app, caplog):
+def test_while_one_request_opens_a_new_build_the_others_are_served_by_the_open_one(live_app, monkeypatch):
+    app, corpus, index = live_app
+    client = app.test_client()
+    first = client.get("/api/health").get_json()["generation"]
+    gate, entered, opened = threading.Event(), threading.Event(), []
+
+    def slow_open(path):  # the real opening, held until the test lets it go
+        entered.set()
+        assert gate.wait(timeout=60)
+        opened.append(real_open(path))
+        return opened[-1]
+
+    real_open = indexes._opened
+    monkeypatch.setattr(indexes, "_opened", slow_open)
+    second = publish_new_build(corpus, index).generation
+    opener = threading.Thread(target=lambda: client.get("/api/health"))
+    opener.start()
+    try:
+        assert entered.wait(timeout=30)
+        assert client.get("/api/health").get_json()["generation"] == first  # not held up by the opening
+        assert total(client, NEW_WORD) == 0
+        (corpus / "pdf" / "nieuw.pdf").unlink()
+        third = build_index(corpus, index).generation  # CURRENT moves on while the second is still opening
+    finally:
+        gate.set()
+        opener.join(timeout=60)
+    # The second generation was opened too late to serve: it is closed again, and the next request opens the third.
+    assert opened and opened[0].name == second and opened[0].retired
+    assert client.get("/api/health").get_json()["generation"] == third
+
+
+def test_an_index_without_public_documents_builds_and_serves(tmp_path):
+    corpus = tmp_path / "corpus"
+    (corpus / "pdf").mkdir(parents=True)
+    (corpus / "catalogue.yaml").write_text(
+        "theme:\n  title: T\n  intro: I\ndocuments:\n  - id: intern\n    title: Interne notitie\n"
+        "    summary: Alleen voor leden over de openbare orde.\n    date: 2024-01-01\n    author: X\n"
+        "    doctype: Notitie\n    section: Intern\n    access: members\n", encoding="utf-8")
+    report = build_index(corpus, tmp_path / "index")  # reproduces a crash: the empty public index had no segment id
+    assert (report.documents, report.public_documents) == (1, 0)
+    app = create_app({"TESTING": True, "CORPUS_DIR": str(corpus), "INDEX_DIR": str(tmp_path / "index"),
+                      "INSTANCE_DIR": str(tmp_path / "instance"), "SECRET_KEY": "test"})
+    client = app.test_client()
+    assert client.get("/api/health").status_code == 200
+    assert total(client, "openbare orde") == 0
+
+
+def _delete_toc(folder):
+    for toc in folder.glob("*.toc"):
+        toc.unlink()
+
+
+def _truncate_segment(folder):
+    # Opens fine, fails on the first read (EOFError or struct.error inside Whoosh): it gave a 500 on every request.
+    for seg in folder.glob("*.seg"):
+        with open(seg, "r+b") as f:
+            f.truncate(seg.stat().st_size // 3)
+
+
+@pytest.mark.parametrize("damage", [_delete_toc, _truncate_segment])
+def test_an_unreadable_new_build_leaves_the_open_generation_serving(live_app, caplog, damage):
     app, corpus, index = live_app
     client = app.test_client()
     served = client.get("/api/health").get_json()["generation"]
     broken = publish_new_build(corpus, index).generation
-    for toc in (index / broken / "public").glob("*.toc"):
-        toc.unlink()
+    damage(index / broken / "public")
     r = client.get("/api/health")
     assert r.status_code == 200 and r.get_json()["generation"] == served
     assert total(client, "gemeente") > 0 and total(client, NEW_WORD) == 0

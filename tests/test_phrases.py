@@ -106,3 +106,29 @@ def test_pages_with_the_phrase_are_listed(searcher):
     pages = {h.document.id: [p.page for p in h.pages] for h in hit}
     assert pages["phrase"] == [2]
     assert sorted(pages["twice"]) == [1, 2, 3]
+
+
+@pytest.fixture(scope="module")
+def two_segment_searcher(tmp_path_factory):
+    """The same documents written by two commits that are not merged: two segments, as Whoosh may leave them."""
+    from whoosh.writing import NO_MERGE
+    ix = whoosh_index.create_in(str(tmp_path_factory.mktemp("segments")), build_schema())
+    entries = list(_entries())
+    for part in (entries[:5], entries[5:]):
+        writer = ix.writer()
+        for entry in part:
+            writer.add_document(**entry)
+        writer.commit(mergetype=NO_MERGE)
+    with ix.searcher() as s:
+        assert not s.is_atomic()
+        yield s
+
+
+@pytest.mark.parametrize("q", ['"openbare orde"', "openbare orde", '"openbare orde" NIET binnenstad', "wijk"])
+def test_an_index_of_two_segments_answers_like_one(searcher, two_segment_searcher, q):
+    def answer(s):
+        r = search(s, SearchRequest(q=q))
+        return r.total, [(h.document.id, round(h.score, 6), sorted(p.page for p in h.pages)) for h in r.hits]
+    # Bug found in review: pages of documents in the second segment were missing (segment-local ids compared).
+    assert answer(two_segment_searcher) == answer(searcher)
+    assert all(pages for _, _, pages in answer(two_segment_searcher)[1])

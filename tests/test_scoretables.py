@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 
 import pytest
@@ -83,8 +84,7 @@ def test_damaged_tables_are_ignored(generation, caplog):
 def test_a_copy_of_the_index_shares_its_tables(generation):
     # Without member documents `all` is a copy of `public`: its tables are linked, not computed twice.
     for suffix in (".bin", ".json"):
-        assert (generation / "scores" / f"all{suffix}").read_bytes() == \
-               (generation / "scores" / f"public{suffix}").read_bytes()
+        assert os.path.samefile(generation / "scores" / f"all{suffix}", generation / "scores" / f"public{suffix}")
 
 
 def test_build_and_update_write_tables_for_their_own_segments(built_corpus, tmp_path):
@@ -111,3 +111,14 @@ def test_stats_says_how_many_words_have_stored_tables(generation, runner):
     assert "Index 'public': " in r.output and f"scoretabellen van {words} veelvoorkomende woorden" in r.output
     info = json.loads(runner.invoke(main, ["stats", "--json", "--index", str(generation.parent)]).output)
     assert info["score_tables"]["public"]["words"] == words and info["score_tables"]["public"]["bytes"] > 0
+
+
+def test_tables_for_another_weighting_are_not_used(generation):
+    meta_path = generation / "scores" / "public.json"
+    meta = json.loads(meta_path.read_text())
+    assert meta["scoring"] == ["BM25F", 0.75, 1.2]
+    meta["scoring"] = ["BM25F", 0.5, 1.2]  # as if written by a build that ranked with another B
+    os.unlink(meta_path)  # a link shared with all.json: write a file of its own
+    meta_path.write_text(json.dumps(meta))
+    with open_searcher(generation) as s:
+        assert scoretables.open_for(s) is None
