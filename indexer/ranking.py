@@ -44,13 +44,7 @@ class TermScores:
 
     def table(self, searcher, fieldname: str, text) -> dict[int, float]:
         """Return the score of this term in every document that holds it."""
-        key = (fieldname, text)
-        with self._lock:
-            found = self._tables.get(key)
-            if found is not None:
-                self._tables.move_to_end(key)
-                return found
-        return self._keep(key, self.compute(searcher, fieldname, text))
+        return self.cached((fieldname, text), lambda: self.compute(searcher, fieldname, text))
 
     def compute(self, searcher, fieldname: str, text) -> dict[int, float]:
         """Return a term's table as the build stored it, or else computed from its postings (not kept)."""
@@ -94,52 +88,35 @@ class TermScores:
 
     def union_table(self, searcher, words: list) -> dict[int, float]:
         """Return the summed scores of ORed terms (a word in title, summary and text), computed once."""
-        key = ("or", tuple(words))
-        with self._lock:
-            found = self._tables.get(key)
-            if found is not None:
-                self._tables.move_to_end(key)
-                return found
+        return self.cached(("or", tuple(words)), lambda: self._union_of(searcher, words))
+
+    def _union_of(self, searcher, words: list) -> dict[int, float]:
         # The parts are not kept: the union holds every document they do, and the budget is better spent on words.
         with self._lock:
             parts = [self._tables.get(word) for word in words]
         parts = [part if part is not None else self.compute(searcher, fieldname, text)
                  for part, (fieldname, text) in zip(parts, words)]
-        return self._keep(key, _union(parts))
+        return _union(parts)
 
     def phrase_table(self, searcher, q) -> dict[int, float]:
         """Return the score of a phrase in every document that holds it, found once by Whoosh's phrase matcher."""
-        key = ("phrase", q.fieldname, tuple(q.words), q.slop)
-        with self._lock:
-            found = self._tables.get(key)
-            if found is not None:
-                self._tables.move_to_end(key)
-                return found
-        found = {}
-        m = q.matcher(searcher, searcher.context())
-        while m.is_active():
-            found[m.id()] = m.score()
-            m.next()
-        return self._keep(key, found)
+        return self.cached(("phrase", q.fieldname, tuple(q.words), q.slop), lambda: _matched_scores(searcher, q))
 
     def page_phrase_table(self, searcher, q: "PagePhrase") -> dict[int, float]:
         """Return the score of a phrase in the documents whose pages hold it, scored in the document's text.
 
         The score is what Whoosh gives a phrase in a field with positions: the sum of its words' scores.
         """
-        key = ("pagephrase", q.fieldname, tuple(q.words), q.slop)
-        with self._lock:
-            found = self._tables.get(key)
-            if found is not None:
-                self._tables.move_to_end(key)
-                return found
+        return self.cached(("pagephrase", q.fieldname, tuple(q.words), q.slop),
+                           lambda: self._page_phrase_scores(searcher, q))
+
+    def _page_phrase_scores(self, searcher, q: "PagePhrase") -> dict[int, float]:
         owners = self.owners(searcher)
         pages = searcher.docs_for_query(wq.Phrase(PAGE_FIELDS[q.fieldname], q.words, slop=q.slop))
         docs = {owners[page] for page in pages}
         docs.discard(-1)
         words = [self.table(searcher, q.fieldname, word) for word in q.words]
-        found = {d: sum(w[d] for w in words) for d in sorted(docs) if all(d in w for w in words)}
-        return self._keep(key, found)
+        return {d: sum(w[d] for w in words) for d in sorted(docs) if all(d in w for w in words)}
 
     def owners(self, searcher):
         """Return the docnum of its document entry for every entry of the index (-1 where there is none)."""
@@ -177,6 +154,16 @@ def _length_bytes_fast(column, size: int):
         return None
     values.extend(repeat(column._default, size - column._count))
     return values
+
+
+def _matched_scores(searcher, q) -> dict[int, float]:
+    """Return {docnum: score} of every entry a query matches, walking Whoosh's own matcher once."""
+    found = {}
+    m = q.matcher(searcher, searcher.context())
+    while m.is_active():
+        found[m.id()] = m.score()
+        m.next()
+    return found
 
 
 def common_word_tables(searcher, fields, min_postings: int):

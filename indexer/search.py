@@ -13,7 +13,7 @@ from whoosh.analysis import Token
 
 from . import scoretables
 from .query import QueryError, clean_query, has_words, index_languages, is_plain, parse_query
-from .ranking import BlockMaps, TermScores, plain_terms, query_scores, top
+from .ranking import PAGE_FIELDS, BlockMaps, TermScores, plain_terms, query_scores, top
 from .suggest import any_hit, suggest
 from .synonyms import Table, current_table, expand
 
@@ -198,7 +198,7 @@ def search(searcher, request: SearchRequest, *, synonyms: Table | None = None) -
 
     found = matched if allowed is cache.docs else matched & allowed  # without filters every document is allowed
     total = len(found)
-    facets = _facets(cache, request, matched, allowed, searcher, found)
+    facets = _facets(cache, request, matched, found, searcher)
     start = (request.page - 1) * request.per_page
     if scores is not None:
         shown = top(scores, found, request.page * request.per_page)[start:start + request.per_page]
@@ -236,7 +236,7 @@ class SearcherCache:
 
     def __init__(self, searcher):
         reader = searcher.reader()
-        size = reader.doc_count_all()
+        size = self.size = reader.doc_count_all()  # entries: documents and pages
         self.key = index_key(searcher)
         # BM25F score tables of the terms searched so far (indexer.ranking), and those the build stored
         self.terms = TermScores(stored=scoretables.open_for(searcher))
@@ -262,8 +262,7 @@ class SearcherCache:
         """Return a bitmap (indexer.search.bitmap) of the documents with each value of a facet, made once."""
         found = self._masks.get(name)
         if found is None:
-            size = len(self.values[name])
-            found = self._masks[name] = {v: bitmap(docnums, size) for v, docnums in self.by_value[name].items()}
+            found = self._masks[name] = {v: bitmap(docnums, self.size) for v, docnums in self.by_value[name].items()}
         return found
 
     def pages_of(self, searcher, doc_id: str) -> tuple[int, ...]:
@@ -359,8 +358,8 @@ def _negates(q) -> bool:
     return isinstance(q, (wq.Not, wq.AndNot)) or any(_negates(sub) for sub in q.children())
 
 
-def _facets(cache: SearcherCache, request: SearchRequest, matched: frozenset, allowed: frozenset,
-            searcher, found: frozenset) -> list[Facet]:
+def _facets(cache: SearcherCache, request: SearchRequest, matched: frozenset, found: frozenset,
+            searcher) -> list[Facet]:
     """Count facet values; a facet with a selection is counted without its own filter (so OR stays visible)."""
     facets = []
     # Facets without a selection count the results themselves: all of them at once.
@@ -390,7 +389,7 @@ def _count_values(cache: SearcherCache, names: list[str], base: frozenset) -> di
         return {name: Counter(map(cache.values[name].__getitem__, base)) for name in names}
     # Many results: one bitmap of them, and a popcount per facet value, instead of a lookup per result and facet
     # (8,500 of 20,000 documents: 1.6 ms against 3.0 ms for the four facets).
-    bits = bitmap(base, len(cache.values[names[0]]))
+    bits = bitmap(base, cache.size)
     return {name: {value: (bits & mask).bit_count() for value, mask in cache.masks(name).items()} for name in names}
 
 
@@ -523,9 +522,6 @@ def _attach_pages(searcher, text: str, hits: list[Hit], doc_query=None) -> None:
             hit.snippet = hit.pages[0].snippet
 
 
-PAGE_TWINS = {"content": "page_text", "content_en": "page_text_en"}
-
-
 def page_query(q):
     """Return the page query of a query of words, AND and OR (any of its words in the page text), or None.
 
@@ -542,8 +538,8 @@ def page_query(q):
                 return None
             terms += [t for t in ([sub] if type(sub) is wq.Term else sub.subqueries) if t not in terms]
         elif type(node) is wq.Term and node.boost == 1.0:
-            if node.fieldname in PAGE_TWINS:
-                term = wq.Term(PAGE_TWINS[node.fieldname], node.text)
+            if node.fieldname in PAGE_FIELDS:
+                term = wq.Term(PAGE_FIELDS[node.fieldname], node.text)
                 if term not in terms:
                     terms.append(term)
         else:

@@ -128,7 +128,7 @@ def test_facet_counts_from_bitmaps_equal_counting_each_result(synthetic_searcher
     cache = searcher_cache(synthetic_searcher)
     docs = sorted(cache.docs)
     base = frozenset(docs[:int(len(docs) * share)])
-    bits = bitmap(base, len(cache.values["doctype"]))
+    bits = bitmap(base, cache.size)
     by_bitmap = {name: {v: (bits & mask).bit_count() for v, mask in cache.masks(name).items()
                         if bits & mask} for name in FACET_FIELDS}
     by_lookup = {name: dict(Counter(cache.values[name][d] for d in base)) for name in FACET_FIELDS}
