@@ -11,7 +11,7 @@ import random
 from dataclasses import dataclass
 from typing import Iterator
 
-from indexer.catalogue import Record
+from indexer.corpus import Record
 from indexer.extract import ExtractedPDF, Page
 
 # Bump when the generated text changes, so cached benchmark indexes are rebuilt.

@@ -14,16 +14,19 @@ import logging
 import os
 import sys
 import tempfile
-from dataclasses import replace
 import time
+from dataclasses import replace
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from indexer.build import build_index  # noqa: E402
-from indexer.extract_cache import CACHE_DIRNAME  # noqa: E402
-from indexer.workers import ExtractOptions, extract_many  # noqa: E402
+from indexer.extract import (  # noqa: E402
+    CACHE_DIRNAME,  # noqa: E402
+    ExtractOptions,
+    extract_many,
+)
+from indexer.index.build import build_index  # noqa: E402
 from indexer.settings import from_env  # noqa: E402
 
 RESULTS = REPO / "bench" / "results" / "extraction.json"

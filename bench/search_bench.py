@@ -11,7 +11,6 @@ import json
 import os
 import platform
 import socket
-import statistics
 import subprocess
 import sys
 import threading
@@ -19,7 +18,9 @@ import time
 import urllib.parse
 from pathlib import Path
 
-from whoosh import highlight, index as whoosh_index, query as wq, sorting
+from whoosh import highlight, sorting
+from whoosh import index as whoosh_index
+from whoosh import query as wq
 from whoosh.qparser import MultifieldParser
 
 from .corpus_gen import CorpusGenerator, dutch_vocabulary, queries

@@ -9,10 +9,11 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.fields import ID, TEXT, Schema
 
-from indexer import store
 from indexer.analysis import ANALYSIS_VERSION
-from indexer.build import document_entries, write_score_tables
-from indexer.schema import SCHEMA_VERSION, build_schema
+from indexer.index import store, versions
+from indexer.index.pipeline import write_score_tables
+from indexer.index.plan import document_entries
+from indexer.index.schema import SCHEMA_VERSION, build_schema
 
 from .corpus_gen import CorpusGenerator
 
@@ -45,8 +46,8 @@ def build_ours(index_dir: Path, generator: CorpusGenerator, count: int, progress
     report = {"documents": count, "public_documents": count, "pages": pages, "pdfs": count, "skipped": [],
               "unlisted": [], "seconds": 0.0, "generation": "", "unchanged": False}
     manifest = {"built_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-                "fingerprint": f"synthetic-{count}", "analysis_version": ANALYSIS_VERSION,
-                "schema_version": SCHEMA_VERSION, "theme": {"title": "Synthetisch corpus"}, "report": report}
+                "fingerprint": f"synthetic-{count}", "stamps": versions.stamps(),
+                "theme": {"title": "Synthetisch corpus"}, "report": report}
     return store.publish(index_dir, build_dir, manifest)
 
 
@@ -101,5 +102,6 @@ def ensure_built(which: str, generator: CorpusGenerator, count: int, log=print) 
 
 if __name__ == "__main__":  # python -m bench.synthetic_index ours 20000: build one cached index ahead of a run
     import sys
+
     from .corpus_gen import dutch_vocabulary
     ensure_built(sys.argv[1], CorpusGenerator(dutch_vocabulary()), int(sys.argv[2]))

@@ -6,7 +6,10 @@ import threading
 
 from flask import Flask
 
+from indexer.analysis.compounds import lexicon
 from indexer.settings import from_env
+
+from . import api, auth, indexes, requestlog, security, service, views
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -24,10 +27,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.json.sort_keys = False  # keep the documented key order in API answers
 
-    from . import api, auth, indexes, requestlog, security, views
     requestlog.init_app(app)
     security.init_app(app)
     indexes.init_app(app)
+    service.init_app(app)  # the query service, built once with this app's corpus folder
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
     auth.init_app(app)  # members: login, logout, failed-login limits
@@ -35,6 +38,5 @@ def create_app(test_config: dict | None = None) -> Flask:
     if not app.testing:
         # Snippets re-analyse text with the decompounder, whose word list takes about a second to load: load it
         # now, in the background, rather than in the first visitor's request.
-        from indexer.compounds import lexicon
         threading.Thread(target=lexicon, name="lexicon-preload", daemon=True).start()
     return app

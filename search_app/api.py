@@ -5,20 +5,19 @@ from pathlib import Path
 
 from flask import Blueprint, current_app, jsonify, request, url_for
 
-from indexer import store
-from indexer.discover import Vocabulary, build_vocabulary, similar_documents
-from indexer.search import QueryError, count_documents, search
-from indexer.serialize import results_to_dict
+from indexer.index import store
+from indexer.search import QueryError, Vocabulary, build_vocabulary, results_to_dict
 
 from . import indexes
-from .indexes import synonyms
 from .params import search_request
 from .security import index_name
+from .service import query_service
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
 
-def _error(status: int, message: str):
+def json_error(status: int, message: str):
+    """Return a Dutch JSON error: {"error": message, "status": status}."""
     response = jsonify({"error": message, "status": status})
     response.status_code = status
     return response
@@ -29,11 +28,11 @@ def api_search():
     """Search and return hits, facets and page snippets as JSON."""
     try:
         req = search_request(request.args)
-        results = search(indexes.searcher(index_name()), req, synonyms=synonyms())
+        results = query_service().search(indexes.searcher(index_name()), req)
     except QueryError as exc:
-        return _error(400, str(exc))
+        return json_error(400, str(exc))
     except store.IndexMissing as exc:
-        return _error(503, f"De zoekindex is niet beschikbaar: {exc}.")
+        return json_error(503, f"De zoekindex is niet beschikbaar: {exc}.")
     return jsonify(results_to_dict(
         results,
         url_for_doc=lambda i: url_for("views.document", doc_id=i),
@@ -45,7 +44,7 @@ def api_search():
 def health():
     """Report whether the index is usable, how many documents it holds and when it was built."""
     try:
-        docs = count_documents(indexes.searcher("public"))
+        docs = query_service().count(indexes.searcher("public"))
         manifest = indexes.manifest()
     except store.IndexMissing as exc:
         return jsonify({"status": "unavailable", "message": f"Geen zoekindex: {exc}.", "documents": 0,
@@ -55,6 +54,8 @@ def health():
 
 
 MAX_SUGGESTIONS = 10
+
+
 def vocabulary() -> Vocabulary:
     """Return the suggestion vocabulary of the visitor's index, gathered once per index generation."""
     name = index_name()
@@ -68,11 +69,11 @@ def api_suggest():
     try:
         limit = min(MAX_SUGGESTIONS, max(1, int(request.args.get("limit") or 8)))
     except ValueError:
-        return _error(400, "'limit' moet een getal zijn.")
+        return json_error(400, "'limit' moet een getal zijn.")
     try:
         suggestions = vocabulary().complete(text, limit=limit)
     except store.IndexMissing as exc:
-        return _error(503, f"De zoekindex is niet beschikbaar: {exc}.")
+        return json_error(503, f"De zoekindex is niet beschikbaar: {exc}.")
     if request.args.get("format") == "opensearch":
         # The OpenSearch suggestions format browsers understand: [query, [completions]].
         return jsonify([text, [s.text for s in suggestions if s.kind == "woord"]
@@ -89,14 +90,14 @@ def api_similar(doc_id):
     try:
         searcher = indexes.searcher(index_name())
     except store.IndexMissing as exc:
-        return _error(503, f"De zoekindex is niet beschikbaar: {exc}.")
+        return json_error(503, f"De zoekindex is niet beschikbaar: {exc}.")
     if searcher.document_number(uid=f"doc:{doc_id}") is None:
-        return _error(404, "Dit document bestaat niet.")
+        return json_error(404, "Dit document bestaat niet.")
     return jsonify({"id": doc_id, "similar": [
         {"id": s.document.id, "title": s.document.title, "date": s.document.date or None,
          "author": s.document.author or None, "doctype": s.document.doctype or None, "score": s.score,
          "url": url_for("views.document", doc_id=s.document.id)}
-        for s in similar_documents(searcher, doc_id)]})
+        for s in query_service().similar(searcher, doc_id)]})
 
 
 @bp.get("/openapi.json")
@@ -108,9 +109,9 @@ def openapi():
 
 @bp.errorhandler(404)
 def not_found(exc):
-    return _error(404, "Niet gevonden.")
+    return json_error(404, "Niet gevonden.")
 
 
 @bp.errorhandler(405)
 def not_allowed(exc):
-    return _error(405, "Deze methode is hier niet toegestaan.")
+    return json_error(405, "Deze methode is hier niet toegestaan.")

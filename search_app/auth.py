@@ -6,7 +6,7 @@ import math
 
 from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
 
-from indexer.users import MAX_PASSWORD
+from indexer.accounts import MAX_PASSWORD
 
 from .loginlimit import LoginLimiter
 from .security import csrf_token, csrf_valid, current_user, users

@@ -5,12 +5,12 @@ from dataclasses import replace
 
 from flask import Response, render_template, request, url_for
 
-from indexer.search import QueryError, search
+from indexer.search import QueryError
 
 from . import indexes
-from .indexes import synonyms
 from .params import search_request
 from .security import index_name
+from .service import query_service
 
 FEED_SIZE = 20
 
@@ -19,7 +19,7 @@ def atom_feed():
     """Atom feed of the newest documents matching a search ("nieuwe documenten voor deze zoekopdracht")."""
     try:
         req = replace(search_request(request.args), sort="nieuwste", page=1, per_page=FEED_SIZE)
-        results = search(indexes.searcher(index_name()), req, synonyms=synonyms())
+        results = query_service().search(indexes.searcher(index_name()), req)
     except QueryError as exc:
         return Response(str(exc), status=400, mimetype="text/plain")
     params = {k: v for k, v in request.args.to_dict(flat=False).items() if k not in ("page", "per_page", "sort")}

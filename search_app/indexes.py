@@ -9,7 +9,7 @@ from pathlib import Path
 
 from flask import current_app, g
 
-from indexer import store
+from indexer.index import store
 from indexer.search import built_cache, share_cache, warm
 
 log = logging.getLogger("kennisbank.indexes")
@@ -142,7 +142,7 @@ def _opened(path: Path) -> Generation:
         for name in store.INDEX_NAMES:
             searcher = generation.borrow(name)
             try:
-                warm(searcher)
+                warm(searcher, path / name)  # with the score tables the build stored beside this index
             finally:
                 generation.give_back(name, searcher)
     except Exception as exc:
@@ -205,8 +205,3 @@ def _give_back_searchers(exc=None):
         else:
             s.close()
 
-
-def synonyms():
-    """Return the abbreviation table of this app's corpus folder (re-read when the file changes)."""
-    from indexer.synonyms import current_table
-    return current_table(current_app.config["CORPUS_DIR"])

@@ -1,18 +1,17 @@
 """Security headers on every response; the session secret; who the visitor is, and which index they may see."""
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hmac
 import logging
-import os
 import secrets
 from pathlib import Path
 
 from flask import current_app, g, session
 from flask.sessions import SecureCookieSessionInterface
 
-from indexer.users import UserError, UserStore
+from indexer.accounts import UserError, UserStore
+from indexer.files import atomic_write
 
 log = logging.getLogger("kennisbank.security")
 
@@ -72,19 +71,9 @@ def load_or_create_secret_key(instance_dir: str | Path) -> str:
     path = Path(instance_dir) / SECRET_KEY_FILE
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        # Write a complete file under a private name, then link it into place: two processes starting at
-        # once both end up reading the one key that won, never a half-written file.
-        tmp = path.with_name(f".{SECRET_KEY_FILE}.{os.getpid()}.{secrets.token_hex(4)}")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        try:
-            with os.fdopen(fd, "w", encoding="ascii") as f:
-                f.write(secrets.token_hex(32) + "\n")
-                f.flush()
-                os.fsync(f.fileno())
-            with contextlib.suppress(FileExistsError):
-                os.link(tmp, path)
-        finally:
-            tmp.unlink()
+        # Linked into place only when absent: two processes starting at once both end up reading the one key
+        # that won, never a half-written file.
+        atomic_write(path, secrets.token_hex(32) + "\n", mode=0o600, replace=False)
     key = path.read_text(encoding="ascii").strip()
     if len(key) < 32:
         raise RuntimeError(f"{path} is leeg of te kort; verwijder het bestand om een nieuwe sleutel te maken")

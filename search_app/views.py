@@ -5,15 +5,15 @@ from pathlib import Path
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, send_file, url_for
 
-from indexer import store
-from indexer.catalogue import PDF_DIR
-from indexer.discover import similar_documents
-from indexer.search import FACETS, QueryError, SORTS, document_pages, get_document, list_documents, search
+from indexer.corpus import PDF_DIR
+from indexer.index import store
+from indexer.search import FACETS, SORTS, QueryError
 
 from . import feeds, indexes
-from .indexes import synonyms
+from .api import json_error
 from .params import search_request
 from .security import current_user, index_name
+from .service import query_service
 
 bp = Blueprint("views", __name__)
 bp.add_url_rule("/zoeken.atom", "feed", feeds.atom_feed)
@@ -33,8 +33,7 @@ def index_missing(exc):
 @bp.app_errorhandler(404)
 def not_found(exc):
     if request.path.startswith("/api/"):
-        from .api import _error
-        return _error(404, "Niet gevonden.")
+        return json_error(404, "Niet gevonden.")
     return render_template("error.html", title="Pagina niet gevonden",
                            message="Deze pagina of dit document bestaat niet."), 404
 
@@ -53,7 +52,7 @@ def home():
     searcher = indexes.searcher(index_name())
     if not searching:
         manifest = indexes.manifest()
-        docs = list_documents(searcher)
+        docs = query_service().documents(searcher)
         grouped: dict[str, list] = {}
         for doc in docs:  # in listing order; a section shows once even when its documents are not adjacent
             grouped.setdefault(doc.section or "Overig", []).append(doc)
@@ -66,7 +65,7 @@ def home():
                                members_extra=members_extra, q="")
     try:
         req = search_request(args)
-        results = search(searcher, req, synonyms=synonyms())
+        results = query_service().search(searcher, req)
     except QueryError as exc:
         return render_template("results.html", error=str(exc), q=args.get("q", "")[:1000], results=None,
                                facets=FACETS, sorts=SORTS), 400
@@ -122,17 +121,17 @@ def _page_url(**changes) -> str:
 def document(doc_id):
     """Show one document: metadata, summary, matching pages for the query, and the PDF link."""
     searcher = indexes.searcher(index_name())
-    doc = get_document(searcher, doc_id)
+    doc = query_service().document(searcher, doc_id)
     if doc is None:
         abort(404)
     q = request.args.get("q", "")[:1000]
     try:
-        pages = document_pages(searcher, doc_id, q, synonyms=synonyms()) if q else []
+        pages = query_service().document_pages(searcher, doc_id, q) if q else []
     except QueryError:
         pages = []
     cite_page = request.args.get("pagina", "")
     cite_page = int(cite_page) if cite_page.isdigit() and 0 < int(cite_page) <= (doc.pages or 100_000) else None
-    return render_template("document.html", doc=doc, pages=pages, q=q, similar=similar_documents(searcher, doc_id),
+    return render_template("document.html", doc=doc, pages=pages, q=q, similar=query_service().similar(searcher, doc_id),
                            cite_page=cite_page, citation=citation(doc, cite_page))
 
 
@@ -148,7 +147,7 @@ def citation(doc, page: int | None = None) -> str:
 @bp.get("/documenten/<doc_id>/pdf")
 def document_pdf(doc_id):
     """Serve a document's PDF from the corpus; only files named by the index, never a path from the URL."""
-    doc = get_document(indexes.searcher(index_name()), doc_id)
+    doc = query_service().document(indexes.searcher(index_name()), doc_id)
     if doc is None or not doc.pdf:
         abort(404)
     pdf_dir = (Path(current_app.config["CORPUS_DIR"]) / PDF_DIR).resolve()

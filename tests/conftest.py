@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from indexer.build import build_index
+from indexer.index.build import build_index
 from search_app import create_app
 from tests.pdfs import make_pdf
 

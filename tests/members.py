@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from indexer.users import UserStore
+from indexer.accounts import UserStore
 
 MEMBER, PASSWORD = "lid", "correct paard batterij"
 

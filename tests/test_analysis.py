@@ -6,7 +6,7 @@ import pickle
 import pytest
 
 from indexer.analysis import dutch_analyzer, english_analyzer, fold_text
-from indexer.schema import build_schema
+from indexer.index.schema import build_schema
 
 
 def terms(text: str, mode: str = "query") -> list[str]:
@@ -100,13 +100,13 @@ def test_english_analyzer_stems_english_and_drops_english_stop_words():
     ("=> gemeente", "woord => woord"),
 ])
 def test_bad_override_lines_are_named(text, message):
-    from indexer.wordforms import parse_rules
+    from indexer.analysis.wordforms import parse_rules
     with pytest.raises(ValueError, match=message):
         parse_rules(text)
 
 
 def test_override_rules_longest_ending_wins_and_short_words_are_left_alone():
-    from indexer.wordforms import parse_rules
+    from indexer.analysis.wordforms import parse_rules
     words, suffixes = parse_rules("# families\n*isme => *ist\n*ismen => *ist\ngemeentes => gemeente\n")
     assert words == {"gemeentes": "gemeente"}
     assert suffixes[0] == ("ismen", "ist")

@@ -7,10 +7,10 @@ import stat
 
 import pytest
 
-from indexer.build import build_index
+from indexer.accounts import UserStore, verify_password
 from indexer.cli import main
+from indexer.index.build import build_index
 from indexer.settings import from_env
-from indexer.users import UserStore, verify_password
 from search_app import create_app
 from search_app.loginlimit import LoginLimiter
 from tests.members import MEMBER, MEMBERS_CATALOGUE, MEMBERS_DOC, PASSWORD, add_member, csrf_from, login
@@ -112,7 +112,7 @@ def test_passwords_are_never_command_arguments(runner):
 def test_help_texts_of_users_commands_have_examples(runner):
     for args in (["users"], ["users", "add"], ["users", "passwd"], ["users", "remove"], ["users", "list"]):
         r = runner.invoke(main, [*args, "--help"])
-        assert r.exit_code == 0 and "Example:" in r.output, args
+        assert r.exit_code == 0 and "Voorbeeld:" in r.output, args
 
 
 def test_accounts_file_holds_only_slow_salted_hashes_readable_by_the_owner(tmp_path):

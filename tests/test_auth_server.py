@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from indexer.build import build_index
+from indexer.index.build import build_index
 from tests.members import MEMBER, MEMBERS_CATALOGUE, MEMBERS_DOC, PASSWORD, add_member
 from tests.servers import waitress_server
 

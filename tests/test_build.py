@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from indexer import store
-from indexer.build import build_index, is_up_to_date
-from indexer.catalogue import CatalogueError
+from indexer.corpus import CatalogueError
+from indexer.index import store
+from indexer.index.build import build_index, is_up_to_date
 from indexer.search import SearchRequest, search
 from tests.conftest import PAGE3_WORD
 
@@ -70,7 +70,7 @@ def test_failure_while_writing_leaves_the_old_index_serving(corpus_copy, monkeyp
     # Simulates a crash in the middle of writing (the extraction of one PDF blows up unexpectedly).
     corpus, index = corpus_copy
     before = store.current_generation(index)
-    import indexer.build as build_module
+    import indexer.index.plan as build_module
 
     def explode(record, pdf):
         raise RuntimeError("disk on fire")

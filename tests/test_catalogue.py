@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from indexer.catalogue import CatalogueError, load_catalogue
+from indexer.corpus import CatalogueError, load_catalogue
 from tests.conftest import BUNDLED_CORPUS
 
 SEED = BUNDLED_CORPUS.parent.parent / "shared" / "seed" / "documents.json"

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from indexer import compounds
+from indexer.analysis import compounds
 
 # Compounds of the field with their expected parts. TUNED guided the splitter's rules; HELD_OUT was judged
 # before the splitter ever saw it and was not used to tune anything.

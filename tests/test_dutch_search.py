@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from indexer import store, synonyms
-from indexer.build import build_index
-from indexer.search import QueryError, SearchRequest, document_pages, search
+from indexer.index import store
+from indexer.index.build import build_index
+from indexer.search import QueryError, QueryService, SearchRequest, synonyms
 from tests.relevance.corpus import write_relevance_corpus
 
 
@@ -33,8 +35,12 @@ def relevance_searcher(relevance_index):
         yield s
 
 
+# The query service as the app builds it for the bundled corpus: with its abbreviation table.
+SERVICE = QueryService(Path(__file__).resolve().parents[1] / "corpus")
+
+
 def run(searcher, q, **kw):
-    return search(searcher, SearchRequest(q=q, **kw))
+    return SERVICE.search(searcher, SearchRequest(q=q, **kw))
 
 
 def ids(searcher, q, **kw):
@@ -250,7 +256,7 @@ def test_results_page_never_fails_on_these(bundled_client, q):
 
 def test_document_pages_follow_the_widened_query(relevance_searcher):
     # The PDF says "Algemene Plaatselijke Verordening" on page 2; the visitor searched "APV".
-    pages = document_pages(relevance_searcher, "gebiedsverbod-handreiking", "APV")
+    pages = SERVICE.document_pages(relevance_searcher, "gebiedsverbod-handreiking", "APV")
     assert [p.page for p in pages] == [2]
     assert "<mark>" in pages[0].snippet
 

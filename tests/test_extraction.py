@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 
 from indexer.extract import ExtractionError, extract_pdf
-from indexer.running_heads import Line, is_page_number, running_lines
-from indexer.textclean import clean_text, is_garbage
+from indexer.extract.clean import clean_text, is_garbage
+from indexer.extract.running_heads import Line, is_page_number, running_lines
 from tests.pdf_fixtures import encrypted_pdf, lines_pdf, two_column_pdf
 
 
@@ -20,7 +20,7 @@ from tests.pdf_fixtures import encrypted_pdf, lines_pdf, two_column_pdf
     ("zie e-mail en e-\nmail", "zie e-mail en e-mail"),                             # the document's own spelling
 ])
 def test_line_end_hyphens(raw, expected):
-    from indexer.textclean import page_vocabulary
+    from indexer.extract.clean import page_vocabulary
 
     assert clean_text(raw, page_vocabulary([raw])) == expected
 
@@ -124,7 +124,8 @@ def test_encrypted_with_a_real_password_is_reported(tmp_path):
 
 
 def test_running_heads_of_ocr_pages_are_dropped_by_repetition():
-    from indexer.extract import ExtractedPDF, Page, drop_ocr_running_lines
+    from indexer.extract import ExtractedPDF, Page
+    from indexer.extract.pages import drop_ocr_running_lines
 
     bodies = ["Het college besluit het verzoek toe te wijzen.", "De stukken worden openbaar gemaakt.",
               "Tegen dit besluit kunt u bezwaar maken."]

@@ -11,15 +11,21 @@ from pathlib import Path
 
 import pytest
 
-from indexer import store
-from indexer.build import build_index, extract_all
-from indexer.extract import ExtractedPDF, ExtractionError
-from indexer.extract_cache import CACHE_DIRNAME
-from indexer.ocr import ocr_missing_reason
+from indexer.extract import CACHE_DIRNAME, ExtractedPDF, ExtractionError, ExtractOptions, extract_many
+from indexer.extract.ocr import ocr_missing_reason
+from indexer.index import store
+from indexer.index.build import build_index
 from indexer.search import SearchRequest, search
-from indexer.workers import ExtractOptions, extract_many
-from tests.pdf_fixtures import (BODY, damaged, encrypted_pdf, lines_pdf, many_boxes_pdf, scan_pdf, truncated,
-                                two_column_pdf)
+from tests.pdf_fixtures import (
+    BODY,
+    damaged,
+    encrypted_pdf,
+    lines_pdf,
+    many_boxes_pdf,
+    scan_pdf,
+    truncated,
+    two_column_pdf,
+)
 
 KENNISBANK = Path(sys.executable).parent / "kennisbank"
 PAGE_WORDS = ["aanloopwoord", "brugwoord", "cirkelwoord", "dijkwoord", "eilandwoord"]
@@ -193,7 +199,7 @@ def test_runaway_pdf_over_the_memory_cap_falls_back_to_pypdfium2(tmp_path):
 
 def test_every_failure_kind_is_a_result_not_an_exception(tmp_path):
     (tmp_path / "leeg.pdf").write_bytes(b"")
-    results = extract_all([tmp_path / "leeg.pdf", tmp_path / "weg.pdf"], options=ExtractOptions(jobs=1))
+    results = extract_many([tmp_path / "leeg.pdf", tmp_path / "weg.pdf"], ExtractOptions(jobs=1))
     assert all(isinstance(r, ExtractionError) for r in results.values())
 
 

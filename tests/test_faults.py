@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from indexer import store
 from indexer.cli import main
+from indexer.index import store
 from search_app import create_app
 from tests.conftest import FILLER, PAGE3_WORD
 from tests.pdfs import make_pdf
@@ -46,7 +46,7 @@ def add_document(corpus):
 
 def kill_at(step, corpus, index, command="build"):
     """Start a real `kennisbank build` (or update), wait until it pauses at the named step, SIGKILL it."""
-    env = dict(os.environ, **{store.PAUSE_ENV: step, "KENNISBANK_TEST_PAUSE_SECONDS": "60"})
+    env = dict(os.environ, KENNISBANK_TEST_PAUSE_AT=step, KENNISBANK_TEST_PAUSE_SECONDS="60")
     proc = subprocess.Popen(CLI + [command, "--corpus", str(corpus), "--index", str(index)], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True)
     guard = threading.Timer(60, lambda: os.killpg(proc.pid, signal.SIGKILL))

@@ -7,12 +7,13 @@ import textwrap
 import urllib.parse
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from indexer import store
-from indexer.build import build_index
-from indexer.query import MAX_EXPANSIONS, QueryError, parse_query
+from indexer.index import store
+from indexer.index.build import build_index
 from indexer.search import SearchRequest, SearchResults, search
+from indexer.search.query import MAX_EXPANSIONS, QueryError, parse_query
 from tests.servers import waitress_server
 
 NASTY = [

@@ -5,7 +5,7 @@ import threading
 
 import pytest
 
-from indexer.build import build_index
+from indexer.index.build import build_index
 from indexer.search import SearchRequest, built_cache, search
 from search_app import create_app, indexes
 from tests.pdfs import make_pdf
@@ -112,8 +112,11 @@ def test_a_new_build_is_opened_and_warmed_before_it_serves(live_app):
     generation = indexes_of(app).current()  # no search has run on it yet
     assert generation.name == report.generation
     for name in ("public", "all"):
-        cache = generation._caches[name]  # built by the warm-up
-        assert cache.terms._lengths["content"] is not None
+        searcher = generation.borrow(name)  # shares the cache the warm-up built
+        try:
+            assert "content" in built_cache(searcher).terms.norms.loaded
+        finally:
+            generation.give_back(name, searcher)
 
 
 def test_while_one_request_opens_a_new_build_the_others_are_served_by_the_open_one(live_app, monkeypatch):

@@ -18,10 +18,11 @@ from urllib.parse import unquote_plus, urlencode
 import pytest
 import yaml
 
-from indexer import store
 from indexer.analysis import dutch_analyzer
-from indexer.build import build_index, write_score_tables
 from indexer.cli import main
+from indexer.index import store
+from indexer.index.build import build_index
+from indexer.index.pipeline import write_score_tables
 from search_app import create_app
 from tests.conftest import CATALOGUE, FILLER, write_corpus
 from tests.members import add_member, login

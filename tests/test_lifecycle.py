@@ -2,16 +2,18 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 
 import pytest
 
-from indexer import store
-from indexer.build import build_index
 from indexer.cli import main
-from indexer.extract_cache import CACHE_DIRNAME
+from indexer.extract import CACHE_DIRNAME
+from indexer.files import atomic_write
+from indexer.index import store
+from indexer.index.build import build_index
+from indexer.index.update import update_index
 from indexer.search import SearchRequest, count_documents, search
-from indexer.update import update_index
 from search_app import create_app
 from tests.conftest import FILLER, PAGE3_WORD
 from tests.pdfs import make_pdf
@@ -119,7 +121,7 @@ def test_update_falls_back_to_a_full_build(corpus_copy, tmp_path, situation):
         gen = store.current_generation(index)
         manifest = store.read_manifest(gen)
         del manifest["documents"]
-        store._write_atomic(gen / store.MANIFEST, __import__("json").dumps(manifest))
+        atomic_write(gen / store.MANIFEST, json.dumps(manifest))
     report = update_index(corpus, index)
     assert report.mode == "build" and report.documents == 5
     assert ids(index, PAGE3_WORD) == ["rapport-online-ordeverstoringen"]
@@ -195,7 +197,7 @@ def test_update_command_reports_what_changed(corpus_copy, runner):
     r = runner.invoke(main, ["update", "--corpus", str(corpus), "--index", str(index)])
     assert r.exit_code == 3, r.output  # kapot.pdf is still skipped
     assert "Index bijgewerkt" in r.output
-    assert "toegevoegd: 1, vervangen: 2, verwijderd: 2; 1 PDF's opnieuw gelezen" in r.output
+    assert "toegevoegd: 1, vervangen: 2, verwijderd: 2; 1 PDF opnieuw gelezen" in r.output
     assert "toegevoegd: bemiddeling" in r.output
     r = runner.invoke(main, ["update", "--corpus", str(corpus), "--index", str(index)])
     assert r.exit_code == 0 and "niets te doen" in r.output
@@ -219,7 +221,7 @@ def test_one_log_line_per_build_step(corpus_copy, caplog):
 
 def test_update_help_has_an_example(runner):
     r = runner.invoke(main, ["update", "--help"])
-    assert r.exit_code == 0 and "Example:" in r.output and "kennisbank update" in r.output
+    assert r.exit_code == 0 and "Voorbeeld:" in r.output and "kennisbank update" in r.output
 
 
 def test_verbose_cli_writes_one_log_line_per_build_step(corpus_copy):

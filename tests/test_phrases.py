@@ -8,10 +8,10 @@ from whoosh import index as whoosh_index
 from whoosh.fields import TEXT
 
 from indexer.analysis import dutch_analyzer
-from indexer.build import document_entries
-from indexer.catalogue import Record
+from indexer.corpus import Record
 from indexer.extract import ExtractedPDF, Page
-from indexer.schema import FIELD_BOOSTS, build_schema
+from indexer.index.plan import document_entries
+from indexer.index.schema import FIELD_BOOSTS, build_schema
 from indexer.search import SearchRequest, search
 
 # Page texts per document: "openbare orde" as a phrase, its words apart, and the phrase split by a page break.

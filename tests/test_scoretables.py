@@ -9,10 +9,10 @@ import pytest
 
 from bench.corpus_gen import CorpusGenerator, Vocabulary
 from bench.synthetic_index import build_ours
-from indexer import scoretables, store
-from indexer.build import write_score_tables
-from indexer.ranking import _score_table
-from indexer.search import SearchRequest, SearcherCache, search
+from indexer.index import scoretables, store
+from indexer.index.pipeline import write_score_tables
+from indexer.index.termscores import score_table
+from indexer.search import SearchRequest, search, searcher_cache
 
 WORDS = Vocabulary.from_frequencies([("de", 60), ("van", 30), ("het", 30), ("een", 25), ("en", 25),
                                      ("beleid", 5), ("wijk", 4), ("bewoners", 4), ("overleg", 3), ("jongeren", 3)])
@@ -30,7 +30,10 @@ def generation(tmp_path):
 
 
 def open_searcher(gen):
-    return store.open_index(gen, "public").searcher()
+    """A searcher whose query-service cache has the build's stored tables, as the app opens it."""
+    searcher = store.open_index(gen, "public").searcher()
+    searcher_cache(searcher, gen / "public")
+    return searcher
 
 
 def answers(searcher, q):
@@ -41,20 +44,19 @@ def answers(searcher, q):
 
 def test_stored_tables_equal_the_computed_ones(generation):
     with open_searcher(generation) as s:
-        stored = scoretables.open_for(s)
+        stored = scoretables.open_for(s, generation / "public")
         assert stored is not None and len(stored) > 10
         for key in json.loads((generation / "scores" / "public.json").read_text())["tables"]:
             fieldname, text = key.split("\t")
-            assert stored.get(fieldname, text) == _score_table(s, fieldname, text)
+            assert stored.get(fieldname, text) == score_table(s, fieldname, text)
 
 
 @pytest.mark.parametrize("q", QUERIES)
 def test_search_with_stored_tables_answers_as_without(generation, q):
-    with open_searcher(generation) as with_tables, open_searcher(generation) as without:
-        without._kb_cache = SearcherCache(without)
-        without._kb_cache.terms.stored = None
+    with open_searcher(generation) as with_tables, store.open_index(generation, "public").searcher() as without:
         assert answers(with_tables, q) == answers(without, q)
-        assert with_tables._kb_cache.terms.stored is not None  # the comparison used the stored tables
+        assert searcher_cache(with_tables).terms.stored is not None  # the comparison used the stored tables
+        assert searcher_cache(without).terms.stored is None
 
 
 def test_tables_of_other_segments_are_not_used(generation):
@@ -62,7 +64,7 @@ def test_tables_of_other_segments_are_not_used(generation):
     with ix.writer() as w:  # the index changes after its tables were written
         w.add_document(uid="doc:nieuw", kind="doc", id="nieuw", title="Nieuw beleid")
     with ix.searcher() as s:
-        assert scoretables.open_for(s) is None
+        assert scoretables.open_for(s, generation / "public") is None
         assert search(s, SearchRequest(q="beleid")).total == 31
 
 
@@ -76,7 +78,7 @@ def test_damaged_tables_are_ignored(generation, caplog):
         assert answers(s, "beleid wijk") == expected
     (folder / "public.json").write_text("{niet json", encoding="utf-8")
     with open_searcher(generation) as s:
-        assert scoretables.open_for(s) is None
+        assert scoretables.open_for(s, generation / "public") is None
         assert answers(s, "beleid wijk") == expected
     assert "not used" in caplog.text
 
@@ -88,7 +90,7 @@ def test_a_copy_of_the_index_shares_its_tables(generation):
 
 
 def test_build_and_update_write_tables_for_their_own_segments(built_corpus, tmp_path):
-    from indexer.update import update_index
+    from indexer.index.update import update_index
     corpus, index, _ = built_corpus
     copy = tmp_path / "corpus"
     shutil.copytree(corpus, copy)
@@ -121,4 +123,4 @@ def test_tables_for_another_weighting_are_not_used(generation):
     os.unlink(meta_path)  # a link shared with all.json: write a file of its own
     meta_path.write_text(json.dumps(meta))
     with open_searcher(generation) as s:
-        assert scoretables.open_for(s) is None
+        assert scoretables.open_for(s, generation / "public") is None

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import pytest
 
-from indexer import store
-from indexer.query import index_languages, parse_query
-from indexer.ranking import plain_terms
-from indexer.search import QueryError, SearchRequest, page_query, search
+from indexer.index import store
+from indexer.search import QueryError, SearchRequest, search
+from indexer.search.pages import page_query
+from indexer.search.query import index_languages, parse_query
+from indexer.search.ranking import plain_terms
 from tests.conftest import PAGE3_WORD
 
 

@@ -4,16 +4,21 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from whoosh import highlight, query as wq
+from whoosh import highlight
+from whoosh import query as wq
+from whoosh.util.numeric import length_to_byte
 
 from bench.corpus_gen import DOCTYPES, CorpusGenerator, Vocabulary
 from bench.synthetic_index import build_ours
-from indexer import store
-from indexer.build import document_entries
-from indexer.query import parse_query
-from indexer.ranking import TermScores, _block_map_fast, query_scores, top
-from indexer.search import (FACET_FIELDS, SearchRequest, _count_values, _MarkFormatter, bitmap, search,
-                            searcher_cache)
+from indexer.index import internals, store
+from indexer.index.plan import document_entries
+from indexer.search import FACET_FIELDS, SearchRequest, search, searcher_cache
+from indexer.search.facets import bitmap, count_values
+from indexer.search.pages import BlockMaps
+from indexer.search.query import parse_query
+from indexer.search.ranking import query_scores, top
+from indexer.search.snippets import MarkFormatter
+from indexer.search.tables import TermScores
 
 # A tiny stand-in for wordfreq's Dutch list, so the tests need no benchmark extras.
 WORDS = Vocabulary.from_frequencies([("de", 60), ("van", 30), ("het", 30), ("een", 25), ("en", 25),
@@ -99,28 +104,24 @@ def test_page_snippets_equal_whooshs_own_highlighter(synthetic_searcher):
     q = wq.And([parse_query("beleid overleg", synthetic_searcher.schema, any_word=True, fields=("page_text",)),
                 wq.Term("kind", "page")])
     expected = synthetic_searcher.search(q, limit=None, terms=True)
-    expected.formatter = _MarkFormatter()
+    expected.formatter = MarkFormatter()
     expected.fragmenter = highlight.PinpointFragmenter(maxchars=240, surround=70, autotrim=True)
     by_page = {(r["id"], r["page"]): r.highlights("page_text", top=2) for r in expected}
     shown = [(h.document.id, p.page, p.snippet) for h in results.hits for p in h.pages]
     assert shown and all(snippet == by_page[(doc, page)] for doc, page, snippet in shown)
 
 
-def test_block_maps_read_from_headers_equal_whooshs_walk_over_the_blocks(synthetic_searcher):
+def test_pages_reached_through_block_maps_equal_whooshs_public_skip_to(synthetic_searcher):
     reader = synthetic_searcher.reader()
     longest = sorted(reader.lexicon("page_text"), key=lambda t: -reader.doc_frequency("page_text", t))[:3]
+    pages = sorted(synthetic_searcher.docs_for_query(wq.Term("kind", "page")))[::3]
+    norms = searcher_cache(synthetic_searcher).terms.norms
     for btext in longest:
-        m, walked = synthetic_searcher.postings("page_text", btext), ([], [])
-        position = m._baseoffset
-        while True:
-            walked[0].append(m._maxid)
-            walked[1].append(position)
-            if m._lastblock:
-                break
-            position = m._nextoffset
-            m._next_block()
-        assert len(walked[0]) > 1  # several blocks, or the map would be trivial
-        assert _block_map_fast(synthetic_searcher.postings("page_text", btext)) == (walked[0], walked[1])
+        assert len(internals.block_map(synthetic_searcher.postings("page_text", btext))[0]) > 1  # several blocks
+        fast = BlockMaps().find(synthetic_searcher, "page_text", btext, pages, norms)
+        with internals.public_api_only():
+            public = BlockMaps().find(synthetic_searcher, "page_text", btext, pages, norms)
+        assert fast and fast == public
 
 
 @pytest.mark.parametrize("share", [1.0, 0.5, 0.2, 0.05, 0.0])
@@ -133,15 +134,13 @@ def test_facet_counts_from_bitmaps_equal_counting_each_result(synthetic_searcher
                         if bits & mask} for name in FACET_FIELDS}
     by_lookup = {name: dict(Counter(cache.values[name][d] for d in base)) for name in FACET_FIELDS}
     assert by_bitmap == by_lookup
-    counted = _count_values(cache, list(FACET_FIELDS), base)  # whichever way it chooses for this size
+    counted = count_values(cache, list(FACET_FIELDS), base)  # whichever way it chooses for this size
     assert {n: {v: c for v, c in counted[n].items() if c} for n in FACET_FIELDS} == by_lookup
 
 
-def test_field_lengths_read_in_one_piece_equal_whooshs_own_load(synthetic_searcher):
-    from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
-    from indexer.ranking import _length_bytes_fast
+def test_field_lengths_read_in_one_piece_equal_whooshs_public_lengths(synthetic_searcher):
     reader = synthetic_searcher.reader()
     for fieldname in ("title", "summary", "content", "page_text"):
-        column = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-        fast = _length_bytes_fast(column, reader.doc_count_all())
-        assert fast is not None and list(fast) == list(column.load())
+        fast = internals.length_bytes(reader, fieldname)
+        public = [length_to_byte(reader.doc_field_length(d, fieldname, 0)) for d in range(reader.doc_count_all())]
+        assert fast is not None and list(fast) == public

@@ -7,12 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.members import add_member, login
-
-from indexer.build import build_index
-from indexer.discover import build_vocabulary, similar_documents
-from indexer.search import SORTS, SearchRequest, search
+from indexer.index.build import build_index
+from indexer.search import SORTS, SearchRequest, build_vocabulary, search, similar_documents
 from search_app import create_app
+from tests.members import add_member, login
 from tests.ui_corpus import MEMBERS_ONLY_ID, MEMBERS_ONLY_WORD, write_ui_corpus
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -118,7 +116,8 @@ def test_each_document_once_with_its_best_pages_linked(visitor):
 def test_did_you_mean_and_notices_are_shown(ui_app, ui_index):
     """The suggestion field is filled by the query service; the page must show it as a link."""
     from flask import render_template
-    from indexer import store
+
+    from indexer.index import store
     _, index = ui_index
     with store.open_index(store.current_generation(index), "public").searcher() as s:
         results = search(s, SearchRequest(q="polarsatie"))
@@ -162,7 +161,7 @@ def test_similar_documents_only_among_visible_ones(visitor, member, ui_index):
     assert anon["similar"] and MEMBERS_ONLY_ID not in {s["id"] for s in anon["similar"]}
     # The same question from a member may include the members-only document: the filter is the index, not luck.
     _, index = ui_index
-    from indexer import store
+    from indexer.index import store
     with store.open_index(store.current_generation(index), "all").searcher() as s:
         assert MEMBERS_ONLY_ID in {d.document.id for d in similar_documents(s, "extremisme-strategie", limit=20)}
     assert member.get(f"/api/documenten/{MEMBERS_ONLY_ID}/vergelijkbaar").status_code == 200
@@ -201,7 +200,7 @@ def test_suggest_opensearch_format(visitor):
 
 
 def test_vocabulary_counts_documents_not_occurrences(ui_index):
-    from indexer import store
+    from indexer.index import store
     _, index = ui_index
     with store.open_index(store.current_generation(index), "public").searcher() as s:
         words = {w: n for w, _, n in build_vocabulary(s).words}

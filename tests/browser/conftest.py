@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.build import build_index
+from indexer.index.build import build_index
 from tests.servers import waitress_server
 from tests.ui_corpus import write_ui_corpus
 

@@ -2,6 +2,7 @@
 abbreviations, English), generated with reportlab so nothing outside the repository is needed."""
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import yaml
@@ -164,4 +165,6 @@ def write_relevance_corpus(root: Path) -> Path:
                  "documents": records}
     (root / "catalogue.yaml").write_text(yaml.safe_dump(catalogue, allow_unicode=True, sort_keys=False),
                                          encoding="utf-8")
+    # The maintainers' abbreviation table of the bundled corpus: the abbreviation queries are judged with it.
+    shutil.copy(Path(__file__).resolve().parents[2] / "corpus" / "afkortingen.yaml", root / "afkortingen.yaml")
     return root

@@ -53,43 +53,45 @@ def reciprocal_rank(ranked: list[str], relevant: dict[str, int]) -> float:
     return 0.0
 
 
-def ranked_ids(searcher, text: str) -> list[str]:
+def ranked_ids(service, searcher, text: str) -> list[str]:
     """Return the ids a searcher is shown for a query (following "Bedoelde u" when nothing was found)."""
-    from indexer.search import QueryError, SearchRequest, search
+    from indexer.search import QueryError, SearchRequest
 
     try:
-        results = search(searcher, SearchRequest(q=text, per_page=K))
+        results = service.search(searcher, SearchRequest(q=text, per_page=K))
         suggestion = getattr(results, "suggestion", None)
         if results.total == 0 and suggestion:
-            results = search(searcher, SearchRequest(q=suggestion, per_page=K))
+            results = service.search(searcher, SearchRequest(q=suggestion, per_page=K))
     except QueryError:
         return []
     return [h.document.id for h in results.hits]
 
 
-def build_indexes(workdir: Path) -> dict[str, Path]:
-    """Build the bundled corpus and the relevance test corpus into indexes under workdir."""
-    from indexer.build import build_index
+def build_indexes(workdir: Path) -> dict[str, tuple[Path, Path]]:
+    """Build the bundled corpus and the relevance test corpus into indexes under workdir: {name: (corpus, index)}."""
+    from indexer.index.build import build_index
     from tests.relevance.corpus import write_relevance_corpus
 
     corpus = write_relevance_corpus(workdir / "relevance-corpus")
     indexes = {"bundled": workdir / "bundled-index", "test": workdir / "test-index"}
     build_index(REPO / "corpus", indexes["bundled"])
     build_index(corpus, indexes["test"])
-    return indexes
+    return {"bundled": (REPO / "corpus", indexes["bundled"]), "test": (corpus, indexes["test"])}
 
 
-def evaluate(indexes: dict[str, Path], judged: list[Judged] | None = None) -> dict:
+def evaluate(indexes: dict[str, tuple[Path, Path]], judged: list[Judged] | None = None) -> dict:
     """Score every judged query; return {"groups": {group: {"ndcg", "mrr", "n"}}, "overall": ..., "queries": [...]}."""
-    from indexer import store
+    from indexer.index import store
+    from indexer.search import QueryService
 
     judged = judged if judged is not None else load_judgments()
     per_query = []
+    services = {name: QueryService(corpus) for name, (corpus, _) in indexes.items()}
     searchers = {name: store.open_index(store.current_generation(path), "public").searcher()
-                 for name, path in indexes.items()}
+                 for name, (_, path) in indexes.items()}
     try:
         for j in judged:
-            ranked = ranked_ids(searchers[j.corpus], j.query)
+            ranked = ranked_ids(services[j.corpus], searchers[j.corpus], j.query)
             per_query.append({"group": j.group, "corpus": j.corpus, "query": j.query, "top": ranked[:3],
                               "ndcg": ndcg(ranked, j.relevant), "mrr": reciprocal_rank(ranked, j.relevant)})
     finally:

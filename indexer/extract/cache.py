@@ -1,0 +1,73 @@
+"""Cache of extraction results keyed by a PDF's SHA-256 and the extraction settings, so rebuilds re-read nothing."""
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from ..files import atomic_write, file_sha256
+from .model import ExtractedPDF, ExtractionError
+from .ocr import OCR_DPI, OCR_LANGUAGE
+from .pages import OCR_MIN_LETTERS
+from .running_heads import BAND
+from .textlayer import LAPARAMS
+
+# Bump when the text this package produces changes: it is part of every cache key and of the index fingerprint.
+EXTRACT_VERSION = "6"
+CACHE_DIRNAME = "extract-cache"  # inside the index folder, shared by all generations
+
+
+def settings_key() -> str:
+    """Hash everything that changes the extracted text (the OCR availability is kept per entry instead)."""
+    settings = dict(version=EXTRACT_VERSION, laparams=LAPARAMS, band=BAND, ocr_min_letters=OCR_MIN_LETTERS,
+                    ocr_language=OCR_LANGUAGE, ocr_dpi=OCR_DPI)
+    return hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:16]
+
+
+class ExtractCache:
+    """A folder of JSON files, one per (file content, settings); writes are atomic, reads forgive damage."""
+
+    def __init__(self, folder: str | Path):
+        self.folder = Path(folder)
+        self.settings = settings_key()
+        self.used: set[str] = set()
+        self.hits = 0  # results served from the cache since this object was made
+
+    def key(self, path: Path) -> str:
+        """Return the cache key of a PDF (and remember it as in use for prune())."""
+        key = f"{file_sha256(path)}-{self.settings}"
+        self.used.add(key)
+        return key
+
+    def get(self, key: str, ocr_ready: bool) -> ExtractedPDF | ExtractionError | None:
+        """Return the cached result, or None (also when it lacks OCR text that could be made now)."""
+        try:
+            data = json.loads((self.folder / f"{key}.json").read_text(encoding="utf-8"))
+            if "error" in data:
+                self.hits += 1
+                return ExtractionError(data["error"])
+            pdf = ExtractedPDF.from_dict(data["pdf"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        if pdf.needs_ocr and ocr_ready:
+            return None  # made without OCR; Tesseract is here now
+        self.hits += 1
+        return pdf
+
+    def put(self, key: str, result: ExtractedPDF | ExtractionError) -> None:
+        """Store a result atomically; a failure to write only costs speed next time."""
+        data = {"error": str(result)} if isinstance(result, ExtractionError) else {"pdf": result.to_dict()}
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            atomic_write(self.folder / f"{key}.json", json.dumps(data, ensure_ascii=False))
+        except OSError:
+            pass
+
+    def prune(self) -> int:
+        """Remove entries of files or settings not used since this cache object was made; return how many."""
+        removed = 0
+        for entry in self.folder.glob("*.json") if self.folder.is_dir() else []:
+            if entry.stem not in self.used:
+                entry.unlink(missing_ok=True)
+                removed += 1
+        return removed

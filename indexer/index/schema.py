@@ -1,0 +1,52 @@
+"""The Whoosh schema: one 'doc' entry per document plus one 'page' entry per PDF page."""
+from __future__ import annotations
+
+from whoosh.fields import BOOLEAN, ID, NUMERIC, STORED, TEXT, Schema
+
+from ..analysis import dutch_analyzer, english_analyzer, plain_analyzer
+
+SCHEMA_VERSION = "3"
+
+# Field weights: a word in the title counts more than in the summary, which counts more than in body text.
+FIELD_BOOSTS = {"title": 4.0, "summary": 2.0, "content": 1.0}
+
+
+def build_schema() -> Schema:
+    """Return the schema shared by the public and the members index."""
+    text = dutch_analyzer()
+    english = english_analyzer()
+    return Schema(
+        uid=ID(unique=True, stored=True),        # "doc:<id>" or "page:<id>:<n>"
+        kind=ID(stored=True),                    # "doc" or "page"
+        id=ID(stored=True, sortable=True),       # document id, also on its pages
+        title=TEXT(analyzer=text, stored=True, field_boost=FIELD_BOOSTS["title"]),
+        summary=TEXT(analyzer=text, stored=True, field_boost=FIELD_BOOSTS["summary"]),
+        # No word positions in the document-level text: ranking reads only frequencies, and a common word's
+        # postings decode several times faster without them. Phrases are found in page_text (indexer.search.phrases).
+        content=TEXT(analyzer=text, stored=False, phrase=False, field_boost=FIELD_BOOSTS["content"]),
+        page_text=TEXT(analyzer=text, stored=True, chars=True),  # page entries only, for snippets
+        page=NUMERIC(int, stored=True, sortable=True),
+        page_section=STORED(),
+        date=ID(stored=True, sortable=True),     # ISO date, sorts as text
+        year=ID(stored=True, sortable=True),
+        author=ID(stored=True, sortable=True),   # exact value, for facets and filters
+        author_text=TEXT(analyzer=text),         # searchable with auteur:
+        doctype_text=TEXT(analyzer=text),        # searchable with type:
+        doctype=ID(stored=True, sortable=True),
+        section=ID(stored=True, sortable=True),
+        access=ID(stored=True),
+        language=ID(stored=True),
+        pages=STORED(),
+        pdf=STORED(),
+        source_url=STORED(),
+        title_derived=BOOLEAN(stored=True),
+        order=NUMERIC(int, stored=True, sortable=True),
+        ocr=STORED(),
+        # English twins of the text fields, filled for records with `language: en` (queries search both).
+        title_en=TEXT(analyzer=english, field_boost=FIELD_BOOSTS["title"]),
+        summary_en=TEXT(analyzer=english, field_boost=FIELD_BOOSTS["summary"]),
+        content_en=TEXT(analyzer=english, phrase=False, field_boost=FIELD_BOOSTS["content"]),
+        page_text_en=TEXT(analyzer=english),
+        # Unstemmed words of title, summary and text: the word list of "Bedoelde u ...?" suggestions.
+        spelling=TEXT(analyzer=plain_analyzer(), phrase=False),
+    )

@@ -1,0 +1,73 @@
+"""`kennisbank update`: apply only what changed in the corpus to a copy of the current generation, then switch."""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Callable
+
+from ..corpus import load_catalogue
+from . import store, versions
+from .build import full_build
+from .pipeline import Progress, add_documents, extract_corpus, locked, step, unchanged_report, write_generation, writers
+from .plan import BuildReport, manifest_for, plan_documents
+
+
+def update_index(corpus_dir: str | Path, index_dir: str | Path, *, progress: Progress | None = None,
+                 on_start: Callable[[int], None] | None = None, lock_timeout: float = 0.0) -> BuildReport:
+    """Add, replace and remove only the documents that changed, in a new generation; the old one is untouched.
+
+    Falls back to a full build when there is no index yet, or it was written in another index format
+    (indexer.index.versions: schema, analysis, its data files, Whoosh).
+    """
+    started = time.monotonic()
+    corpus_dir, index_dir = Path(corpus_dir), Path(index_dir)
+    catalogue = load_catalogue(corpus_dir)  # raises CatalogueError before anything is touched
+    with locked(index_dir, lock_timeout):
+        try:
+            gen = store.current_generation(index_dir)
+            manifest = store.read_manifest(gen)
+            for name in store.INDEX_NAMES:
+                store.open_index(gen, name)  # a damaged generation is rebuilt from scratch, not copied
+        except store.IndexMissing:
+            gen, manifest = None, {}
+        if not (versions.same_format(manifest) and isinstance(manifest.get("documents"), dict)):
+            with step("update", fallback="full-build"):
+                pass
+            return full_build(corpus_dir, index_dir, catalogue, started, progress=progress, on_start=on_start)
+        print_ = versions.fingerprint(corpus_dir)
+        if manifest.get("fingerprint") == print_:
+            return unchanged_report(index_dir, started)
+        with step("cleanup") as info:
+            info["removed"] = len(store.cleanup(index_dir))
+        # Only PDFs that are new, changed or extracted by other code are read: the rest come from the cache.
+        extracted, hashes, read = extract_corpus(corpus_dir, index_dir, catalogue, progress=progress,
+                                                 on_start=on_start, prune=False)
+        plan = plan_documents(corpus_dir, catalogue, extracted)
+        report = plan.report
+        report.mode, report.extracted = "update", read
+        old = manifest["documents"]
+        report.added = [i for i in plan.docs if i not in old]
+        report.replaced = [i for i in plan.docs if i in old and old[i]["digest"] != plan.docs[i].digest]
+        report.removed = [i for i in old if i not in plan.docs]
+
+        def fill(build_dir: Path) -> None:
+            with step("copy", generation=gen.name):
+                store.copy_generation(gen, build_dir)
+            with writers({name: build_dir / name for name in store.INDEX_NAMES}, create=False) as open_writers:
+                for doc_id in report.replaced + report.removed:
+                    for w in open_writers.values():
+                        w.delete_by_term("id", doc_id)  # the document and all its page entries
+                add_documents(open_writers, (plan.docs[i] for i in report.added + report.replaced))
+                with step("commit"):
+                    for w in open_writers.values():
+                        # Merging drops the deleted entries, which Whoosh otherwise still counts in document
+                        # frequencies: counts and ranking stay exactly those of a full build.
+                        w.commit(optimize=True)
+
+        def manifest_now() -> dict:
+            report.seconds = round(time.monotonic() - started, 2)
+            return manifest_for(print_, catalogue, plan, hashes, report)
+
+        report.generation = write_generation(index_dir, fill, manifest_now, added=len(report.added),
+                                             replaced=len(report.replaced), removed=len(report.removed)).name
+        return report

@@ -1,0 +1,70 @@
+"""Every version stamp of the index in one place: what the `--if-needed` fingerprint and `update` compare.
+
+A stamp changes when the code that makes index content changes. Bump the constant named in STAMPS (never a
+stamp here): then `kennisbank build --if-needed` (and so `make run`) rebuilds, and `update` rebuilds in full.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from importlib import metadata, resources
+from pathlib import Path
+
+import whoosh
+
+from .. import analysis, extract
+from ..analysis import analyzer
+from ..corpus import CATALOGUE_FILE, PDF_DIR
+from ..extract import cache as extract_cache
+from ..files import file_sha256
+from . import schema, scoretables
+
+# name -> (module, constant): each constant is a hand-bumped version of one stage's output.
+STAMPS = {
+    "schema": (schema, "SCHEMA_VERSION"),
+    "analysis": (analyzer, "ANALYSIS_VERSION"),
+    "extraction": (extract_cache, "EXTRACT_VERSION"),
+    "score_tables": (scoretables, "VERSION"),
+}
+# Stamps whose change makes an existing generation unusable as the base of `update` (it rebuilds in full).
+# A change of extraction needs no full build: `update` reads every PDF again (the cache key changed) and
+# replaces each document whose text changed.
+INDEX_FORMAT = ("schema", "analysis", "analysis_data", "whoosh")
+ANALYSIS_DATA = ("data/compounds.txt", "data/stems.txt")
+
+
+def stamps() -> dict[str, str]:
+    """Return every stamp: the hand-bumped versions, plus what changes analysis or extraction without them."""
+    found = {name: str(getattr(module, constant)) for name, (module, constant) in STAMPS.items()}
+    found["extraction_settings"] = extract.settings_key()  # pdfminer layout, OCR language and resolution, ...
+    found["analysis_data"] = analysis_data_digest()
+    found["whoosh"] = whoosh.versionstring()
+    return found
+
+
+def analysis_data_digest() -> str:
+    """Hash the maintainers' analysis data files and the word list the compound splitter reads."""
+    h = hashlib.sha256(f"wordfreq={metadata.version('wordfreq')}\n".encode())
+    for name in ANALYSIS_DATA:
+        h.update(resources.files(analysis.__name__).joinpath(name).read_bytes())
+    return h.hexdigest()[:16]
+
+
+def fingerprint(corpus_dir: str | Path) -> str:
+    """Hash every stamp, the catalogue and every PDF's bytes: equal fingerprints mean an equal index."""
+    corpus_dir = Path(corpus_dir)
+    h = hashlib.sha256(json.dumps(stamps(), sort_keys=True).encode())
+    catalogue = corpus_dir / CATALOGUE_FILE
+    h.update(catalogue.read_bytes() if catalogue.is_file() else b"")
+    pdf_dir = corpus_dir / PDF_DIR
+    for pdf in sorted(pdf_dir.glob("*")) if pdf_dir.is_dir() else []:
+        if pdf.is_file() and pdf.suffix.lower() == ".pdf":
+            h.update(f"\n{pdf.name}\n".encode())
+            h.update(file_sha256(pdf).encode())
+    return h.hexdigest()
+
+
+def same_format(manifest: dict) -> bool:
+    """Tell whether a generation was written in this code's index format (so `update` may build on it)."""
+    saved, now = manifest.get("stamps") or {}, stamps()
+    return all(saved.get(name) == now[name] for name in INDEX_FORMAT)

@@ -1,0 +1,117 @@
+"""What the query service keeps per index generation: which entries are documents, facet values, score tables.
+
+Built once per searcher; a searcher kept open across requests (search_app.indexes) keeps it for its
+generation, and later searchers on the same index share it.
+"""
+from __future__ import annotations
+
+import threading
+import weakref
+from pathlib import Path
+
+from whoosh import query as wq
+
+from ..index import scoretables
+from .facets import FACET_FIELDS, bitmap
+from .pages import BlockMaps
+from .phrases import bind_tables
+from .tables import TermScores
+
+
+class SearcherCache:
+    """What stays true for one searcher's index: which entries are documents and each document's facet values.
+
+    Built once per searcher; a searcher kept open across requests (search_app.indexes) keeps it for its
+    generation, so facet counts and filters become set operations instead of column scans per request.
+    """
+
+    def __init__(self, searcher, index_folder: str | Path | None = None):
+        reader = searcher.reader()
+        size = self.size = reader.doc_count_all()  # entries: documents and pages
+        self.key = index_key(searcher)
+        # BM25F score tables of the terms searched so far (indexer.search.tables), and those the build stored
+        # beside the index in index_folder (indexer.index.scoretables)
+        stored = scoretables.open_for(searcher, index_folder) if index_folder is not None else None
+        self.terms = TermScores(stored=stored)
+        self.blocks = BlockMaps()  # where the posting blocks of page words start, to reach the pages shown
+        self.docs = frozenset(searcher.docs_for_query(wq.Term("kind", "doc")))
+        self.values: dict[str, list[str]] = {}    # facet -> value per docnum ("" for none)
+        self.by_value: dict[str, dict[str, frozenset]] = {}  # facet -> value -> docnums
+        for name in FACET_FIELDS:
+            values = [""] * size
+            groups = {}
+            field_obj = searcher.schema[name]
+            for btext in reader.lexicon(name):
+                value = field_obj.from_bytes(btext)
+                docnums = frozenset(reader.postings(name, btext).all_ids())
+                groups[value] = docnums
+                for docnum in docnums:
+                    values[docnum] = value
+            self.values[name], self.by_value[name] = values, groups
+        self._pages: dict[str, tuple[int, ...]] = {}
+        self._masks: dict[str, dict[str, int]] = {}
+
+    def masks(self, name: str) -> dict[str, int]:
+        """Return a bitmap (indexer.search.facets.bitmap) of the documents with each value of a facet, made once."""
+        found = self._masks.get(name)
+        if found is None:
+            found = self._masks[name] = {v: bitmap(docnums, self.size) for v, docnums in self.by_value[name].items()}
+        return found
+
+    def pages_of(self, searcher, doc_id: str) -> tuple[int, ...]:
+        """Return the page entries of a document (its id term without the document entry), read once."""
+        pages = self._pages.get(doc_id)
+        if pages is None:
+            docs = self.docs
+            pages = self._pages[doc_id] = tuple(d for d in searcher.docs_for_query(wq.Term("id", doc_id))
+                                                if d not in docs)
+        return pages
+
+
+_LOCK = threading.Lock()
+# searcher -> its SearcherCache; a searcher that is closed and dropped takes its entry with it.
+_CACHES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def index_key(searcher) -> tuple:
+    """Identify the exact index content a searcher reads: its segments and their deletions."""
+    return tuple(tuple(part) for part in scoretables.segment_key(searcher.reader()))
+
+
+def searcher_cache(searcher, index_folder: str | Path | None = None) -> SearcherCache:
+    """Return the cache of a searcher, building it on first use (with the build's score tables when the index
+    folder is given)."""
+    cache = _CACHES.get(searcher)
+    if cache is None:
+        with _LOCK:
+            cache = _CACHES.get(searcher)
+            if cache is None:
+                cache = _CACHES[searcher] = SearcherCache(searcher, index_folder)
+                bind_tables(searcher, cache.terms)
+    return cache
+
+
+WARM_FIELDS = ("title", "summary", "content", "page_text")
+
+
+def warm(searcher, index_folder: str | Path | None = None) -> None:
+    """Build what the first search on a new index would: facet maps, and the field lengths that ranking reads."""
+    cache = searcher_cache(searcher, index_folder)
+    for fieldname in WARM_FIELDS:
+        if fieldname in searcher.schema:
+            cache.terms.norms.length_bytes(searcher, fieldname)
+
+
+def built_cache(searcher) -> SearcherCache | None:
+    """Return the cache a searcher has built, or None."""
+    return _CACHES.get(searcher)
+
+
+def share_cache(searcher, cache: SearcherCache) -> bool:
+    """Let a new searcher on the same index use a cache another searcher built; False when the index differs."""
+    with _LOCK:
+        if searcher in _CACHES or cache.key != index_key(searcher):
+            return False
+        _CACHES[searcher] = cache
+        bind_tables(searcher, cache.terms)
+        return True
