@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from indexer.index import store
 from indexer.index.build import build_index
 from search_app import create_app
 from tests.pdfs import make_pdf
@@ -98,6 +99,13 @@ def bundled_index(tmp_path_factory):
     index = tmp_path_factory.mktemp("bundled") / "index"
     build_index(BUNDLED_CORPUS, index)
     return index
+
+
+@pytest.fixture
+def bundled_searcher(bundled_index):
+    """A searcher on the public index of the bundled corpus."""
+    with store.open_index(store.current_generation(bundled_index), "public").searcher() as s:
+        yield s
 
 
 @pytest.fixture

@@ -53,7 +53,7 @@ def auth_app(members_index, instance):
 
 
 @pytest.fixture
-def visitor(auth_app):
+def anonymous(auth_app):
     return auth_app.test_client()
 
 
@@ -135,49 +135,49 @@ def test_instance_folder_is_git_ignored():
 
 # ---------------------------------------------------------------- logging in and out
 
-def test_login_page_is_dutch_and_not_cached(visitor):
-    r = visitor.get("/inloggen")
+def test_login_page_is_dutch_and_not_cached(anonymous):
+    r = anonymous.get("/inloggen")
     html = r.get_data(as_text=True)
     assert r.status_code == 200 and "Gebruikersnaam" in html and "Wachtwoord" in html
     assert r.headers["Cache-Control"] == "no-store"
-    assert 'href="/inloggen' in visitor.get("/").get_data(as_text=True)  # the nav offers it
+    assert 'href="/inloggen' in anonymous.get("/").get_data(as_text=True)  # the nav offers it
 
 
-def test_member_logs_in_sees_members_documents_and_logs_out(visitor):
-    assert not sees_members_doc(visitor)
-    r = login(visitor, next="/documenten/ledenverslag")
+def test_member_logs_in_sees_members_documents_and_logs_out(anonymous):
+    assert not sees_members_doc(anonymous)
+    r = login(anonymous, next="/documenten/ledenverslag")
     assert r.status_code == 303 and r.headers["Location"] == "/documenten/ledenverslag"
-    assert sees_members_doc(visitor)
-    home = visitor.get("/").get_data(as_text=True)
+    assert sees_members_doc(anonymous)
+    home = anonymous.get("/").get_data(as_text=True)
     assert "Uitloggen" in home and MEMBERS_DOC in home
-    r = visitor.post("/uitloggen", data={"csrf_token": csrf_from(visitor, "/")})
+    r = anonymous.post("/uitloggen", data={"csrf_token": csrf_from(anonymous, "/")})
     assert r.status_code == 303
-    assert not sees_members_doc(visitor)
+    assert not sees_members_doc(anonymous)
 
 
 @pytest.mark.parametrize("name, password", [(MEMBER, "fout wachtwoord"), ("niemand", PASSWORD), ("", ""),
                                             (MEMBER, PASSWORD + "x"), (MEMBER, "x" * 5000)])
-def test_failed_login_gives_one_generic_message(visitor, name, password):
-    r = login(visitor, name, password)
+def test_failed_login_gives_one_generic_message(anonymous, name, password):
+    r = login(anonymous, name, password)
     html = r.get_data(as_text=True)
     assert r.status_code == 401
     assert "Gebruikersnaam of wachtwoord onjuist." in html
-    assert "bestaat niet" not in html and not sees_members_doc(visitor)
+    assert "bestaat niet" not in html and not sees_members_doc(anonymous)
 
 
-def test_names_are_case_insensitive(visitor):
-    assert login(visitor, MEMBER.upper()).status_code == 303 and sees_members_doc(visitor)
+def test_names_are_case_insensitive(anonymous):
+    assert login(anonymous, MEMBER.upper()).status_code == 303 and sees_members_doc(anonymous)
 
 
 @pytest.mark.parametrize("token", [None, "", "vervalst"])
-def test_login_without_the_forms_token_is_refused(visitor, token):
-    csrf_from(visitor)  # the visitor has a session with a token, but posts another one
+def test_login_without_the_forms_token_is_refused(anonymous, token):
+    csrf_from(anonymous)  # the anonymous has a session with a token, but posts another one
     data = {"gebruikersnaam": MEMBER, "wachtwoord": PASSWORD}
     if token is not None:
         data["csrf_token"] = token
-    r = visitor.post("/inloggen", data=data)
+    r = anonymous.post("/inloggen", data=data)
     assert r.status_code == 400 and "Het formulier is verlopen" in r.get_data(as_text=True)
-    assert not sees_members_doc(visitor)
+    assert not sees_members_doc(anonymous)
 
 
 def test_token_of_another_session_is_refused(auth_app):
@@ -188,41 +188,41 @@ def test_token_of_another_session_is_refused(auth_app):
     assert r.status_code == 400 and not sees_members_doc(victim)
 
 
-def test_logout_needs_the_token_and_a_post(visitor):
-    login(visitor)
-    assert visitor.get("/uitloggen").status_code == 405
-    assert visitor.post("/uitloggen", data={}).status_code == 400
-    assert sees_members_doc(visitor)
+def test_logout_needs_the_token_and_a_post(anonymous):
+    login(anonymous)
+    assert anonymous.get("/uitloggen").status_code == 405
+    assert anonymous.post("/uitloggen", data={}).status_code == 400
+    assert sees_members_doc(anonymous)
 
 
 @pytest.mark.parametrize("target", ["//evil.example/", "https://evil.example/", "/\\evil.example", "javascript:x",
                                     "evil.example", "/\r\nLocation: https://evil.example"])
-def test_login_never_redirects_off_the_site(visitor, target):
-    r = login(visitor, next=target)
+def test_login_never_redirects_off_the_site(anonymous, target):
+    r = login(anonymous, next=target)
     assert r.status_code == 303 and r.headers["Location"] == "/"
 
 
-def test_login_starts_a_fresh_session(visitor):
-    before = csrf_from(visitor)
-    login(visitor)
-    assert csrf_from(visitor, "/") != before
+def test_login_starts_a_fresh_session(anonymous):
+    before = csrf_from(anonymous)
+    login(anonymous)
+    assert csrf_from(anonymous, "/") != before
 
 
 # ---------------------------------------------------------------- failed-login limits
 
-def test_failed_logins_are_limited_per_account(visitor):
+def test_failed_logins_are_limited_per_account(anonymous):
     for _ in range(5):
-        assert login(visitor, MEMBER, "fout wachtwoord").status_code == 401
-    r = login(visitor)  # now even the right password waits
+        assert login(anonymous, MEMBER, "fout wachtwoord").status_code == 401
+    r = login(anonymous)  # now even the right password waits
     assert r.status_code == 429 and "Te veel mislukte pogingen" in r.get_data(as_text=True)
-    assert int(r.headers["Retry-After"]) > 0 and not sees_members_doc(visitor)
+    assert int(r.headers["Retry-After"]) > 0 and not sees_members_doc(anonymous)
 
 
-def test_limit_counts_unknown_names_the_same_way(visitor):
+def test_limit_counts_unknown_names_the_same_way(anonymous):
     """Otherwise the limit itself would tell which names exist."""
     for _ in range(5):
-        login(visitor, "niemand", "fout wachtwoord")
-    assert login(visitor, "niemand", "fout wachtwoord").status_code == 429
+        login(anonymous, "niemand", "fout wachtwoord")
+    assert login(anonymous, "niemand", "fout wachtwoord").status_code == 429
 
 
 def test_failed_logins_are_limited_per_address(members_index, instance):
@@ -266,14 +266,14 @@ def test_session_cookie_is_httponly_samesite_and_secure_only_over_https(members_
     assert r.headers["Strict-Transport-Security"].startswith("max-age=")
 
 
-def test_removed_account_and_changed_password_end_sessions(visitor, instance):
-    login(visitor)
+def test_removed_account_and_changed_password_end_sessions(anonymous, instance):
+    login(anonymous)
     UserStore(instance).set_password(MEMBER, "een nieuw wachtwoord")
-    assert not sees_members_doc(visitor)
-    login(visitor, password="een nieuw wachtwoord")
-    assert sees_members_doc(visitor)
+    assert not sees_members_doc(anonymous)
+    login(anonymous, password="een nieuw wachtwoord")
+    assert sees_members_doc(anonymous)
     UserStore(instance).remove(MEMBER)
-    assert not sees_members_doc(visitor)
+    assert not sees_members_doc(anonymous)
 
 
 def test_forged_session_cookie_is_ignored(members_index, instance):
@@ -285,9 +285,9 @@ def test_forged_session_cookie_is_ignored(members_index, instance):
     assert not sees_members_doc(real)
 
 
-def test_members_responses_are_never_publicly_cacheable(visitor):
-    login(visitor)
-    r = visitor.get(f"/documenten/{MEMBERS_DOC}")
+def test_members_responses_are_never_publicly_cacheable(anonymous):
+    login(anonymous)
+    r = anonymous.get(f"/documenten/{MEMBERS_DOC}")
     assert "private" in r.headers["Cache-Control"] and "public" not in r.headers["Cache-Control"]
     assert "Cookie" in r.headers["Vary"]
 

@@ -112,7 +112,7 @@ def anon(leak_app):
 
 
 @pytest.fixture(scope="module")
-def member(leak_app):
+def leak_member(leak_app):
     """A logged-in member (one login for the module; no test logs out)."""
     client = leak_app.test_client()
     assert login(client).status_code == 303
@@ -231,11 +231,11 @@ def test_anonymous_visitor_never_sees_the_canary(leak_app, anon, surface):
 
 
 @pytest.mark.parametrize("surface", [s for s in SURFACES if s.member_sees], ids=lambda s: s.name)
-def test_member_sees_the_canary(leak_app, member, surface):
+def test_member_sees_the_canary(leak_app, leak_member, surface):
     if surface.feature and not surface.feature(leak_app.test_client()):
         pytest.skip(f"{surface.feature.__name__}: that behaviour does not exist yet")
     for url in urls_for(leak_app, surface):
-        status, data = fetch(member, url)
+        status, data = fetch(leak_member, url)
         assert status == 200, (url, status)
         if data.startswith(b"%PDF"):
             continue  # the canary's own PDF, served
@@ -263,7 +263,7 @@ def test_every_route_without_arguments_hides_the_canary(leak_app, anon):
             assert leaked(text(data), url) == [], (url, leaked(text(data), url))
 
 
-def test_every_route_of_a_document_answers_404_for_the_canary(leak_app, anon, member):
+def test_every_route_of_a_document_answers_404_for_the_canary(leak_app, anon, leak_member):
     """No per-document route (page, PDF, and any added later) reveals that the canary exists."""
     routes = get_routes(leak_app, {"doc_id"})
     assert len(routes) >= 2
@@ -273,7 +273,7 @@ def test_every_route_of_a_document_answers_404_for_the_canary(leak_app, anon, me
         (status, data), (_, data_missing) = fetch(anon, canary), fetch(anon, missing)
         assert status == 404, (canary, status)
         assert text(data).replace(CANARY_ID, "bestaat-niet-xyz") == text(data_missing), canary
-        assert fetch(member, canary)[0] == 200, canary
+        assert fetch(leak_member, canary)[0] == 200, canary
 
 
 # ---------------------------------------------------------------- numbers: totals, facet counts, scores
@@ -282,9 +282,9 @@ def facet(data: dict, name: str) -> dict[str, int]:
     return {v["value"]: v["count"] for v in data["facets"][name]}
 
 
-def test_totals_and_facet_counts_leave_the_canary_out(anon, member):
+def test_totals_and_facet_counts_leave_the_canary_out(anon, leak_member):
     a = anon.get("/api/search?q=gemeente").get_json()
-    m = member.get("/api/search?q=gemeente").get_json()
+    m = leak_member.get("/api/search?q=gemeente").get_json()
     assert CANARY_ID in [h["id"] for h in m["hits"]]
     assert a["total"] == m["total"] - 1
     assert facet(a, "doctype")["Rapport"] == facet(m, "doctype")["Rapport"] - 1
@@ -296,13 +296,13 @@ def test_totals_and_facet_counts_leave_the_canary_out(anon, member):
 
 
 @pytest.mark.parametrize("name, value", [("section", SECTION), ("author", AUTHOR), ("year", "2025")])
-def test_filtering_on_canary_values_finds_nothing_for_visitors(anon, member, name, value):
+def test_filtering_on_canary_values_finds_nothing_for_visitors(anon, leak_member, name, value):
     qs = urlencode({name: value})
     data = anon.get(f"/api/search?{qs}").get_json()
     assert data["total"] == 0 and data["hits"] == []
     assert facet(data, name)[value] == 0  # the value you chose is shown, with nothing behind it
     assert all(v["count"] == 0 for f in data["facets"].values() for v in f if f is not data["facets"][name])
-    assert member.get(f"/api/search?{qs}").get_json()["total"] == 1
+    assert leak_member.get(f"/api/search?{qs}").get_json()["total"] == 1
 
 
 def test_scores_are_those_of_an_index_that_never_held_the_canary(leak_corpus, anon, tmp_path):
@@ -317,13 +317,13 @@ def test_scores_are_those_of_an_index_that_never_held_the_canary(leak_corpus, an
         assert got["suggestion"] == want["suggestion"] and got["facets"] == want["facets"], q
 
 
-def test_start_page_gives_visitors_only_the_count(anon, member):
+def test_start_page_gives_visitors_only_the_count(anon, leak_member):
     html = anon.get("/").get_data(as_text=True)
     assert re.search(r"\b1\b[^<]{0,40}extra|extra[^<]{0,40}\b1\b", html), "visitors are told 1 more document exists"
-    assert CANARY_ID in member.get("/").get_data(as_text=True)
+    assert CANARY_ID in leak_member.get("/").get_data(as_text=True)
 
 
-def test_more_like_this_on_the_public_twin_offers_the_canary_to_members_only(anon, member):
+def test_more_like_this_on_the_public_twin_offers_the_canary_to_members_only(anon, leak_member):
     """Once document pages list similar documents, the canary (written to resemble the twin) is one of them."""
     def others(client) -> set[str]:
         html = client.get(f"/documenten/{PUBLIC_TWIN}").get_data(as_text=True)
@@ -331,7 +331,7 @@ def test_more_like_this_on_the_public_twin_offers_the_canary_to_members_only(ano
     if not others(anon):
         pytest.skip("document pages do not link to other documents yet (no more-like-this)")
     assert CANARY_ID not in others(anon)
-    assert CANARY_ID in others(member)
+    assert CANARY_ID in others(leak_member)
 
 
 # ---------------------------------------------------------------- the command line

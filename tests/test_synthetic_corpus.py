@@ -144,3 +144,42 @@ def test_field_lengths_read_in_one_piece_equal_whooshs_public_lengths(synthetic_
         fast = internals.length_bytes(reader, fieldname)
         public = [length_to_byte(reader.doc_field_length(d, fieldname, 0)) for d in range(reader.doc_count_all())]
         assert fast is not None and list(fast) == public
+
+
+PUBLIC_API_QUERIES = ["beleid", "beleid overleg", "wijk OF jongeren", "jongeren -onbekendwoord", '"de wijk"', "bewoners*"]
+
+
+def full_answer(searcher, q):
+    r = search(searcher, SearchRequest(q=q, per_page=20))
+    return (r.total, [(h.document.id, h.score, h.snippet, [(p.page, p.snippet) for p in h.pages]) for h in r.hits],
+            [(f.name, [(v.value, v.count) for v in f.values]) for f in r.facets])
+
+
+@pytest.mark.parametrize("q", PUBLIC_API_QUERIES)
+def test_whooshs_public_api_gives_the_same_answers_as_the_fast_paths(synthetic_index, q):
+    ix = synthetic_index
+    with ix.searcher() as fast_searcher, ix.searcher() as public_searcher:
+        fast = full_answer(fast_searcher, q)
+        with internals.public_api_only():
+            assert not internals.enabled()
+            public = full_answer(public_searcher, q)
+    assert fast[1] and fast == public
+
+
+def test_another_whoosh_release_is_searched_through_the_public_api_and_logged_once(synthetic_index, monkeypatch,
+                                                                                   caplog):
+    ix = synthetic_index
+    with ix.searcher() as s:
+        expected = full_answer(s, "beleid overleg")
+    assert internals.enabled()  # the pinned release: CI runs the fast paths
+    monkeypatch.setattr(internals, "WRITTEN_FOR", (2, 7, 4))  # as if another release were installed
+    internals.release_supported.cache_clear()
+    try:
+        with ix.searcher() as s:
+            assert not internals.enabled()
+            assert full_answer(s, "beleid overleg") == expected
+            assert full_answer(s, "wijk") is not None
+    finally:
+        internals.release_supported.cache_clear()
+    warnings = [r for r in caplog.records if r.name == "kennisbank.whoosh"]
+    assert len(warnings) == 1 and "public API" in warnings[0].getMessage()

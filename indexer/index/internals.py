@@ -9,6 +9,7 @@ callers use the public API instead (slower, same answers), and a warning is logg
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import pickle
 import threading
@@ -28,19 +29,20 @@ WRITTEN_FOR = (2, 7, 5)  # the whoosh-reloaded release whose internals this modu
 BLOCK_HEAD = 64          # bytes that hold a block's length and its pickled info tuple (about 30 bytes in whoosh3)
 
 _state = threading.local()
-_warned = []
 
 
 def enabled() -> bool:
     """Tell whether the fast paths may run: the installed Whoosh is the release they were written for."""
-    if getattr(_state, "public_only", False):
-        return False
-    if tuple(whoosh.__version__[:3]) == WRITTEN_FOR:
+    return not getattr(_state, "public_only", False) and release_supported(tuple(whoosh.__version__[:3]))
+
+
+@functools.lru_cache(maxsize=None)
+def release_supported(release: tuple) -> bool:
+    """Tell whether this module was written for a Whoosh release; say so once in the log when it was not."""
+    if release == WRITTEN_FOR:
         return True
-    if not _warned:
-        _warned.append(True)
-        log.warning("Whoosh %s is not %s: ranking uses Whoosh's public API (same results, slower)",
-                    whoosh.versionstring(), ".".join(map(str, WRITTEN_FOR)))
+    log.warning("Whoosh %s is not %s: ranking uses Whoosh's public API (same results, slower)",
+                ".".join(map(str, release)), ".".join(map(str, WRITTEN_FOR)))
     return False
 
 
