@@ -4,9 +4,12 @@ from __future__ import annotations
 import pickle
 
 import pytest
+from whoosh.filedb.filestore import RamStorage
 
-from indexer.analysis import dutch_analyzer, english_analyzer, fold_text
+from indexer.analysis import (DecompoundFilter, DutchStemFilter, FoldFilter, dutch_analyzer, english_analyzer,
+                              fold_text)
 from indexer.index.schema import build_schema
+from indexer.search import build_vocabulary
 
 
 def terms(text: str, mode: str = "query") -> list[str]:
@@ -111,3 +114,24 @@ def test_override_rules_longest_ending_wins_and_short_words_are_left_alone():
     assert words == {"gemeentes": "gemeente"}
     assert suffixes[0] == ("ismen", "ist")
     assert terms("isme") != terms("ist")  # "isme" alone is too short for a suffix rule
+
+
+@pytest.mark.parametrize("typed, title", [("strasse", "Straße en plein"), ("aero", "Ærø als voorbeeld"),
+                                          ("coordinator", "Coördinator terrorismebestrijding")])
+def test_suggestions_while_typing_fold_as_the_index_does(typed, title):
+    # Reproduces a bug: autocomplete had its own fold, which left "straße" and "ærø" unchanged.
+    schema = build_schema()
+    ix = RamStorage().create_index(schema)
+    with ix.writer() as w:
+        w.add_document(uid="doc:x", kind="doc", id="x", title=title, summary="")
+    with ix.searcher() as s:
+        assert fold_text(title.split()[0].lower()) == typed  # the index folds it so
+        assert [x.text for x in build_vocabulary(s).complete(typed) if x.kind == "titel"] == [title]
+
+
+def test_the_pickled_analyzer_names_the_stable_class_paths():
+    # Indexes pickle the filters by class path: it must not change when modules move inside the package.
+    data = pickle.dumps(dutch_analyzer())
+    assert b"indexer.analysis" in data and b"indexer.analysis.analyzer" not in data
+    assert all(cls.__module__ == "indexer.analysis" for cls in (FoldFilter, DecompoundFilter, DutchStemFilter))
+    assert [t.text for t in pickle.loads(data)("Ordeverstoringen")] == [t.text for t in dutch_analyzer()("Ordeverstoringen")]

@@ -133,3 +133,27 @@ def test_running_heads_of_ocr_pages_are_dropped_by_repetition():
                                    ocr=True) for n, body in enumerate(bodies, start=1)])
     drop_ocr_running_lines(pdf)
     assert [p.text for p in pdf.pages] == bodies
+
+
+def pdf_with_info_title(path, title: bytes):
+    """A one-page PDF whose document information Title is the given raw (PDFDocEncoding) string."""
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>", b"<< /Title (" + title + b") >>"]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for n, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R /Info 4 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    path.write_bytes(bytes(out))
+    return path
+
+
+def test_pdf_metadata_is_decoded_as_pdfdocencoding(tmp_path):
+    # Reproduces a bug: titles were decoded as latin-1, so PDFDocEncoding's dashes and quotes became controls.
+    from indexer.extract.metadata import read_metadata
+    path = pdf_with_info_title(tmp_path / "t.pdf", b"Beleid \\205 notitie \\215openbaar\\216")
+    title, _ = read_metadata(path)
+    assert title == "Beleid \u2013 notitie \u201copenbaar\u201d"
