@@ -11,20 +11,25 @@ FACETS = (("doctype", "Documenttype"), ("author", "Auteur"), ("year", "Jaar"), (
 FACET_FIELDS = tuple(name for name, _ in FACETS)
 
 
-def filter_query(request: SearchRequest, skip: str | None = None):
+def date_range(request: SearchRequest):
+    """Return the request's date range as a query on the ISO date field (a whole year or month when partial)."""
+    return wq.TermRange("date", request.date_from or "0000", (request.date_to or "9999") + "\uffff")
+
+
+def filter_query(request: SearchRequest):
     """Return the request's filters as a Whoosh query over document entries (for searches run by Whoosh)."""
     parts = [wq.Term("kind", "doc")]
     for name in FACET_FIELDS:
         values = request.filters.get(name) or []
-        if values and name != skip:
+        if values:
             parts.append(wq.Or([wq.Term(name, v) for v in values]))
     if request.date_from or request.date_to:
-        parts.append(wq.TermRange("date", request.date_from or "0000", (request.date_to or "9999") + "\uffff"))
+        parts.append(date_range(request))
     return wq.And(parts)
 
 
 def allowed_docs(searcher, cache, request: SearchRequest, skip: str | None = None) -> frozenset:
-    """Return the documents (of a SearcherCache) the request's filters let through (a facet's own filter left out when skipped)."""
+    """Return the documents of a SearcherCache that the filters let through (without facet `skip`'s own filter)."""
     allowed = cache.docs
     for name in FACET_FIELDS:
         values = request.filters.get(name) or []
@@ -32,8 +37,7 @@ def allowed_docs(searcher, cache, request: SearchRequest, skip: str | None = Non
             groups = cache.by_value[name]
             allowed = allowed.intersection(frozenset().union(*(groups.get(v, frozenset()) for v in values)))
     if request.date_from or request.date_to:
-        dates = wq.TermRange("date", request.date_from or "0000", (request.date_to or "9999") + "\uffff")
-        allowed = allowed.intersection(searcher.docs_for_query(dates))
+        allowed = allowed.intersection(searcher.docs_for_query(date_range(request)))
     return allowed
 
 
