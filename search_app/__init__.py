@@ -9,7 +9,7 @@ from flask import Flask
 from indexer.analysis.compounds import lexicon
 from indexer.settings import from_env
 
-from . import api, auth, indexes, requestlog, security, service, views
+from . import api, auth, exports, indexes, requestlog, security, service, views
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -33,6 +33,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     service.init_app(app)  # the query service, built once with this app's corpus folder
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(exports.bp)
     auth.init_app(app)  # members: login, logout, failed-login limits
     logging.getLogger("kennisbank").setLevel(logging.INFO)
     if not app.testing:

@@ -8,9 +8,11 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from indexer.corpus import PDF_DIR
 from indexer.index import store
 from indexer.search import FACETS, SORTS, QueryError
+from indexer.search.export import citation
 
 from . import feeds, indexes
 from .api import json_error
+from .exports import EXPORT_LIMIT, citable, cited_page
 from .params import search_request
 from .security import current_user, index_name
 from .service import query_service
@@ -73,7 +75,7 @@ def home():
                            facets=FACETS, sorts=SORTS, sort_labels=SORT_LABELS, page_url=_page_url,
                            active_filters=_active_filters(results.request),
                            page_numbers=_page_numbers(results.request.page, results.page_count),
-                           feed_url=_feed_url())
+                           feed_url=_feed_url(), export_url=_export_url, export_limit=EXPORT_LIMIT)
 
 
 def _active_filters(req) -> list[tuple[str, str, str]]:
@@ -99,6 +101,12 @@ def _page_numbers(current: int, last: int, around: int = 2) -> list[int | None]:
             out.append(None)
         out.append(n)
     return out
+
+
+def _export_url(fmt: str) -> str:
+    """Return the export of the current search (all result pages, in the chosen sort) in one format."""
+    params = {k: v for k, v in request.args.to_dict(flat=False).items() if k not in ("page", "per_page")}
+    return url_for("exports.search_export", fmt=fmt, **params)
 
 
 def _feed_url() -> str:
@@ -129,19 +137,9 @@ def document(doc_id):
         pages = query_service().document_pages(searcher, doc_id, q) if q else []
     except QueryError:
         pages = []
-    cite_page = request.args.get("pagina", "")
-    cite_page = int(cite_page) if cite_page.isdigit() and 0 < int(cite_page) <= (doc.pages or 100_000) else None
+    cite_page = cited_page(doc)
     return render_template("document.html", doc=doc, pages=pages, q=q, similar=query_service().similar(searcher, doc_id),
-                           cite_page=cite_page, citation=citation(doc, cite_page))
-
-
-def citation(doc, page: int | None = None) -> str:
-    """Return a ready-to-copy citation: author (year). Title (p. N). Kennisbank Zoeken. Stable URL."""
-    author = doc.author or "Onbekende auteur"
-    year = doc.year or "z.j."
-    title = doc.title.rstrip(".")
-    where = f" (p. {page})" if page else ""
-    return f"{author} ({year}). {title}{where}. Kennisbank Zoeken. {url_for('views.document', doc_id=doc.id, _external=True)}"
+                           cite_page=cite_page, citation=citation(citable(doc, cite_page)))
 
 
 @bp.get("/documenten/<doc_id>/pdf")

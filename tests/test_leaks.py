@@ -168,6 +168,13 @@ SURFACES = [
     Surface("document page with query", f"/documenten/{CANARY_ID}?q={PAGE_WORD}"),
     Surface("PDF", f"/documenten/{CANARY_ID}/pdf"),
     Surface("PDF at a page", f"/documenten/{CANARY_ID}/pdf?page=2"),
+    Surface("citation as RIS", f"/documenten/{CANARY_ID}/citaat.ris"),
+    Surface("citation as BibTeX at a page", f"/documenten/{CANARY_ID}/citaat.bib?pagina=2"),
+    # exports of a search: every result, not one page of them
+    Surface("export csv: title word", f"/zoeken.csv?q={TITLE_WORD}"),
+    Surface("export ris: page word", f"/zoeken.ris?q={PAGE_WORD}"),
+    Surface("export bibtex: canary author as filter", "/zoeken.bib?" + urlencode({"author": AUTHOR})),
+    Surface("export csv: everything, newest first", "/zoeken.csv?sort=nieuwste"),
     # listings and pages around it
     Surface("start page listing", "/"),
     Surface("public twin's page (more-like-this)", f"/documenten/{PUBLIC_TWIN}", member_sees=False),
