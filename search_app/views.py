@@ -8,6 +8,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from indexer.corpus import PDF_DIR
 from indexer.index import store
 from indexer.search import FACETS, SORTS, QueryError
+from indexer.search.dates import dutch_date
 from indexer.search.export import citation
 
 from . import feeds, indexes
@@ -168,14 +169,7 @@ def help_page():
     return render_template("help.html", q="")
 
 
-MONTHS = ("januari februari maart april mei juni juli augustus september oktober november december").split()
-
-
 @bp.app_template_filter("dutch_date")
-def dutch_date(iso: str) -> str:
+def dutch_date_filter(iso: str) -> str:
     """Format an ISO date as '11 juni 2024'."""
-    try:
-        year, month, day = (int(x) for x in iso.split("-"))
-        return f"{day} {MONTHS[month - 1]} {year}"
-    except (ValueError, IndexError):
-        return iso
+    return dutch_date(iso)

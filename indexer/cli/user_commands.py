@@ -7,6 +7,7 @@ import sys
 import click
 
 from ..accounts import UserError, UserStore
+from ..saved_searches import SavedSearchStore
 from .common import DutchError, folder, instance_option
 
 
@@ -86,6 +87,8 @@ def users_remove(name, instance_dir):
     """
     with _user_errors():
         _user_store(instance_dir).remove(name)
+    # Their saved searches go too: a removed member is never mailed again.
+    SavedSearchStore(folder(instance_dir, "INSTANCE_DIR")).delete_member(name.strip().lower())
     click.echo(f"Gebruiker '{name.strip().lower()}' verwijderd.")
 
 
