@@ -110,7 +110,8 @@ def new_documents(service: QueryService, searcher, search: SavedSearch) -> list[
     """Return the documents a saved search finds now that its member has not been told about, newest first."""
     r = search.request
     request = SearchRequest(q=r.get("q", ""), filters=r.get("filters") or {}, date_from=r.get("date_from"),
-                            date_to=r.get("date_to"), sort="nieuwste", per_page=ALERT_LIMIT)
+                            date_to=r.get("date_to"), sort="nieuwste", per_page=ALERT_LIMIT,
+                            current_only=bool(r.get("current_only")))
     seen = set(search.seen)
     return [h.document for h in service.search(searcher, request).hits if h.document.id not in seen]
 
@@ -120,6 +121,7 @@ def search_url(base_url: str, request: dict) -> str:
     params = [("q", request.get("q", ""))] if request.get("q") else []
     params += [(name, v) for name, values in sorted((request.get("filters") or {}).items()) for v in values]
     params += [(k, request[key]) for k, key in (("from", "date_from"), ("to", "date_to")) if request.get(key)]
+    params += [("actueel", "1")] if request.get("current_only") else []
     return f"{base_url}/?{urllib.parse.urlencode(params)}"
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
@@ -12,7 +12,7 @@ CATALOGUE_FILE = "catalogue.yaml"
 PDF_DIR = "pdf"
 REQUIRED = ("id", "title", "summary", "date")
 KNOWN_FIELDS = frozenset(
-    "id title title_derived summary date author doctype section pages pdf source_url access language".split()
+    "id title title_derived summary date author doctype section pages pdf source_url access language vervangt".split()
 )
 ACCESS_VALUES = ("public", "members")
 LANGUAGES = ("nl", "en")
@@ -56,6 +56,8 @@ class Record:
     title_derived: bool = False
     order: int = 0
     in_catalogue: bool = True
+    replaces: tuple[str, ...] = ()  # `vervangt:` the ids of older documents this one replaces
+    superseded_by: str = ""         # the id of the newer document that replaces this one
 
 
 @dataclass
@@ -92,6 +94,7 @@ def load_catalogue(corpus_dir: str | Path) -> Catalogue:
     problems: list[str] = []
     records: list[Record] = []
     seen: dict[str, int] = {}
+    lines: dict[str, str] = {}  # id -> where its `vervangt` stands, for messages
     for order, (raw, node) in enumerate(zip(data["documents"], doc_nodes)):
         line = node.start_mark.line + 1
 
@@ -135,17 +138,47 @@ def load_catalogue(corpus_dir: str | Path) -> Catalogue:
                 problems.append(f"{where('pdf')}: '{pdf}' moet een bestandsnaam in {pdf_dir} zijn")
             elif not (pdf_dir / pdf).is_file():
                 problems.append(f"{where('pdf')}: bestand {pdf_dir / pdf} bestaat niet")
+        replaces = raw.get("vervangt") or []
+        replaces = [replaces] if isinstance(replaces, str) else replaces
+        if not isinstance(replaces, list) or not all(isinstance(r, str) for r in replaces):
+            problems.append(f"{where('vervangt')}: geef de id van het vervangen document, of een lijst van ids")
+            replaces = []
         records.append(Record(
             id=doc_id, title=str(raw["title"]).strip(), summary=str(raw["summary"]).strip(), date=date,
             author=str(raw.get("author") or ""), doctype=str(raw.get("doctype") or ""),
             section=str(raw.get("section") or ""), pages=pages, pdf=pdf,
             source_url=raw.get("source_url"), access=access, language=language,
-            title_derived=bool(raw.get("title_derived", False)), order=order,
+            title_derived=bool(raw.get("title_derived", False)), order=order, replaces=tuple(replaces),
         ))
+        lines[doc_id] = where("vervangt")
+    records = link_replacements(records, lines, problems)
     if problems:
         raise CatalogueError(problems)
     theme = data.get("theme") or {}
     return Catalogue(theme=theme if isinstance(theme, dict) else {}, records=records, path=path)
+
+
+def link_replacements(records: list[Record], where: dict[str, str], problems: list[str]) -> list[Record]:
+    """Mark each replaced record with its successor; report unknown ids, double successors and cycles (Dutch)."""
+    by_id = {r.id: r for r in records}
+    successor: dict[str, str] = {}
+    for r in records:
+        for old in r.replaces:
+            if old not in by_id or old == r.id:
+                problems.append(f"{where[r.id]}: '{old}' is geen ander document in de catalogus")
+            elif old in successor:
+                problems.append(f"{where[r.id]}: '{old}' wordt al vervangen door '{successor[old]}'")
+            else:
+                successor[old] = r.id
+    for start in successor:
+        chain, current = [start], successor[start]
+        while current in successor and current not in chain:
+            chain.append(current)
+            current = successor[current]
+        if current in chain:
+            problems.append(f"{where[start]}: vervangen in een kring: {' -> '.join(chain + [current])}")
+            break
+    return [replace(r, superseded_by=successor[r.id]) if r.id in successor else r for r in records]
 
 
 def unlisted_pdfs(corpus_dir: str | Path, catalogue: Catalogue) -> list[Path]:

@@ -24,4 +24,5 @@ def search_request(args, default_per_page: int = 10) -> SearchRequest:
         filters={name: [v for v in args.getlist(name) if v][:20] for name in FACET_FIELDS},
         date_from=args.get("from") or None,
         date_to=args.get("to") or None,
+        current_only=args.get("actueel") in ("1", "ja", "on"),
     )

@@ -71,7 +71,7 @@ def save():
                 break
             req = replace(req, page=req.page + 1)
         stored = {"q": req.q, "filters": {k: v for k, v in req.filters.items() if v},
-                  "date_from": req.date_from, "date_to": req.date_to}
+                  "date_from": req.date_from, "date_to": req.date_to, "current_only": req.current_only}
         saved = saved_searches().add(current_user(), request.form.get("naam", ""), stored, seen)
     except (QueryError, SavedSearchError) as exc:
         return _page(error=str(exc), status=400)

@@ -51,7 +51,7 @@ def server_error(exc):
 def home():
     """Show the start page (theme intro, documents by section) or, with a query or filter, the results."""
     args = request.args
-    searching = any(args.get(k) for k in ("q", "doctype", "author", "year", "section", "from", "to"))
+    searching = any(args.get(k) for k in ("q", "doctype", "author", "year", "section", "from", "to", "actueel"))
     searcher = indexes.searcher(index_name())
     if not searching:
         manifest = indexes.manifest()
@@ -76,7 +76,14 @@ def home():
                            facets=FACETS, sorts=SORTS, sort_labels=SORT_LABELS, page_url=_page_url,
                            active_filters=_active_filters(results.request),
                            page_numbers=_page_numbers(results.request.page, results.page_count),
-                           feed_url=_feed_url(), export_url=_export_url, export_limit=EXPORT_LIMIT)
+                           feed_url=_feed_url(), export_url=_export_url, export_limit=EXPORT_LIMIT,
+                           successors=_successors(searcher, [h.document for h in results.hits]))
+
+
+def _successors(searcher, docs) -> dict:
+    """Return the documents that replace these ones (by id), as far as this visitor may see them."""
+    ids = {d.superseded_by for d in docs if d.superseded_by}
+    return {i: doc for i in ids if (doc := query_service().document(searcher, i)) is not None}
 
 
 def _active_filters(req) -> list[tuple[str, str, str]]:
@@ -140,7 +147,8 @@ def document(doc_id):
         pages = []
     cite_page = cited_page(doc)
     return render_template("document.html", doc=doc, pages=pages, q=q, similar=query_service().similar(searcher, doc_id),
-                           cite_page=cite_page, citation=citation(citable(doc, cite_page)))
+                           cite_page=cite_page, citation=citation(citable(doc, cite_page)),
+                           successors=_successors(searcher, [doc]))
 
 
 @bp.get("/documenten/<doc_id>/pdf")

@@ -49,7 +49,7 @@ def full_build(corpus_dir: Path, index_dir: Path, catalogue: Catalogue, started:
     def fill(build_dir: Path) -> None:
         # Without member documents both indexes hold the same entries: write "all" once and copy its files,
         # instead of analysing every page twice.
-        same = all(doc.targets == ["all", "public"] for doc in plan.docs.values())
+        same = all(doc.targets == ["all", "public"] and not doc.only_in for doc in plan.docs.values())
         names = ["all"] if same else list(store.INDEX_NAMES)
         with writers({name: build_dir / name for name in names}, create=True) as open_writers:
             add_documents(open_writers, plan.docs.values())

@@ -125,7 +125,7 @@ def add_documents(writers: dict, docs) -> None:
     for n, doc in enumerate(docs):
         for name in doc.targets:
             if name in writers:
-                for entry in doc.entries:
+                for entry in doc.entries_for(name):
                     writers[name].add_document(**entry)
         if n == 0:
             store.pause_point("writing")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from ..corpus import PDF_DIR, Catalogue, Record, slug, unlisted_pdfs
@@ -54,11 +54,21 @@ def pdf_paths(corpus_dir: Path, catalogue: Catalogue) -> list[Path]:
 
 @dataclass
 class PlannedDocument:
-    """One document as it will be indexed: which indexes, its entries, and a digest of both."""
+    """One document as it will be indexed: which indexes, its entries, and a digest of both.
+
+    `only_in` holds fields of the document entry for one index alone: a public document replaced by a
+    members-only one is marked replaced in the members' index only (the public one must not name that id).
+    """
 
     targets: list[str]
     entries: list[dict]
     digest: str
+    only_in: dict[str, dict] = field(default_factory=dict)
+
+    def entries_for(self, name: str) -> list[dict]:
+        """Return the entries to write into one index."""
+        extra = self.only_in.get(name)
+        return [{**self.entries[0], **extra}, *self.entries[1:]] if extra else self.entries
 
 
 @dataclass
@@ -78,6 +88,7 @@ def plan_documents(corpus_dir: Path, catalogue: Catalogue, extracted: dict) -> P
     report.skipped += [Skipped(p.name, str(extracted[p])) for p in extra
                        if isinstance(extracted[p], ExtractionError)]
     docs: dict[str, PlannedDocument] = {}
+    access = {r.id: r.access for r in records}
     for record in records:
         result = extracted.get(pdf_dir / record.pdf) if record.pdf else None
         if isinstance(result, ExtractionError):
@@ -86,10 +97,15 @@ def plan_documents(corpus_dir: Path, catalogue: Catalogue, extracted: dict) -> P
         if result is not None:
             report.pdfs += 1
             report.pages += len(result.pages)
+        only_in = {}
+        if record.superseded_by and record.access == "public" and access.get(record.superseded_by) != "public":
+            only_in = {"all": {"superseded_by": record.superseded_by}}
+            record = replace(record, superseded_by="")
         entries = list(document_entries(record, result))
         targets = ["all"] + (["public"] if record.access == "public" else [])
-        digest = hashlib.sha256(json.dumps([targets, entries], sort_keys=True, default=str).encode()).hexdigest()
-        docs[record.id] = PlannedDocument(targets, entries, digest)
+        digest = hashlib.sha256(json.dumps([targets, entries, only_in], sort_keys=True, default=str).encode()
+                                ).hexdigest()
+        docs[record.id] = PlannedDocument(targets, entries, digest, only_in)
         report.documents += 1
         report.public_documents += record.access == "public"
     return Plan(docs, report)
@@ -120,6 +136,8 @@ def document_entries(record: Record, pdf: ExtractedPDF | None):
         author_text=record.author, doctype_text=record.doctype, access=record.access, language=record.language,
         pages=record.pages or (len(pages) or None), pdf=record.pdf if pdf else None,
         source_url=record.source_url, title_derived=record.title_derived, order=record.order,
+        # Only replaced documents get the field: an empty ID would index an empty term on every document.
+        **({"superseded_by": record.superseded_by} if record.superseded_by else {}),
     )
     for page in pages:
         if page.text:

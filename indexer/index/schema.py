@@ -5,7 +5,7 @@ from whoosh.fields import BOOLEAN, ID, NUMERIC, STORED, TEXT, Schema
 
 from ..analysis import dutch_analyzer, english_analyzer, plain_analyzer
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 
 # Field weights: a word in the title counts more than in the summary, which counts more than in body text.
 FIELD_BOOSTS = {"title": 4.0, "summary": 2.0, "content": 1.0}
@@ -42,6 +42,7 @@ def build_schema() -> Schema:
         title_derived=BOOLEAN(stored=True),
         order=NUMERIC(int, stored=True, sortable=True),
         ocr=STORED(),
+        superseded_by=ID(stored=True),           # the id of the newer document that replaces this one, or ""
         # English twins of the text fields, filled for records with `language: en` (queries search both).
         title_en=TEXT(analyzer=english, field_boost=FIELD_BOOSTS["title"]),
         summary_en=TEXT(analyzer=english, field_boost=FIELD_BOOSTS["summary"]),

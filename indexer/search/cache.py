@@ -48,7 +48,16 @@ class SearcherCache:
                 for docnum in docnums:
                     values[docnum] = value
             self.values[name], self.by_value[name] = values, groups
+        # Replaced documents: docnum -> the id of the document that replaces it (the catalogue's `vervangt`).
+        self.superseded: dict[int, str] = {}
+        if "superseded_by" in searcher.schema:
+            field_obj = searcher.schema["superseded_by"]
+            for btext in reader.lexicon("superseded_by"):
+                successor = field_obj.from_bytes(btext)
+                for docnum in reader.postings("superseded_by", btext).all_ids():
+                    self.superseded[docnum] = successor
         self._pages: dict[str, tuple[int, ...]] = {}
+        self._docnums: dict[str, int | None] = {}
         self._masks: dict[str, dict[str, int]] = {}
 
     def masks(self, name: str) -> dict[str, int]:
@@ -57,6 +66,12 @@ class SearcherCache:
         if found is None:
             found = self._masks[name] = {v: bitmap(docnums, self.size) for v, docnums in self.by_value[name].items()}
         return found
+
+    def docnum_of(self, searcher, doc_id: str) -> int | None:
+        """Return the docnum of a document's entry (None when this index does not hold it), looked up once."""
+        if doc_id not in self._docnums:
+            self._docnums[doc_id] = searcher.document_number(uid=f"doc:{doc_id}")
+        return self._docnums[doc_id]
 
     def pages_of(self, searcher, doc_id: str) -> tuple[int, ...]:
         """Return the page entries of a document (its id term without the document entry), read once."""

@@ -25,6 +25,8 @@ def filter_query(request: SearchRequest):
             parts.append(wq.Or([wq.Term(name, v) for v in values]))
     if request.date_from or request.date_to:
         parts.append(date_range(request))
+    if request.current_only:
+        parts.append(wq.Not(wq.Every("superseded_by")))  # an empty value is not indexed: only replaced ones match
     return wq.And(parts)
 
 
@@ -38,6 +40,8 @@ def allowed_docs(searcher, cache, request: SearchRequest, skip: str | None = Non
             allowed = allowed.intersection(frozenset().union(*(groups.get(v, frozenset()) for v in values)))
     if request.date_from or request.date_to:
         allowed = allowed.intersection(searcher.docs_for_query(date_range(request)))
+    if request.current_only and cache.superseded:
+        allowed = allowed.difference(cache.superseded)
     return allowed
 
 

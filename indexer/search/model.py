@@ -15,6 +15,7 @@ class SearchRequest:
     date_from: str | None = None
     date_to: str | None = None
     sort: str = "relevantie"
+    current_only: bool = False  # leave out documents a newer one replaces ("Alleen actuele documenten")
 
 
 @dataclass
@@ -43,6 +44,7 @@ class Document:
     title_derived: bool
     access: str
     language: str = "nl"
+    superseded_by: str = ""  # the id of the newer document that replaces this one
 
     @property
     def year(self) -> str:
@@ -89,6 +91,7 @@ class SearchResults:
     took_ms: float
     suggestion: str | None = None
     notices: list[str] = field(default_factory=list)
+    superseded: int = 0  # results that a newer document replaces (left out with current_only)
 
     @property
     def page_count(self) -> int:
@@ -97,12 +100,14 @@ class SearchResults:
 
 
 def document_from_fields(fields: dict) -> Document:
+    """Return the Document of an index entry's stored fields."""
     return Document(
         id=fields["id"], title=fields.get("title", ""), summary=fields.get("summary", ""),
         date=fields.get("date", ""), author=fields.get("author", ""), doctype=fields.get("doctype", ""),
         section=fields.get("section", ""), pages=fields.get("pages"), pdf=fields.get("pdf"),
         source_url=fields.get("source_url"), title_derived=bool(fields.get("title_derived")),
         access=fields.get("access", "public"), language=fields.get("language", "nl"),
+        superseded_by=fields.get("superseded_by") or "",
     )
 
 

@@ -17,6 +17,7 @@ def results_to_dict(results: SearchResults, url_for_doc=None, url_for_pdf=None) 
         "took_ms": results.took_ms,
         "sort": r.sort,
         "filters": {k: v for k, v in r.filters.items() if v},
+        "current_only": r.current_only,
         "hits": [
             {
                 "id": h.document.id,
@@ -26,6 +27,7 @@ def results_to_dict(results: SearchResults, url_for_doc=None, url_for_pdf=None) 
                 "author": h.document.author or None,
                 "doctype": h.document.doctype or None,
                 "section": h.document.section or None,
+                "superseded_by": h.document.superseded_by or None,
                 "score": h.score,
                 "url": url_for_doc(h.document.id),
                 "pdf_url": url_for_pdf(h.document.id) if h.document.pdf else None,

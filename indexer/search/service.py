@@ -20,6 +20,7 @@ from .model import Document, Hit, PageHit, SearchRequest, SearchResults, Similar
 from .pages import attach_pages, document_pages
 from .query import QueryError, clean_query, has_words, index_languages, is_plain, parse_query
 from .ranking import query_scores, top
+from .tables import matched_scores
 from .similar import similar_documents
 from .snippets import doc_snippet, highlight_retokenized, preview, summary_fragmenter
 from .suggest import any_hit, suggest
@@ -118,6 +119,12 @@ def search(searcher, request: SearchRequest, *, synonyms: Table = EMPTY) -> Sear
 
     found = matched if allowed is cache.docs else matched & allowed  # without filters every document is allowed
     total = len(found)
+    replaced = [d for d in found if d in cache.superseded] if cache.superseded else []
+    if replaced and ranked and not isinstance(q, wq.Every):
+        # A replaced document ranks below its successor: every result needs a score then (Whoosh's ranking
+        # scores only the top), and the cached table must not change.
+        scores = demote_replaced(scores if scores is not None else matched_scores(searcher, q), cache, searcher,
+                                 replaced)
     facets = count_facets(cache, request, matched, found, searcher)
     start = (request.page - 1) * request.per_page
     if scores is not None:
@@ -135,7 +142,20 @@ def search(searcher, request: SearchRequest, *, synonyms: Table = EMPTY) -> Sear
     suggestion = _suggestion(searcher, request, langs, synonyms)
     took = (time.perf_counter() - started) * 1000
     return SearchResults(request=request, total=total, hits=hits, facets=facets, took_ms=round(took, 2),
-                         suggestion=suggestion, notices=notices)
+                         suggestion=suggestion, notices=notices, superseded=len(replaced))
+
+
+REPLACED_FACTOR = 0.999  # a replaced document's score, at most, as a share of its successor's
+
+
+def demote_replaced(scores: dict[int, float], cache: SearcherCache, searcher, replaced: list[int]) -> dict:
+    """Return the scores with each replaced document put below its successor, where both match the query."""
+    out = dict(scores)
+    for docnum in replaced:
+        successor = cache.docnum_of(searcher, cache.superseded[docnum])
+        if successor is not None and successor in out and docnum in out:
+            out[docnum] = min(out[docnum], out[successor] * REPLACED_FACTOR)
+    return out
 
 
 def _suggestion(searcher, request: SearchRequest, langs, synonyms: Table) -> str | None:
