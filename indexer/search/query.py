@@ -25,7 +25,7 @@ from whoosh.searching import SearchContext
 from .phrases import phrases_on_pages
 
 MAX_QUERY_LENGTH = 1000
-SEARCH_FIELDS = ("title", "summary", "content")
+SEARCH_FIELDS = ("title", "summary", "author_text", "content")  # the fields a word without field name searches
 
 # Field names a user may type (Dutch first, English accepted), mapped to internal fields.
 FIELD_ALIASES = {
@@ -243,7 +243,8 @@ def _limit_expanding_words(q) -> None:
 
 def is_plain(text: str) -> bool:
     """Tell whether a query uses no operators, so widening it to any word keeps its meaning."""
-    return not re.search(r"[\"()*?:+\-]|\b(AND|OR|NOT|EN|OF|NIET)\b", text)
+    # "+" and "-" are operators only at the start of a word (as in the parser): "wob-verzoek" is a plain word.
+    return not re.search(r"[\"()*?:]|(?<![^\s(])[+\-]|\b(AND|OR|NOT|EN|OF|NIET)\b", text)
 
 
 def has_words(q) -> bool:
