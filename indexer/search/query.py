@@ -22,6 +22,7 @@ from whoosh.qparser import (
 from whoosh.qparser.plugins import Plugin, RegexTagger
 from whoosh.searching import SearchContext
 
+from ..analysis import normalise_dates
 from .phrases import phrases_on_pages
 
 MAX_QUERY_LENGTH = 1000
@@ -211,6 +212,7 @@ def parse_query(text: str, schema, *, any_word: bool = False, fields=SEARCH_FIEL
     Fields with an English twin in the schema are searched in both languages, unless `languages` leaves out "en".
     """
     parser = _make_parser(fields, schema, OrGroup if any_word else AndGroup, languages)
+    text = normalise_dates(text)  # "2 maart 2021" is one word, that day's term, not "maart" and "2021"
     # Whoosh's parser can raise on odd operator mixes ("NIET OF APV" raised IndexError): user text must never
     # crash a search, so retry without syntax characters, then with operators read as plain words.
     plain = re.sub(r"[\"'()*?:^~+\-]", " ", text)
