@@ -1,8 +1,6 @@
 """Dates as terms: "2 maart 2021", "02-03-2021" and "2021-03-02" find that day and only that day (issue 14)."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 import yaml
 
@@ -102,4 +100,12 @@ def test_analyzer_with_the_date_tokenizer_pickles_by_its_stable_path():
     data = pickle.dumps(dutch_analyzer())
     assert b"indexer.analysis" in data and b"DateTokenizer" in data
     assert pickle.loads(data) == dutch_analyzer()
-    assert Path(__file__).name  # keeps the import of Path used for fixtures' types
+
+
+def test_help_page_explains_dates_and_words_not_searched(corpus, tmp_path):
+    corpus_dir, index = corpus
+    client = create_app({"TESTING": True, "CORPUS_DIR": str(corpus_dir), "INDEX_DIR": str(index),
+                         "INSTANCE_DIR": str(tmp_path / "instance"), "SECRET_KEY": "test"}).test_client()
+    page = client.get("/help").get_data(as_text=True)
+    assert "<code>2 maart 2021</code></td><td>precies die dag" in page
+    assert "worden niet gezocht" in page
