@@ -1,10 +1,11 @@
 """Stage 2 of the data flow: the one Dutch analyzer, used at index and query time alike, and the one fold.
 
-Whoosh pickles the analyzers into every index by class path: `indexer.analysis.FoldFilter`, `DecompoundFilter`
-and `DutchStemFilter` must stay importable from this package.
+Whoosh pickles the analyzers into every index by class path: `indexer.analysis.DateTokenizer`, `FoldFilter`,
+`DecompoundFilter` and `DutchStemFilter` must stay importable from this package.
 """
 from .analyzer import (
                        ANALYSIS_VERSION,
+                       DateTokenizer,
                        DecompoundFilter,
                        DutchStemFilter,
                        FoldFilter,
@@ -12,7 +13,8 @@ from .analyzer import (
                        english_analyzer,
                        plain_analyzer,
 )
+from .dates import normalise_dates
 from .fold import fold, fold_text
 
-__all__ = ["ANALYSIS_VERSION", "DecompoundFilter", "DutchStemFilter", "FoldFilter", "dutch_analyzer",
-           "english_analyzer", "fold", "fold_text", "plain_analyzer"]
+__all__ = ["ANALYSIS_VERSION", "DateTokenizer", "DecompoundFilter", "DutchStemFilter", "FoldFilter", "dutch_analyzer",
+           "english_analyzer", "fold", "fold_text", "normalise_dates", "plain_analyzer"]

@@ -1,4 +1,4 @@
-"""The Dutch analyzer, used at index and query time: tokenize -> lowercase -> stop words -> fold accents ->
+"""The Dutch analyzer, used at index and query time: tokenize (dates as one term too) -> lowercase -> stop words -> fold accents ->
 split compounds (index time) -> stem with overrides. Plus the English analyzer for records with `language: en`.
 
 Whoosh pickles analyzers into the index. The filter classes therefore carry the stable path `indexer.analysis.X`
@@ -13,11 +13,12 @@ from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StemFilter,
 from whoosh.lang import stemmer_for_language
 
 from .compounds import split
+from .dates import DateTokenizer
 from .fold import fold_text
 from .wordforms import stem_with_overrides
 
 # Bump when analysis changes, so `build --if-needed` knows an index is stale.
-ANALYSIS_VERSION = "2"
+ANALYSIS_VERSION = "3"
 
 # Words with inner dots stay one token ("art.2.1"); a trailing "*" of a footnote is not part of the word.
 TOKEN_PATTERN = r"\w+(\.?\w+)*"
@@ -76,14 +77,14 @@ class DutchStemFilter(StemFilter):
 def dutch_analyzer():
     """Return the analyzer for Dutch text fields (stemmed, accent-folded, compounds split, Dutch stop words)."""
     # Accents are folded after the stop filter, or "één" would become the stop word "een".
-    return (RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter()
+    return (DateTokenizer(TOKEN_PATTERN) | LowercaseFilter()
             | StopFilter(stoplist=frozenset(), lang="nl")
             | FoldFilter() | DecompoundFilter() | DutchStemFilter())
 
 
 def english_analyzer():
     """Return the analyzer for English text fields (records with `language: en`): English stop words and stems."""
-    return (RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter()
+    return (DateTokenizer(TOKEN_PATTERN) | LowercaseFilter()
             | StopFilter(stoplist=frozenset(), lang="en")
             | FoldFilter() | StemFilter(lang="en"))
 
@@ -94,5 +95,5 @@ def plain_analyzer():
 
 
 # The path pickled into every index: stable across moves inside the package (indexer/analysis/__init__.py).
-for _cls in (FoldFilter, DecompoundFilter, DutchStemFilter):
+for _cls in (DateTokenizer, FoldFilter, DecompoundFilter, DutchStemFilter):
     _cls.__module__ = "indexer.analysis"

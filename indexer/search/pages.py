@@ -17,6 +17,12 @@ from .snippets import MarkFormatter, highlight_pinpoint
 from .synonyms import EMPTY, Table, expand
 
 PAGES_PER_HIT = 3
+# A page's score times 1 + EARLY_PAGE_WEIGHT / (its place in the document): a decision letter states what it is
+# about on its first pages, while inventory lists and annexes further on repeat the same words in table rows.
+# Measured on the real judged set (make eval, page@1 overall): 0 -> 0.709, 0.25 -> 0.785, 0.5 -> 0.823,
+# 1.0 -> 0.848, 2.0 -> 0.861 but citations fall (0.6 -> 0.5); at 1.0 no group falls. An inventory page that
+# repeats the words three times or more still wins: that needs a page-kind signal, not a stronger prior.
+EARLY_PAGE_WEIGHT = 1.0
 
 
 MAX_BLOCK_MAPS = 5000  # terms whose block map is kept per index; a map is two short lists
@@ -112,7 +118,10 @@ def attach_pages(searcher, cache, text: str, hits: list[Hit], doc_query=None) ->
         found = _pages_by_blocks(searcher, cache, terms, sorted(owner))
     else:
         found = _pages_by_matcher(searcher, q, sorted(owner))
-    # Best pages first (a tie goes to the earlier page, as in Whoosh's ranking), a few per document.
+    # Best pages first, earlier pages of a document favoured (a tie goes to the earlier page), a few per document.
+    order = {docnum: i for h in hits for i, docnum in enumerate(cache.pages_of(searcher, h.document.id))}
+    found = [(score * (1 + EARLY_PAGE_WEIGHT / (order[docnum] + 1)), docnum, encoded)
+             for score, docnum, encoded in found]
     found.sort(key=lambda item: (item[0], item[1]))
     taken: dict[int, int] = {}
     fragmenter = highlight.PinpointFragmenter(maxchars=240, surround=70, autotrim=True)

@@ -22,10 +22,11 @@ from whoosh.qparser import (
 from whoosh.qparser.plugins import Plugin, RegexTagger
 from whoosh.searching import SearchContext
 
+from ..analysis import normalise_dates
 from .phrases import phrases_on_pages
 
 MAX_QUERY_LENGTH = 1000
-SEARCH_FIELDS = ("title", "summary", "content")
+SEARCH_FIELDS = ("title", "summary", "author_text", "content")  # the fields a word without field name searches
 
 # Field names a user may type (Dutch first, English accepted), mapped to internal fields.
 FIELD_ALIASES = {
@@ -211,6 +212,7 @@ def parse_query(text: str, schema, *, any_word: bool = False, fields=SEARCH_FIEL
     Fields with an English twin in the schema are searched in both languages, unless `languages` leaves out "en".
     """
     parser = _make_parser(fields, schema, OrGroup if any_word else AndGroup, languages)
+    text = normalise_dates(text)  # "2 maart 2021" is one word, that day's term, not "maart" and "2021"
     # Whoosh's parser can raise on odd operator mixes ("NIET OF APV" raised IndexError): user text must never
     # crash a search, so retry without syntax characters, then with operators read as plain words.
     plain = re.sub(r"[\"'()*?:^~+\-]", " ", text)
@@ -243,7 +245,8 @@ def _limit_expanding_words(q) -> None:
 
 def is_plain(text: str) -> bool:
     """Tell whether a query uses no operators, so widening it to any word keeps its meaning."""
-    return not re.search(r"[\"()*?:+\-]|\b(AND|OR|NOT|EN|OF|NIET)\b", text)
+    # "+" and "-" are operators only at the start of a word (as in the parser): "wob-verzoek" is a plain word.
+    return not re.search(r"[\"()*?:]|(?<![^\s(])[+\-]|\b(AND|OR|NOT|EN|OF|NIET)\b", text)
 
 
 def has_words(q) -> bool:

@@ -13,10 +13,12 @@ from pathlib import Path
 from whoosh import query as wq
 from whoosh import sorting
 
+from ..analysis import normalise_dates
 from .cache import SearcherCache, searcher_cache
 from .documents import count_documents, get_document, list_documents
 from .facets import allowed_docs, count_facets, filter_query
 from .model import Document, Hit, PageHit, SearchRequest, SearchResults, SimilarDocument, document_from_fields
+from .notices import ignored_notice, ignored_words, widened_notice
 from .pages import attach_pages, document_pages
 from .query import QueryError, clean_query, has_words, index_languages, is_plain, parse_query
 from .ranking import query_scores, top
@@ -93,8 +95,9 @@ def search(searcher, request: SearchRequest, *, synonyms: Table = EMPTY) -> Sear
     # Abbreviations and synonyms: "APV" also finds the words it stands for.
     expansion = expand(request.q, synonyms)
     langs = index_languages(searcher)
-    if expansion.notice():
-        notices.append(expansion.notice())
+    ignored = ignored_notice(ignored_words(normalise_dates(request.q), schema["content"].analyzer)) if request.q else None
+    if ignored:
+        notices.append(ignored)
     if request.q:
         q = parse_query(expansion.text, schema, languages=langs)
         if not has_words(q):
@@ -125,6 +128,9 @@ def search(searcher, request: SearchRequest, *, synonyms: Table = EMPTY) -> Sear
         # scores only the top), and the cached table must not change.
         scores = demote_replaced(scores if scores is not None else matched_scores(searcher, q), cache, searcher,
                                  replaced)
+    widened = widened_notice(expansion, found=bool(total))
+    if widened:
+        notices.insert(0, widened)
     facets = count_facets(cache, request, matched, found, searcher)
     start = (request.page - 1) * request.per_page
     if scores is not None:
