@@ -196,6 +196,7 @@ AXE_PAGES = {
     "results-filtered": "/?q=polarisatie&doctype=Rapport&from=2020&sort=nieuwste&per_page=3&page=2",
     "no-results": "/?q=xylofoonmuziek",
     "document": "/documenten/polarisatie-monitor-2022?q=polarisatie",
+    "page-view": "/documenten/internetverbod-deel-2/pagina/2?q=uitvoerbaarheid",
     "help": "/help",
     "bad-query": "/?q=ab*",
 }
