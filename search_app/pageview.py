@@ -1,6 +1,7 @@
 """The page view: one PDF page as an image with the query's words marked, its text, and the pages around it."""
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
@@ -17,13 +18,18 @@ from .security import index_name
 from .service import query_service
 
 bp = Blueprint("pageview", __name__)
+log = logging.getLogger("kennisbank.pages")
 
 DEFAULT_PAGE_CACHE_MB = 200
 
 
 def init_app(app):
     """Register the page view and its disk cache of rendered pages (PAGE_CACHE_MB, under the index folder)."""
-    mb = int(app.config.get("PAGE_CACHE_MB") or DEFAULT_PAGE_CACHE_MB)
+    raw = str(app.config.get("PAGE_CACHE_MB") or DEFAULT_PAGE_CACHE_MB)
+    if not (raw.isascii() and raw.isdigit()):
+        log.warning("KENNISBANK_PAGE_CACHE_MB=%r is geen aantal MiB; %d MiB gebruikt", raw, DEFAULT_PAGE_CACHE_MB)
+        raw = str(DEFAULT_PAGE_CACHE_MB)
+    mb = int(raw)
     app.extensions["kennisbank_pages"] = PageCache(Path(app.config["INDEX_DIR"]) / PAGE_CACHE_DIRNAME, mb << 20)
     app.register_blueprint(bp)
 
