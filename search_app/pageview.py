@@ -9,7 +9,6 @@ from markupsafe import Markup, escape
 
 from indexer.corpus import PDF_DIR
 from indexer.extract.cache import CACHE_DIRNAME
-from indexer.search.pagemarks import marked_ranges, page_analyzers, query_words
 from indexer.search.pagerender import PAGE_CACHE_DIRNAME, WIDTHS, PageCache, render_page
 from indexer.search.pageview import page_view
 
@@ -56,17 +55,14 @@ def page(doc_id, number):
                      extract_cache=Path(current_app.config["INDEX_DIR"]) / CACHE_DIRNAME)
     if view is None:
         abort(404)
-    words = query_words(searcher, q, query_service().synonyms())
-    text = _marked_text(view.text, marked_ranges(view.text, words, page_analyzers(searcher, doc.language)))
-    return render_template("page.html", view=view, doc=doc, q=q, page_text=text, widths=WIDTHS)
+    return render_template("page.html", view=view, doc=doc, q=q, page_text=_marked_text(view.text, view.text_marks),
+                           widths=WIDTHS)
 
 
 def _marked_text(text: str, ranges: list[tuple[int, int]]) -> Markup:
     """Return the page text as HTML with the matched words in <mark>, everything else escaped."""
     out, at = [], 0
-    for start, end in ranges:
-        if start < at:
-            continue  # overlapping tokens of one word (a compound and its parts): marked once
+    for start, end in ranges:  # sorted and without overlaps (pagemarks.marked_ranges)
         out += [escape(text[at:start]), Markup("<mark>"), escape(text[start:end]), Markup("</mark>")]
         at = end
     out.append(escape(text[at:]))

@@ -36,7 +36,7 @@ BESLUIT_PAGES = [
      "Burgers worden betrokken bij dialoog en preventie."],
     ["Overwegingen over de openbare orde.", "Burgers en organisaties worden betrokken bij preventie."],
     ["Slotbepalingen.", "Een verbod op samenscholing blijft gelden naast het internetverbod.",
-     "Dit besluit treedt in werking op 1 april 2024."],
+     "Dit besluit treedt in werking op 15 april 2024."],
 ]
 SCAN_PAGES = [["Begeleidende brief bij het besluit over toezicht."],
               ["Besluit over cameratoezicht", "in het centrum van Testdam."]]

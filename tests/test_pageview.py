@@ -214,3 +214,12 @@ def test_words_on_a_scanned_page_are_marked_from_the_ocr_word_boxes(page_client,
     x, y, w, h = found[0]
     assert abs(x - left) < 4 and abs(x + w - right) < 4, (found[0], left, right)
     assert y - 3 < (top + bottom) / 2 < y + h + 3, (found[0], top, bottom)
+
+
+def test_a_phrase_is_marked_as_a_whole_and_only_where_it_stands(page_client):
+    # "15 april 2024" stands on page 4 as one date, marked as one; "april 15" stands nowhere, so nothing is marked.
+    html = page_client.get(f'{BESLUIT}/pagina/4?q="15 april 2024"').get_data(as_text=True)
+    assert len(marks(html)) == 1
+    assert "<mark>15 april 2024</mark>" in html
+    html = page_client.get(f'{BESLUIT}/pagina/4?q="april 15"').get_data(as_text=True)
+    assert marks(html) == [] and "<mark>" not in html.split('id="paginatekst"')[1]

@@ -33,14 +33,15 @@ class Box:
 
 @dataclass
 class QueryWords:
-    """The analysed words of a query as the page fields hold them: exact tokens, prefixes and wildcards."""
+    """The analysed words of a query as the page fields hold them: tokens, prefixes, wildcards and phrases."""
 
     terms: set[str] = field(default_factory=set)
     prefixes: set[str] = field(default_factory=set)
     patterns: set[str] = field(default_factory=set)
+    phrases: set[tuple[str, ...]] = field(default_factory=set)  # marked only where the whole phrase stands
 
     def __bool__(self) -> bool:
-        return bool(self.terms or self.prefixes or self.patterns)
+        return bool(self.terms or self.prefixes or self.patterns or self.phrases)
 
     def matches(self, token: str) -> bool:
         """Return True when an analysed token of the page is one the query searches for."""
@@ -75,7 +76,11 @@ def _collect(q, words: QueryWords) -> None:
     if isinstance(q, wq.Term) and q.fieldname in PAGE_FIELDS:
         words.terms.add(q.text)
         return
-    if isinstance(q, (wq.Phrase, wq.Ordered, wq.Sequence)):
+    if isinstance(q, wq.Phrase) and q.fieldname in PAGE_FIELDS:
+        # "Wet open overheid" (the widening of Woo) must not mark every "over" on the page: only the phrase.
+        words.phrases.add(tuple(q.words))
+        return
+    if isinstance(q, (wq.Ordered, wq.Sequence)):
         for fieldname, text in q.iter_all_terms(phrases=True):
             if fieldname in PAGE_FIELDS:
                 words.terms.add(text)
@@ -85,15 +90,31 @@ def _collect(q, words: QueryWords) -> None:
 
 
 def marked_ranges(text: str, words: QueryWords, analyzers) -> list[tuple[int, int]]:
-    """Return the (start, end) character ranges of the words in `text` that a query's words match, in order."""
+    """Return the (start, end) character ranges in `text` that a query's words match, in order, overlaps joined.
+
+    A phrase's range runs from its first word to its last, so a citation or a date is marked as a whole.
+    """
     ranges = set()
     if not words:
         return []
     for analyzer in analyzers:
+        at: dict[int, list[tuple[str, int, int]]] = {}  # position -> its tokens (a compound and its parts)
         for token in analyzer(text, chars=True, positions=True, mode="index"):
             if words.matches(token.text):
                 ranges.add((token.startchar, token.endchar))
-    return sorted(ranges)
+            if words.phrases:
+                at.setdefault(token.pos, []).append((token.text, token.startchar, token.endchar))
+        for phrase in words.phrases:
+            for pos in at:
+                if all(any(t == word for t, _, _ in at.get(pos + i, ())) for i, word in enumerate(phrase)):
+                    ranges.add((min(s for _, s, _ in at[pos]), max(e for _, _, e in at[pos + len(phrase) - 1])))
+    merged: list[list[int]] = []
+    for start, end in sorted(ranges):
+        if merged and start < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return [(start, end) for start, end in merged]
 
 
 def page_analyzers(searcher, language: str = "nl") -> list:

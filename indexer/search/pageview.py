@@ -10,7 +10,7 @@ import pypdfium2 as pdfium
 
 from ..extract.cache import cached_pdf
 from .model import Document
-from .pagemarks import Box, ocr_marks, page_analyzers, query_words, text_layer_marks
+from .pagemarks import Box, marked_ranges, ocr_marks, page_analyzers, query_words, text_layer_marks
 from .pages import document_pages
 from .synonyms import EMPTY, Table
 
@@ -30,6 +30,7 @@ class PageView:
     section: str | None = None
     ocr: bool = False                # the text (and the marks) come from OCR
     marks: list[Box] = field(default_factory=list)
+    text_marks: list[tuple[int, int]] = field(default_factory=list)  # the same words in `text`, as char ranges
     marked_words: int = 0
     matching: list[int] = field(default_factory=list)  # the document's pages that match the query, in page order
     words_missing: bool = False      # an OCR'd page whose word boxes are not (yet) stored: no marks possible
@@ -75,6 +76,7 @@ def page_view(searcher, doc: Document, pdf_path: Path, number: int, text: str, *
             view.words_missing = True
         else:
             view.marks, view.marked_words = ocr_marks(ocr_words, view.width, view.height, words, analyzers)
+    view.text_marks = marked_ranges(view.text, words, analyzers)
     if text:
         view.matching = matching_pages(searcher, doc.id, text, synonyms)
     return view
