@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import re
+import shutil
+from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
@@ -117,3 +119,64 @@ def test_marks_on_a_scanned_page_stand_on_the_word(page, page_server, tmp_path):
     want = word_boxes(scan_pdf(tmp_path / "tekst.pdf", SCAN_PAGES, scanned=set()), 2, "cameratoezicht")
     assert len(marks) == len(want) == 1, (marks, want)
     assert same_place(marks[0], want[0], slack=4), (marks, want)
+
+
+BENCH = Path(__file__).resolve().parents[3] / "shared" / "bench-pdfs"
+REAL = {  # name in the test corpus -> bench PDF: a letter with a text layer, a wide table, a scan without text
+    "medialogica": "rijksoverheid/Bes-Besluit+op+Wob-verzoek+mbt+de+beantwoording+van+Kamervragen+inzake+een+"
+                   "tv-uitzending+van+Medialogica.pdf",
+    "schiphol-inventaris": "rijksoverheid/Inv-inventarislijst+beslissing+op+bezwaar+tegen+wob-besluit+over+groei+"
+                           "schiphol+op+middellange+termijn.pdf",
+    "scan-besluit": "amsterdam/02_besluit_wob-verzoek.pdf",
+}
+
+
+@pytest.fixture(scope="module")
+def real_server(tmp_path_factory):
+    """waitress over three real bench PDFs (copied into a temporary corpus, never into the repository)."""
+    if not all((BENCH / rel).is_file() for rel in REAL.values()):
+        pytest.skip(f"the bench PDFs are not here ({BENCH})")
+    if ocr_missing_reason() is not None:
+        pytest.skip("tesseract with the Dutch model is not installed")
+    root = tmp_path_factory.mktemp("pageview-real")
+    corpus = root / "corpus"
+    (corpus / "pdf").mkdir(parents=True)
+    for name, rel in REAL.items():
+        shutil.copyfile(BENCH / rel, corpus / "pdf" / f"{name}.pdf")
+    (corpus / "catalogue.yaml").write_text("theme:\n  title: Test\n  intro: Echte PDF's.\ndocuments: []\n",
+                                           encoding="utf-8")
+    build_index(corpus, root / "index")
+    settings = {"KENNISBANK_CORPUS": str(corpus), "KENNISBANK_INDEX": str(root / "index"),
+                "KENNISBANK_INSTANCE": str(root / "instance"), "KENNISBANK_SECRET_KEY": "browser-tests"}
+    with waitress_server(settings, log=root / "server.log") as base:
+        yield base, corpus
+
+
+@pytest.mark.parametrize("name, number, word", [("medialogica", 1, "kamervragen"),
+                                                ("schiphol-inventaris", 1, "advies")])
+def test_marks_on_real_text_pdfs_stand_where_pdfium_finds_the_words(page, real_server, name, number, word):
+    base, corpus = real_server
+    page.goto(f"{base}/documenten/{name}/pagina/{number}?q={word}")
+    page.wait_for_function("document.querySelector('img.page-image').complete")
+    marks = marks_in_points(page)
+    want = word_boxes(corpus / "pdf" / f"{name}.pdf", number, word)
+    want = [w for w in want if not any(o != w and o[0] <= w[0] and w[2] <= o[2] and abs(o[1] - w[1]) < 1
+                                       for o in want)]
+    assert len(marks) == len(want) >= 5, (marks, want)
+    for w in want:
+        assert any(same_place(m, w, slack=2) for m in marks), (w, marks)
+
+
+def test_marks_on_a_real_scan_follow_the_ocr_text(page, real_server):
+    base, _ = real_server
+    page.goto(f"{base}/documenten/scan-besluit/pagina/1?q=restaurant")
+    page.wait_for_function("document.querySelector('img.page-image').complete")
+    marks = marks_in_points(page)
+    in_text = page.locator(".page-text-body mark").all_inner_texts()
+    assert len(marks) == len(in_text) == 2 and all(t.lower().startswith("restaurant") for t in in_text)
+    width, height = (float(v) for v in page.locator("svg.page-marks").get_attribute("viewBox").split()[2:])
+    # "Restaurant La Zoccola" (the line above it OCRs as "-_Restaurant", which search does not find either) and
+    # "restaurants" further down: word-sized boxes inside the page, on two different lines of the letter's body
+    assert all(0 < m[0] < m[2] < width and height / 3 < m[1] < m[3] < 2 * height / 3 and 5 < m[3] - m[1] < 20
+               for m in marks), marks
+    assert abs(marks[0][1] - marks[1][1]) > 20
