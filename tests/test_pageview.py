@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import shutil
 import re
 
 import pypdfium2 as pdfium
@@ -223,3 +224,14 @@ def test_a_phrase_is_marked_as_a_whole_and_only_where_it_stands(page_client):
     assert "<mark>15 april 2024</mark>" in html
     html = page_client.get(f'{BESLUIT}/pagina/4?q="april 15"').get_data(as_text=True)
     assert marks(html) == [] and "<mark>" not in html.split('id="paginatekst"')[1]
+
+
+def test_a_pdf_damaged_after_the_build_is_a_404_not_a_server_error(page_corpus, tmp_path):
+    corpus, index = page_corpus
+    shutil.copytree(corpus, tmp_path / "corpus")
+    (tmp_path / "corpus" / "pdf" / "besluit.pdf").write_bytes(b"%PDF-1.4\n" + b"\x00kapot" * 50)
+    app = create_app({"TESTING": True, "CORPUS_DIR": str(tmp_path / "corpus"), "INDEX_DIR": str(index),
+                      "INSTANCE_DIR": str(tmp_path / "instance"), "SECRET_KEY": "test"})
+    client = app.test_client()
+    assert client.get(f"{BESLUIT}/pagina/2?q=verbod").status_code == 404
+    assert client.get(f"{BESLUIT}/pagina/3/afbeelding-750.webp").status_code == 404

@@ -24,7 +24,10 @@ _SAFE = re.compile(r"[^a-z0-9-]")
 
 def render_page(pdf_path: str | Path, number: int, width: int) -> bytes | None:
     """Return page `number` (1-based) rendered `width` pixels wide as WebP, or None when there is no such page."""
-    doc = pdfium.PdfDocument(str(pdf_path))
+    try:
+        doc = pdfium.PdfDocument(str(pdf_path))
+    except (pdfium.PdfiumError, OSError):
+        return None  # damaged, encrypted or gone since the build: no image rather than a server error
     try:
         if not 1 <= number <= len(doc):
             return None

@@ -57,7 +57,10 @@ def page_view(searcher, doc: Document, pdf_path: Path, number: int, text: str, *
     entry = searcher.document(uid=f"page:{doc.id}:{number}") or {}
     words = query_words(searcher, text, synonyms)
     analyzers = page_analyzers(searcher, doc.language)
-    pdf = pdfium.PdfDocument(str(pdf_path))
+    try:
+        pdf = pdfium.PdfDocument(str(pdf_path))
+    except (pdfium.PdfiumError, OSError):
+        return None  # damaged, encrypted or gone since the build
     try:
         if not 1 <= number <= len(pdf):
             return None
