@@ -7,7 +7,7 @@ THREADS ?= 4
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test index install bench bench-search loadtest clean help eval
+.PHONY: run test index install bench bench-search bench-pages loadtest clean help eval
 
 help:
 	@echo "make run    - install, build the index if needed, serve on http://$(HOST):$(PORT)"
@@ -17,6 +17,7 @@ help:
 	@echo "make loadtest - 16 clients for 60 s on loopback, without and with rebuilds (bench/results/loadtest.json)"
 	@echo "make bench  - extraction benchmark (BENCH_PDFS=folder, BENCH_LIMIT=n files for a quick run)"
 	@echo "make bench-search - search latency/throughput at 1k, 5k, 20k synthetic documents (BENCH_SIZES=1000,5000)"
+	@echo "make bench-pages - page view: cold render + marks p95 against plain pypdfium2 (bench/results/pages.json)"
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +55,10 @@ bench: $(STAMP)
 # Builds (and caches under bench/var/) a synthetic corpus per size; writes bench/results/search.json.
 bench-search: $(STAMP)
 	$(BIN)/python -m bench.search_bench
+
+# Cold page render + marks against plain pypdfium2 on the bench PDFs (BENCH_LIMIT pages); bench/results/pages.json.
+bench-pages: $(STAMP)
+	$(BIN)/python -m bench.pages_bench
 
 clean:
 	rm -rf $(VENV) *.egg-info build

@@ -42,6 +42,8 @@ SETTINGS = (
             "seconden die één PDF (of één OCR-pagina) mag duren; daarna probeert pypdfium2 het"),
     Setting("KENNISBANK_PDF_MEMORY", "PDF_MEMORY", "2048",
             "MiB geheugen per werkproces voor PDF's (0 = geen grens)"),
+    Setting("KENNISBANK_PAGE_CACHE_MB", "PAGE_CACHE_MB", "200",
+            "MiB schijfruimte voor gerenderde PDF-pagina's (paginaweergave) in de indexmap; de oudste gaan eerst weg"),
     Setting("KENNISBANK_BASE_URL", "BASE_URL", "http://127.0.0.1:8000",
             "het adres waarop bezoekers de app bereiken, voor links in e-mails"),
     Setting("KENNISBANK_SMTP_HOST", "SMTP_HOST", "",

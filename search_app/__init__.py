@@ -9,7 +9,7 @@ from flask import Flask
 from indexer.analysis.compounds import lexicon
 from indexer.settings import from_env
 
-from . import api, auth, exports, indexes, requestlog, saved, security, service, views
+from . import api, auth, exports, indexes, pageview, requestlog, saved, security, service, views
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -34,6 +34,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(exports.bp)
+    pageview.init_app(app)  # page views: rendered PDF pages with the query's words marked
     auth.init_app(app)  # members: login, logout, failed-login limits
     saved.init_app(app)  # members: saved searches and their e-mail alerts
     logging.getLogger("kennisbank").setLevel(logging.INFO)

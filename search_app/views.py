@@ -24,6 +24,7 @@ bp.add_url_rule("/opensearch.xml", "opensearch", feeds.opensearch_description)
 
 SORT_LABELS = {"relevantie": "Relevantie", "nieuwste": "Nieuwste", "oudste": "Oudste"}
 FACET_LABELS = dict(FACETS)
+DOCUMENT_PAGES = 100  # matching pages listed on a document page, in page order
 
 
 @bp.app_errorhandler(store.IndexMissing)
@@ -142,7 +143,9 @@ def document(doc_id):
         abort(404)
     q = request.args.get("q", "")[:1000]
     try:
-        pages = query_service().document_pages(searcher, doc_id, q) if q else []
+        # Search inside the document: its matching pages in page order (document_pages gives the best first).
+        pages = sorted(query_service().document_pages(searcher, doc_id, q, limit=DOCUMENT_PAGES) if q else [],
+                       key=lambda p: p.page)
     except QueryError:
         pages = []
     cite_page = cited_page(doc)

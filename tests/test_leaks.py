@@ -23,6 +23,7 @@ from indexer.cli import main
 from indexer.index import store
 from indexer.index.build import build_index
 from indexer.index.pipeline import write_score_tables
+from indexer.search.pagerender import PAGE_CACHE_DIRNAME
 from search_app import create_app
 from tests.conftest import CATALOGUE, FILLER, write_corpus
 from tests.members import add_member, login
@@ -168,6 +169,11 @@ SURFACES = [
     Surface("document page with query", f"/documenten/{CANARY_ID}?q={PAGE_WORD}"),
     Surface("PDF", f"/documenten/{CANARY_ID}/pdf"),
     Surface("PDF at a page", f"/documenten/{CANARY_ID}/pdf?page=2"),
+    Surface("page view", f"/documenten/{CANARY_ID}/pagina/2"),
+    Surface("page view with query (marks, matching pages)", f"/documenten/{CANARY_ID}/pagina/2?q={PAGE_WORD}"),
+    Surface("page image", f"/documenten/{CANARY_ID}/pagina/2/afbeelding-750.webp", member_sees=False),
+    Surface("public twin's page view with canary word", f"/documenten/{PUBLIC_TWIN}/pagina/2?q={PAGE_WORD}",
+            member_sees=False),
     Surface("citation as RIS", f"/documenten/{CANARY_ID}/citaat.ris"),
     Surface("citation as BibTeX at a page", f"/documenten/{CANARY_ID}/citaat.bib?pagina=2"),
     # exports of a search: every result, not one page of them
@@ -281,6 +287,24 @@ def test_every_route_of_a_document_answers_404_for_the_canary(leak_app, anon, le
         assert status == 404, (canary, status)
         assert text(data).replace(CANARY_ID, "bestaat-niet-xyz") == text(data_missing), canary
         assert fetch(leak_member, canary)[0] == 200, canary
+
+
+def test_members_pages_are_never_rendered_or_cached_for_visitors(leak_corpus, leak_app, anon, leak_member):
+    """A visitor's request for a members' page image is a 404 before anything renders; a member's lands apart."""
+    _, index, _ = leak_corpus
+    cache = index / PAGE_CACHE_DIRNAME
+    urls = [f"/documenten/{CANARY_ID}/pagina/{n}/afbeelding-{w}.webp" for n in (1, 2) for w in (750, 1500)]
+    for url in urls:
+        assert fetch(anon, url)[0] == 404
+    assert not list(cache.rglob(f"{CANARY_ID}-*"))
+    with leak_member.get(urls[0]) as r:
+        assert r.status_code == 200 and r.mimetype == "image/webp"
+        assert "private" in r.headers["Cache-Control"] and "public" not in r.headers["Cache-Control"]
+    assert [p.parent.name for p in cache.rglob(f"{CANARY_ID}-*")] == ["members"]
+    # Cached now, and still a 404 for the visitor.
+    assert [fetch(anon, url)[0] for url in urls] == [404] * len(urls)
+    with anon.get(f"/documenten/{PUBLIC_TWIN}/pagina/1/afbeelding-750.webp") as r:
+        assert r.status_code == 200 and "public" in r.headers["Cache-Control"]
 
 
 # ---------------------------------------------------------------- numbers: totals, facet counts, scores

@@ -13,7 +13,7 @@ from .running_heads import BAND
 from .textlayer import LAPARAMS
 
 # Bump when the text this package produces changes: it is part of every cache key and of the index fingerprint.
-EXTRACT_VERSION = "6"
+EXTRACT_VERSION = "7"  # 7: OCR'd pages keep Tesseract's word boxes (page view)
 CACHE_DIRNAME = "extract-cache"  # inside the index folder, shared by all generations
 
 
@@ -71,3 +71,12 @@ class ExtractCache:
                 entry.unlink(missing_ok=True)
                 removed += 1
         return removed
+
+
+def cached_pdf(folder: str | Path, path: Path) -> ExtractedPDF | None:
+    """Return the cached extraction of a PDF under the current settings, or None (read only: nothing is marked used)."""
+    try:
+        data = json.loads((Path(folder) / f"{file_sha256(path)}-{settings_key()}.json").read_text(encoding="utf-8"))
+        return ExtractedPDF.from_dict(data["pdf"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None

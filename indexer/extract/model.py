@@ -29,6 +29,7 @@ class Page:
     text: str
     section: str | None = None
     ocr: bool = False
+    words: list | None = None  # OCR'd pages: Tesseract's words as [left, top, right, bottom, text], page fractions
 
 
 @dataclass

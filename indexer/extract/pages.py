@@ -32,10 +32,11 @@ def finish(raw: list[RawPage], outline: list[tuple[int, str]], *, title, date, e
     return ExtractedPDF(pages=pages, title=title, date=date, extractor=extractor, needs_ocr=needs_ocr)
 
 
-def apply_ocr(pdf: ExtractedPDF, number: int, text: str) -> None:
-    """Put the OCR text of a scanned page in place and mark the page as OCR'd."""
+def apply_ocr(pdf: ExtractedPDF, number: int, text: str, words: list | None = None) -> None:
+    """Put the OCR text (and word boxes, for the page view) of a scanned page in place; mark the page as OCR'd."""
     page = pdf.pages[number - 1]
     page.text, page.ocr = clean_text(text, page_vocabulary([text])), True
+    page.words = words
     if number in pdf.needs_ocr:
         pdf.needs_ocr.remove(number)
 

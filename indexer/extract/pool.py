@@ -13,7 +13,7 @@ from typing import Callable
 
 from .cache import ExtractCache
 from .model import ExtractedPDF, ExtractionError, both_failed
-from .ocr import ocr_missing_reason, ocr_page
+from .ocr import ocr_missing_reason, ocr_page_words
 from .pages import apply_ocr, drop_ocr_running_lines, ocr_skipped_warning
 from .pdfium import extract_with_pdfium
 from .textlayer import extract_text_layer
@@ -167,7 +167,7 @@ class _Pool:
     def done(self, task, value) -> None:
         kind, path, arg = task
         if kind == "ocr":
-            apply_ocr(self.partial[path], arg, value)
+            apply_ocr(self.partial[path], arg, *value)
             self.ocr_step(path)
             return
         pdf = ExtractedPDF.from_dict(value)
@@ -286,7 +286,7 @@ def _serve(conn, memory_mb: int) -> None:
             elif kind == "pdfium":
                 reply = ("ok", extract_with_pdfium(Path(path), after=arg).to_dict())
             else:
-                reply = ("ok", ocr_page(path, arg))
+                reply = ("ok", ocr_page_words(path, arg))
         except ExtractionError as exc:
             reply = ("error", str(exc), exc.fallback)
         except MemoryError:

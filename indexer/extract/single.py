@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .model import ExtractedPDF, ExtractionError
-from .ocr import ocr_missing_reason, ocr_page
+from .ocr import ocr_missing_reason, ocr_page_words
 from .pages import apply_ocr, drop_ocr_running_lines, ocr_skipped_warning
 from .pdfium import extract_with_pdfium
 from .textlayer import extract_text_layer
@@ -24,6 +24,6 @@ def extract_pdf(path: str | Path, *, ocr: bool = True) -> ExtractedPDF:
             pdf.warnings.append(ocr_skipped_warning(pdf.needs_ocr))
         else:
             for number in list(pdf.needs_ocr):
-                apply_ocr(pdf, number, ocr_page(path, number))
+                apply_ocr(pdf, number, *ocr_page_words(path, number))
             drop_ocr_running_lines(pdf)
     return pdf

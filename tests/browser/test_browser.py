@@ -75,10 +75,10 @@ def test_paging(page, live_server):
     assert page.locator("ol.hits").get_attribute("start") == "11"
 
 
-def test_page_link_opens_the_pdf_at_that_page(page, live_server):
+def test_pdf_link_beside_a_page_opens_the_pdf_at_that_page(page, live_server):
     page.goto(live_server + "/?q=uitvoerbaarheid")
-    link = page.locator("li.hit a.page-link").first
-    assert link.inner_text().startswith("p. 2")
+    assert page.locator("li.hit a.page-link").first.inner_text().startswith("p. 2")  # "p. N" is the page view
+    link = page.locator("li.hit a.page-pdf-link").first
     with page.expect_response(lambda r: r.url.endswith("/documenten/internetverbod-deel-2/pdf")) as info:
         link.click()
     response = info.value
@@ -196,6 +196,7 @@ AXE_PAGES = {
     "results-filtered": "/?q=polarisatie&doctype=Rapport&from=2020&sort=nieuwste&per_page=3&page=2",
     "no-results": "/?q=xylofoonmuziek",
     "document": "/documenten/polarisatie-monitor-2022?q=polarisatie",
+    "page-view": "/documenten/internetverbod-deel-2/pagina/2?q=uitvoerbaarheid",
     "help": "/help",
     "bad-query": "/?q=ab*",
 }
