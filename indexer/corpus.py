@@ -56,6 +56,8 @@ class Record:
     title_derived: bool = False
     order: int = 0
     in_catalogue: bool = True
+    # For values read from the document itself (no record): (field, source) pairs, sources as in indexer.derive.
+    derived: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass

@@ -13,7 +13,7 @@ from .running_heads import BAND
 from .textlayer import LAPARAMS
 
 # Bump when the text this package produces changes: it is part of every cache key and of the index fingerprint.
-EXTRACT_VERSION = "6"
+EXTRACT_VERSION = "7"  # 7: first-page lines with their sizes (cover)
 CACHE_DIRNAME = "extract-cache"  # inside the index folder, shared by all generations
 
 

@@ -8,10 +8,14 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ..corpus import PDF_DIR, Catalogue, Record, slug, unlisted_pdfs
+from ..derive import derive
 from ..extract import ExtractedPDF, ExtractionError
 from . import versions
 
 UNLISTED_SECTION = "Overige documenten"
+# Listing order of PDFs without a record: after every catalogued document, and the same for all of them, so that
+# adding a record or a file changes no other document's index entries (ties are listed by id).
+UNLISTED_ORDER = 1_000_000
 
 
 @dataclass
@@ -120,6 +124,7 @@ def document_entries(record: Record, pdf: ExtractedPDF | None):
         author_text=record.author, doctype_text=record.doctype, access=record.access, language=record.language,
         pages=record.pages or (len(pages) or None), pdf=record.pdf if pdf else None,
         source_url=record.source_url, title_derived=record.title_derived, order=record.order,
+        derived=dict(record.derived),
     )
     for page in pages:
         if page.text:
@@ -130,10 +135,10 @@ def document_entries(record: Record, pdf: ExtractedPDF | None):
 
 
 def _unlisted_records(paths: list[Path], extracted: dict, catalogue: Catalogue) -> list[Record]:
-    """Describe PDFs that no record names, from their own metadata or else their file name."""
+    """Describe PDFs that no record names from the documents themselves (indexer.derive), noting each source."""
     taken = {r.id for r in catalogue.records}
     records = []
-    for n, path in enumerate(paths):
+    for path in paths:
         result = extracted.get(path)
         if not isinstance(result, ExtractedPDF):
             continue  # reported as skipped by the build; without text there is nothing to describe
@@ -142,12 +147,11 @@ def _unlisted_records(paths: list[Path], extracted: dict, catalogue: Catalogue) 
         while doc_id in taken:
             doc_id, i = f"{base}-{i}", i + 1
         taken.add(doc_id)
-        title = result.title or path.stem.replace("_", " ").replace("-", " ").strip()
-        words = result.text.split()
-        summary = " ".join(words[:60]) + (" …" if len(words) > 60 else "")
+        found = derive([p.text for p in result.pages], cover=[tuple(c) for c in result.cover],
+                       meta_title=result.title, meta_date=result.date, file_stem=path.stem)
         records.append(Record(
-            id=doc_id, title=title, summary=summary, date=result.date, section=UNLISTED_SECTION,
-            pdf=path.name, pages=len(result.pages), order=len(catalogue.records) + n, in_catalogue=False,
-            title_derived=not result.title,
+            id=doc_id, title=found.title, summary=found.summary, date=found.date, author=found.author,
+            doctype=found.doctype, section=UNLISTED_SECTION, pdf=path.name, pages=len(result.pages),
+            order=UNLISTED_ORDER, in_catalogue=False, derived=tuple(sorted(found.sources.items())),
         ))
     return records

@@ -5,7 +5,7 @@ from whoosh.fields import BOOLEAN, ID, NUMERIC, STORED, TEXT, Schema
 
 from ..analysis import dutch_analyzer, english_analyzer, plain_analyzer
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"  # 4: stored "derived" (where values read from the document came from)
 
 # Field weights: a word in the title counts more than in the summary, which counts more than in body text.
 FIELD_BOOSTS = {"title": 4.0, "summary": 2.0, "content": 1.0}
@@ -40,6 +40,7 @@ def build_schema() -> Schema:
         pdf=STORED(),
         source_url=STORED(),
         title_derived=BOOLEAN(stored=True),
+        derived=STORED(),                        # {field: source} for values read from the document itself
         order=NUMERIC(int, stored=True, sortable=True),
         ocr=STORED(),
         # English twins of the text fields, filled for records with `language: en` (queries search both).

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..derive import describe_sources
+
 
 @dataclass
 class SearchRequest:
@@ -43,6 +45,12 @@ class Document:
     title_derived: bool
     access: str
     language: str = "nl"
+    derived: dict = field(default_factory=dict)  # {field: source} for values read from the document itself
+
+    @property
+    def derived_note(self) -> str:
+        """Say in Dutch which values were read from the document itself, and from where ("" when none)."""
+        return describe_sources(self.derived)
 
     @property
     def year(self) -> str:
@@ -103,6 +111,7 @@ def document_from_fields(fields: dict) -> Document:
         section=fields.get("section", ""), pages=fields.get("pages"), pdf=fields.get("pdf"),
         source_url=fields.get("source_url"), title_derived=bool(fields.get("title_derived")),
         access=fields.get("access", "public"), language=fields.get("language", "nl"),
+        derived=dict(fields.get("derived") or {}),
     )
 
 
