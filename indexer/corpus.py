@@ -12,7 +12,7 @@ CATALOGUE_FILE = "catalogue.yaml"
 PDF_DIR = "pdf"
 REQUIRED = ("id", "title", "summary", "date")
 KNOWN_FIELDS = frozenset(
-    "id title title_derived summary date author doctype section pages pdf source_url access language".split()
+    "id title title_derived summary date author doctype section pages pdf source_url access language former_ids".split()
 )
 ACCESS_VALUES = ("public", "members")
 LANGUAGES = ("nl", "en")
@@ -58,6 +58,7 @@ class Record:
     in_catalogue: bool = True
     # For values read from the document itself (no record): (field, source) pairs, sources as in indexer.derive.
     derived: tuple[tuple[str, str], ...] = ()
+    former_ids: tuple[str, ...] = ()  # old ids whose URLs keep answering (a permanent redirect)
 
 
 @dataclass
@@ -137,12 +138,17 @@ def load_catalogue(corpus_dir: str | Path) -> Catalogue:
                 problems.append(f"{where('pdf')}: '{pdf}' moet een bestandsnaam in {pdf_dir} zijn")
             elif not (pdf_dir / pdf).is_file():
                 problems.append(f"{where('pdf')}: bestand {pdf_dir / pdf} bestaat niet")
+        former = raw.get("former_ids") or []
+        former = [former] if isinstance(former, str) else former
+        if not isinstance(former, list) or not all(isinstance(f, str) and ID_RE.match(f) for f in former):
+            problems.append(f"{where('former_ids')}: verwacht een lijst van eerdere id's (kleine letters, cijfers en '-')")
+            former = []
         records.append(Record(
             id=doc_id, title=str(raw["title"]).strip(), summary=str(raw["summary"]).strip(), date=date,
             author=str(raw.get("author") or ""), doctype=str(raw.get("doctype") or ""),
             section=str(raw.get("section") or ""), pages=pages, pdf=pdf,
             source_url=raw.get("source_url"), access=access, language=language,
-            title_derived=bool(raw.get("title_derived", False)), order=order,
+            title_derived=bool(raw.get("title_derived", False)), order=order, former_ids=tuple(former),
         ))
     if problems:
         raise CatalogueError(problems)

@@ -123,7 +123,7 @@ def document(doc_id):
     searcher = indexes.searcher(index_name())
     doc = query_service().document(searcher, doc_id)
     if doc is None:
-        abort(404)
+        return _moved_or_404(searcher, "views.document", doc_id)
     q = request.args.get("q", "")[:1000]
     try:
         pages = query_service().document_pages(searcher, doc_id, q) if q else []
@@ -133,6 +133,14 @@ def document(doc_id):
     cite_page = int(cite_page) if cite_page.isdigit() and 0 < int(cite_page) <= (doc.pages or 100_000) else None
     return render_template("document.html", doc=doc, pages=pages, q=q, similar=query_service().similar(searcher, doc_id),
                            cite_page=cite_page, citation=citation(doc, cite_page))
+
+
+def _moved_or_404(searcher, endpoint: str, doc_id: str):
+    """Redirect permanently from a document's former id to its current one (same query), else 404."""
+    current = query_service().former_id(searcher, doc_id)
+    if current is None:
+        abort(404)
+    return redirect(url_for(endpoint, doc_id=current, **request.args.to_dict(flat=False)), code=301)
 
 
 def citation(doc, page: int | None = None) -> str:
@@ -147,8 +155,11 @@ def citation(doc, page: int | None = None) -> str:
 @bp.get("/documenten/<doc_id>/pdf")
 def document_pdf(doc_id):
     """Serve a document's PDF from the corpus; only files named by the index, never a path from the URL."""
-    doc = query_service().document(indexes.searcher(index_name()), doc_id)
-    if doc is None or not doc.pdf:
+    searcher = indexes.searcher(index_name())
+    doc = query_service().document(searcher, doc_id)
+    if doc is None:
+        return _moved_or_404(searcher, "views.document_pdf", doc_id)
+    if not doc.pdf:
         abort(404)
     pdf_dir = (Path(current_app.config["CORPUS_DIR"]) / PDF_DIR).resolve()
     path = (pdf_dir / doc.pdf).resolve()

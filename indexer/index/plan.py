@@ -124,7 +124,7 @@ def document_entries(record: Record, pdf: ExtractedPDF | None):
         author_text=record.author, doctype_text=record.doctype, access=record.access, language=record.language,
         pages=record.pages or (len(pages) or None), pdf=record.pdf if pdf else None,
         source_url=record.source_url, title_derived=record.title_derived, order=record.order,
-        derived=dict(record.derived),
+        derived=dict(record.derived), aliases=" ".join(former_ids(record)),
     )
     for page in pages:
         if page.text:
@@ -132,6 +132,14 @@ def document_entries(record: Record, pdf: ExtractedPDF | None):
                        page_text=page.text, page_section=page.section, ocr=page.ocr,
                        **(dict(page_text_en=page.text) if english else {}),
                        access=record.access, language=record.language)
+
+
+def former_ids(record: Record) -> list[str]:
+    """Ids a document answered to before: those its record lists, and the id its PDF had without a record."""
+    ids = set(record.former_ids)
+    if record.pdf and record.in_catalogue:
+        ids.add(slug(Path(record.pdf).stem))
+    return sorted(ids - {record.id})
 
 
 def _unlisted_records(paths: list[Path], extracted: dict, catalogue: Catalogue) -> list[Record]:

@@ -1,11 +1,11 @@
 """The Whoosh schema: one 'doc' entry per document plus one 'page' entry per PDF page."""
 from __future__ import annotations
 
-from whoosh.fields import BOOLEAN, ID, NUMERIC, STORED, TEXT, Schema
+from whoosh.fields import BOOLEAN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from ..analysis import dutch_analyzer, english_analyzer, plain_analyzer
 
-SCHEMA_VERSION = "4"  # 4: stored "derived" (where values read from the document came from)
+SCHEMA_VERSION = "4"  # 4: "derived" (where values read from the document came from) and "aliases"
 
 # Field weights: a word in the title counts more than in the summary, which counts more than in body text.
 FIELD_BOOSTS = {"title": 4.0, "summary": 2.0, "content": 1.0}
@@ -40,6 +40,7 @@ def build_schema() -> Schema:
         pdf=STORED(),
         source_url=STORED(),
         title_derived=BOOLEAN(stored=True),
+        aliases=KEYWORD(stored=True),            # former ids, space-separated: their URLs redirect here
         derived=STORED(),                        # {field: source} for values read from the document itself
         order=NUMERIC(int, stored=True, sortable=True),
         ocr=STORED(),
