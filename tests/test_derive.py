@@ -152,3 +152,17 @@ def test_a_catalogue_record_wins_over_derived_values(tmp_path):
         doc = search(s, SearchRequest(q="vermogensmix")).hits[0].document
     assert (doc.id, doc.title, doc.date, doc.author, doc.derived) == (
         "nelson", "Wob-besluit Nelson", "2021-07-08", "", {})
+
+
+def test_municipal_letters_and_inventories_are_recognised():
+    letter = ("Retouradres: Postbus 74019, 1070 BA Amsterdam\n\nDatum\nOns kenmerk\nBehandeld door\nBijlage(n)\n\n"
+              "4 augustus 2020\nWOB-Genhoes 19\n\nOnderwerp\n\nUw Wob-verzoek aangaande Genhoes 19\n\nGeachte,\n\n"
+              "Op 13 juli 2020 ontvingen wij uw brief waarin u ons vraagt om alle stukken over dit adres.\n\n"
+              "Besluit\nWe sturen u hierbij de gevraagde documenten.\n\nHoogachtend,\n"
+              "Het college van burgemeester en wethouders")
+    found = derive([letter])
+    assert (found.title, found.date, found.author, found.doctype) == (
+        "Uw Wob-verzoek aangaande Genhoes 19", dt.date(2020, 8, 4), "Gemeente Amsterdam", "Besluit")
+    table = "nr. documentnaam beoordeling weigeringsgrond(en)\n1 Mail over de kap van bomen deels openbaar 10.2.e"
+    assert derive([table], file_stem="Inv-2021-0418").doctype == "Inventarislijst"
+    assert derive(["Gemeente Amsterdam Retouradres: Postbus 202, 1000 AE Amsterdam"]).author == "Gemeente Amsterdam"

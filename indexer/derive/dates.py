@@ -50,7 +50,7 @@ def document_date(first_page: str, meta_date: dt.date | None = None) -> tuple[dt
     value. A label without a readable value (a stamp that is only an image, "0 JAN, 2020") falls back to the
     PDF's own date. Without a label: "Amsterdam, 2 maart 2021", else the latest date on the page.
     """
-    lines = first_page.splitlines()
+    lines = [ln for ln in first_page.splitlines() if ln.strip()]
     near: list[dt.date] = []
     labelled = False
     for i, line in enumerate(lines):
@@ -59,7 +59,8 @@ def document_date(first_page: str, meta_date: dt.date | None = None) -> tuple[dt
             same = parse_dates(_LABEL.sub("", line, count=1))
             if same:
                 return same[0][1], "datumregel"
-            near += [d for ln in lines[max(0, i - 4): i + 5] if len(ln.strip()) <= MAX_DATE_LINE
+            # A column of labels (Datum, Ons kenmerk, Behandeld door, Bijlage) may come before its column of values.
+            near += [d for ln in lines[max(0, i - 4): i + 7] if len(ln.strip()) <= MAX_DATE_LINE
                      for _, d in parse_dates(ln)]
     if near:
         return max(near), "datumregel"

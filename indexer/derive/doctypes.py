@@ -5,6 +5,9 @@ import re
 
 _EMAIL = re.compile(r"^\s*van\s*:.*\n(?:.*\n){0,6}?\s*(verzonden|aan|datum|sent)\s*:", re.IGNORECASE | re.MULTILINE)
 _INVENTORY = re.compile(r"\binventaris(lijst|atielijst)?\b", re.IGNORECASE)
+# The columns of a Wob inventory: document names, a verdict ("deels openbaar") and grounds for refusal.
+_INVENTORY_COLUMNS = re.compile(r"\b(documentnaam|omschrijving|beoordeling|weigeringsgrond(en)?|deels openbaar|"
+                                r"niet openbaar|reeds openbaar)\b", re.IGNORECASE)
 _MINUTES = re.compile(r"\b(notulen|verslag van de vergadering|besluitenlijst)\b", re.IGNORECASE)
 _GUIDE = re.compile(r"\bhandreiking\b", re.IGNORECASE)
 _REPORT = re.compile(r"\b(rapport|eindrapport|onderzoeksrapport|rapportage|evaluatie|jaarverslag)\b", re.IGNORECASE)
@@ -22,6 +25,8 @@ def document_type(title: str, first_pages: str) -> tuple[str, str]:
         return "E-mail", "tekst"
     if _INVENTORY.search(title) or _INVENTORY.search(head[:300]):
         return "Inventarislijst", "onderwerp" if _INVENTORY.search(title) else "tekst"
+    if len({m.group(1).lower() for m in _INVENTORY_COLUMNS.finditer(head)}) >= 3 and not _LETTER.search(head):
+        return "Inventarislijst", "tekst"
     if _MINUTES.search(title) or _MINUTES.search(head[:300]):
         return "Notulen", "tekst"
     letter = bool(_LETTER.search(first_pages))

@@ -46,7 +46,10 @@ POSTBUS = {
     "40225": "Rijksdienst voor Ondernemend Nederland", "43006": "Nederlandse Voedsel- en Warenautoriteit",
     "2730": "Inspectie van het Onderwijs", "16169": "Rijksvastgoedbedrijf", "20010": "Ministerie van Defensie",
 }
-_GEMEENTE = re.compile(r"\b(?:Gemeente|gemeente)\s+([A-Z][a-z]+(?:[ \-][A-Z][a-z]+)?)")
+_GEMEENTE = re.compile(r"\bGemeente\s+((?:Den |De |Het |Sint |'s-)?[A-Z][a-z]+(?:-[A-Z][a-z]+)?)")
+# A municipality's decision is signed by its college or mayor; the return address names the town.
+_COUNCIL = re.compile(r"college van burgemeester en wethouders|de burgemeester van", re.IGNORECASE)
+_RETURN_TOWN = re.compile(r"retouradres:?[^\n]*?\d{4}\s?[A-Z]{2}\s+([A-Z][a-z]+(?:[ \-][A-Z][a-z]+)?)", re.IGNORECASE)
 _POSTBUS = re.compile(r"postbus\s+(\d{3,6})", re.IGNORECASE)
 _RETURN = re.compile(r"retouradres:?\s+postbus\s+(\d{3,6})", re.IGNORECASE)  # the sender's own address
 _SALUTATION = re.compile(r"^\s*(geachte|beste)\b", re.IGNORECASE | re.MULTILINE)
@@ -65,7 +68,7 @@ def organisation(first_page: str) -> tuple[str, str]:
         if at >= 0:
             found.append((at, -len(name), name))  # the longest name at a place: "... Economische Zaken en Klimaat"
     town = _GEMEENTE.search(head)
-    if town and town.group(1) not in ("Den",):
+    if town:
         found.append((town.start(), 0, "Gemeente " + town.group(1)))
     if found:
         return min(found)[2], "briefhoofd"
@@ -73,6 +76,9 @@ def organisation(first_page: str) -> tuple[str, str]:
     for domain, name in DOMAINS:
         if domain in lower:
             return name, "webadres"
+    town = _RETURN_TOWN.search(first_page)
+    if town and _COUNCIL.search(page):
+        return f"Gemeente {town.group(1)}", "briefhoofd"
     for number in _RETURN.findall(page) + _POSTBUS.findall(page):
         if number in POSTBUS:
             return POSTBUS[number], "postbus"

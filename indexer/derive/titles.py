@@ -118,4 +118,5 @@ def file_name_title(stem: str) -> str:
 def tidy(text: str) -> str:
     """Collapse spacing and trim a title to a readable length."""
     text = re.sub(r"\s+", " ", text).strip(" .,;:")
+    text = re.sub(r"(\s+[^\W\d]){2,}$", "", text)  # trailing OCR crumbs: "Inventarislijst m m m"
     return text if len(text) <= MAX_TITLE else text[:MAX_TITLE].rsplit(" ", 1)[0] + " …"
