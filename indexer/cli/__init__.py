@@ -7,6 +7,7 @@ import sys
 import click
 
 from .. import settings
+from .catalogue_commands import catalogue
 from .index_commands import build, check, rollback, search, stats, update
 from .user_commands import users
 
@@ -25,5 +26,5 @@ def main(verbose):
                             format="%(asctime)s %(levelname)s %(name)s %(message)s")
 
 
-for command in (build, update, search, check, stats, rollback, users):
+for command in (build, update, search, check, stats, rollback, catalogue, users):
     main.add_command(command)

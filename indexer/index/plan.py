@@ -77,7 +77,7 @@ def plan_documents(corpus_dir: Path, catalogue: Catalogue, extracted: dict) -> P
     """Turn catalogue records and extraction results into index entries per document, and the build report."""
     pdf_dir = corpus_dir / PDF_DIR
     extra = unlisted_pdfs(corpus_dir, catalogue)
-    records = list(catalogue.records) + _unlisted_records(extra, extracted, catalogue)
+    records = list(catalogue.records) + unlisted_records(extra, extracted, catalogue)
     report = BuildReport(unlisted=[p.name for p in extra])
     report.skipped += [Skipped(p.name, str(extracted[p])) for p in extra
                        if isinstance(extracted[p], ExtractionError)]
@@ -142,7 +142,7 @@ def former_ids(record: Record) -> list[str]:
     return sorted(ids - {record.id})
 
 
-def _unlisted_records(paths: list[Path], extracted: dict, catalogue: Catalogue) -> list[Record]:
+def unlisted_records(paths: list[Path], extracted: dict, catalogue: Catalogue) -> list[Record]:
     """Describe PDFs that no record names from the documents themselves (indexer.derive), noting each source."""
     taken = {r.id for r in catalogue.records}
     records = []
