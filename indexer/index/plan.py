@@ -44,6 +44,8 @@ class BuildReport:
     replaced: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     extracted: int = 0  # PDFs read in this run (an update reuses the text of unchanged PDFs)
+    ocr_pages: int = 0  # pages whose text Tesseract read
+    ocr: dict[str, list[int]] = field(default_factory=dict)  # PDF file name -> the page numbers read by OCR
 
     def to_dict(self) -> dict:
         """Return the report as plain data (for the manifest and --json)."""
@@ -90,6 +92,10 @@ def plan_documents(corpus_dir: Path, catalogue: Catalogue, extracted: dict) -> P
         if result is not None:
             report.pdfs += 1
             report.pages += len(result.pages)
+            scanned = [page.number for page in result.pages if page.ocr]
+            if scanned:
+                report.ocr[record.pdf] = scanned
+                report.ocr_pages += len(scanned)
         entries = list(document_entries(record, result))
         targets = ["all"] + (["public"] if record.access == "public" else [])
         digest = hashlib.sha256(json.dumps([targets, entries], sort_keys=True, default=str).encode()).hexdigest()
