@@ -7,6 +7,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 
 from indexer.corpus import PDF_DIR
 from indexer.index import store
+from indexer.index.pdfstore import stored_pdf
 from indexer.search import FACETS, SORTS, QueryError
 
 from . import feeds, indexes
@@ -161,10 +162,15 @@ def document_pdf(doc_id):
         return _moved_or_404(searcher, "views.document_pdf", doc_id)
     if not doc.pdf:
         abort(404)
-    pdf_dir = (Path(current_app.config["CORPUS_DIR"]) / PDF_DIR).resolve()
-    path = (pdf_dir / doc.pdf).resolve()
-    if path.parent != pdf_dir or not path.is_file():
-        abort(404)
+    # The PDF this generation was built with (so a rollback serves its own version); generations from before
+    # the store fall back to the corpus folder.
+    sha = (indexes.manifest().get("pdfs") or {}).get(doc.pdf)
+    path = stored_pdf(current_app.config["INDEX_DIR"], sha)
+    if path is None or not path.is_file():
+        pdf_dir = (Path(current_app.config["CORPUS_DIR"]) / PDF_DIR).resolve()
+        path = (pdf_dir / doc.pdf).resolve()
+        if path.parent != pdf_dir or not path.is_file():
+            abort(404)
     return send_file(path, mimetype="application/pdf", download_name=f"{doc_id}.pdf", conditional=True,
                      max_age=3600)
 
