@@ -47,3 +47,17 @@ def test_after_rollback_a_document_and_its_pdf_answer_as_that_generation_was_bui
     assert client.get("/documenten/los").status_code == 200
     assert _pdf(client, "los").startswith(b"%PDF")
     assert _pdf(client, "notitie") == first  # the version that generation indexed
+
+
+def test_a_pdf_linked_from_outside_the_pdf_folder_is_not_stored_or_served(tmp_path):
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    (corpus / "pdf").mkdir(parents=True)
+    (corpus / "catalogue.yaml").write_text(CATALOGUE, encoding="utf-8")
+    make_pdf(tmp_path / "geheim.pdf", ["Geheime notitie buiten de corpusmap. " * 5])
+    (corpus / "pdf" / "notitie.pdf").symlink_to(tmp_path / "geheim.pdf")
+    build_index(corpus, index)
+    assert not list((index / "pdf-store").glob("*.pdf"))
+    app = create_app({"TESTING": True, "CORPUS_DIR": str(corpus), "INDEX_DIR": str(index),
+                      "INSTANCE_DIR": str(tmp_path / "instance"), "SECRET_KEY": "test"})
+    with app.test_client().get("/documenten/notitie/pdf") as r:
+        assert r.status_code == 404

@@ -33,8 +33,8 @@ FIELD_NAMES = {"title": "titel", "date": "datum", "author": "organisatie", "doct
 
 def describe_sources(sources: dict[str, str]) -> str:
     """Say in Dutch which values were read from the document itself and from where, for the document page."""
-    parts = [f"{FIELD_NAMES[name]} uit {SOURCES.get(source, source)}" for name, source in sources.items()
-             if name in FIELD_NAMES]
+    parts = [f"{label} uit {SOURCES.get(sources[name], sources[name])}" for name, label in FIELD_NAMES.items()
+             if name in sources]  # in the order the page shows them
     if not parts:
         return ""
     return ("Dit document staat niet in de catalogus; deze gegevens zijn afgeleid: " + "; ".join(parts) + ".")

@@ -12,7 +12,9 @@ _MINUTES = re.compile(r"\b(notulen|verslag van de vergadering|besluitenlijst)\b"
 _GUIDE = re.compile(r"\bhandreiking\b", re.IGNORECASE)
 _REPORT = re.compile(r"\b(rapport|eindrapport|onderzoeksrapport|rapportage|evaluatie|jaarverslag)\b", re.IGNORECASE)
 # A decision says so: in its subject, as a heading, or in the first person ("Ik besluit", "heb ik besloten").
-_DECISION_TITLE = re.compile(r"\b(\w*besluit|beslissing|beschikking|uitspraak op bezwaar)\b", re.IGNORECASE)
+# Not any word ending in "besluit": a "Bouwbesluit" is the building code, not a decision.
+_DECISION_TITLE = re.compile(r"\b((deel|wob-?|herzienings)?besluit|\(deel\)beslissing|beslissing|beschikking|"
+                             r"uitspraak op bezwaar)\b", re.IGNORECASE)
 _DECISION_TEXT = re.compile(r"(\bik (heb )?(besluit|beslis|besloten)\b|\bbesluit ik\b|\bbeslis ik\b|\bheb besloten\b|"
                             r"\bverklaar (ik )?uw bezwaar\b|^\s*besluit\s*$)", re.IGNORECASE | re.MULTILINE)
 _LETTER = re.compile(r"^\s*(geachte|beste)\b|\bretouradres\b", re.IGNORECASE | re.MULTILINE)

@@ -28,6 +28,8 @@ def keep(index_dir: str | Path, hashes: dict[Path, str]) -> None:
     folder = Path(index_dir) / STORE
     folder.mkdir(parents=True, exist_ok=True)
     for path, sha in hashes.items():
+        if path.resolve().parent != path.parent.resolve():
+            continue  # a link out of corpus/pdf/ is never served (the app refuses it), so never stored either
         target = stored_pdf(index_dir, sha)
         if not target.exists():
             with path.open("rb") as src, atomic_writer(target, replace=False) as dst:
