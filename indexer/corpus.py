@@ -12,7 +12,8 @@ CATALOGUE_FILE = "catalogue.yaml"
 PDF_DIR = "pdf"
 REQUIRED = ("id", "title", "summary", "date")
 KNOWN_FIELDS = frozenset(
-    "id title title_derived summary date author doctype section pages pdf source_url access language vervangt".split()
+    "id title title_derived summary date author doctype section pages pdf source_url access language vervangt "
+    "former_ids".split()
 )
 ACCESS_VALUES = ("public", "members")
 LANGUAGES = ("nl", "en")
@@ -58,6 +59,9 @@ class Record:
     in_catalogue: bool = True
     replaces: tuple[str, ...] = ()  # `vervangt:` the ids of older documents this one replaces
     superseded_by: str = ""         # the id of the newer document that replaces this one
+    # For values read from the document itself (no record): (field, source) pairs, sources as in indexer.derive.
+    derived: tuple[tuple[str, str], ...] = ()
+    former_ids: tuple[str, ...] = ()  # old ids whose URLs keep answering (a permanent redirect)
 
 
 @dataclass
@@ -143,12 +147,18 @@ def load_catalogue(corpus_dir: str | Path) -> Catalogue:
         if not isinstance(replaces, list) or not all(isinstance(r, str) for r in replaces):
             problems.append(f"{where('vervangt')}: geef de id van het vervangen document, of een lijst van ids")
             replaces = []
+        former = raw.get("former_ids") or []
+        former = [former] if isinstance(former, str) else former
+        if not isinstance(former, list) or not all(isinstance(f, str) and ID_RE.match(f) for f in former):
+            problems.append(f"{where('former_ids')}: verwacht een lijst van eerdere id's (kleine letters, cijfers en '-')")
+            former = []
         records.append(Record(
             id=doc_id, title=str(raw["title"]).strip(), summary=str(raw["summary"]).strip(), date=date,
             author=str(raw.get("author") or ""), doctype=str(raw.get("doctype") or ""),
             section=str(raw.get("section") or ""), pages=pages, pdf=pdf,
             source_url=raw.get("source_url"), access=access, language=language,
             title_derived=bool(raw.get("title_derived", False)), order=order, replaces=tuple(replaces),
+            former_ids=tuple(former),
         ))
         lines[doc_id] = where("vervangt")
     records = link_replacements(records, lines, problems)

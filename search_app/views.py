@@ -7,6 +7,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 
 from indexer.corpus import PDF_DIR
 from indexer.index import store
+from indexer.index.pdfstore import stored_pdf
 from indexer.search import FACETS, SORTS, QueryError
 from indexer.search.dates import dutch_date
 from indexer.search.export import citation
@@ -140,7 +141,7 @@ def document(doc_id):
     searcher = indexes.searcher(index_name())
     doc = query_service().document(searcher, doc_id)
     if doc is None:
-        abort(404)
+        return _moved_or_404(searcher, "views.document", doc_id)
     q = request.args.get("q", "")[:1000]
     try:
         # Search inside the document: its matching pages in page order (document_pages gives the best first).
@@ -154,16 +155,32 @@ def document(doc_id):
                            successors=_successors(searcher, [doc]))
 
 
+def _moved_or_404(searcher, endpoint: str, doc_id: str):
+    """Redirect permanently from a document's former id to its current one (same query), else 404."""
+    current = query_service().former_id(searcher, doc_id)
+    if current is None:
+        abort(404)
+    return redirect(url_for(endpoint, doc_id=current, **request.args.to_dict(flat=False)), code=301)
+
+
 @bp.get("/documenten/<doc_id>/pdf")
 def document_pdf(doc_id):
     """Serve a document's PDF from the corpus; only files named by the index, never a path from the URL."""
-    doc = query_service().document(indexes.searcher(index_name()), doc_id)
-    if doc is None or not doc.pdf:
+    searcher = indexes.searcher(index_name())
+    doc = query_service().document(searcher, doc_id)
+    if doc is None:
+        return _moved_or_404(searcher, "views.document_pdf", doc_id)
+    if not doc.pdf:
         abort(404)
-    pdf_dir = (Path(current_app.config["CORPUS_DIR"]) / PDF_DIR).resolve()
-    path = (pdf_dir / doc.pdf).resolve()
-    if path.parent != pdf_dir or not path.is_file():
-        abort(404)
+    # The PDF this generation was built with (so a rollback serves its own version); generations from before
+    # the store fall back to the corpus folder.
+    sha = (indexes.manifest().get("pdfs") or {}).get(doc.pdf)
+    path = stored_pdf(current_app.config["INDEX_DIR"], sha)
+    if path is None or not path.is_file():
+        pdf_dir = (Path(current_app.config["CORPUS_DIR"]) / PDF_DIR).resolve()
+        path = (pdf_dir / doc.pdf).resolve()
+        if path.parent != pdf_dir or not path.is_file():
+            abort(404)
     return send_file(path, mimetype="application/pdf", download_name=f"{doc_id}.pdf", conditional=True,
                      max_age=3600)
 

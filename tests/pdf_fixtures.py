@@ -126,3 +126,23 @@ def damaged(source: Path, path: Path, at: float = 0.5, length: int = 200) -> Pat
     data[start:start + length] = bytes((i * 37 + 11) % 256 for i in range(length))
     path.write_bytes(bytes(data))
     return path
+
+
+def sideways_scan_pdf(path: Path, lines: list[str]) -> Path:
+    """A one-page scan lying on its side: an image of text turned a quarter, on a landscape page."""
+    import pypdfium2 as pdfium
+    from reportlab.lib.utils import ImageReader
+
+    source = io.BytesIO()
+    c = canvas.Canvas(source, pagesize=A4)
+    draw_lines(c, lines, size=14, leading=20)
+    c.showPage()
+    c.save()
+    doc = pdfium.PdfDocument(source.getvalue())
+    image = doc[0].render(scale=200 / 72, grayscale=True).to_pil().rotate(90, expand=True)
+    out = canvas.Canvas(str(path), pagesize=(HEIGHT, WIDTH))
+    out.drawImage(ImageReader(image), 0, 0, width=HEIGHT, height=WIDTH)
+    out.showPage()
+    out.save()
+    doc.close()
+    return path

@@ -8,15 +8,19 @@ import sys
 
 import click
 
-from ..corpus import CatalogueError
+from ..corpus import PDF_DIR, CatalogueError
+from ..extract.pdfium import page_counts
 from ..index import store
 from ..index.build import build_index
 from ..index.check import check_corpus, index_stats
 from ..index.update import update_index
 from ..search import QueryError, QueryService, SearchRequest, results_to_dict
 from .common import EXIT_SKIPPED, DutchError, corpus_option, folder, index_option, json_option, os_reason, plural
+from .report import echo_report, page_list
 
 PDFS, PAGES = "PDF's", "pagina's"
+verbose_option = click.option("--verbose", is_flag=True,
+                              help="Noem elk bestand en document: niet in de catalogus, met OCR gelezen, gewijzigd.")
 wait_option = click.option("--wait", type=float, default=0.0, show_default=True,
                            help="Seconden wachten als een andere build bezig is.")
 
@@ -27,7 +31,8 @@ wait_option = click.option("--wait", type=float, default=0.0, show_default=True,
 @click.option("--if-needed", is_flag=True, help="Alleen bouwen als corpus of programmaversie veranderd is.")
 @wait_option
 @json_option
-def build(corpus, index_dir, if_needed, wait, as_json):
+@verbose_option
+def build(corpus, index_dir, if_needed, wait, as_json, verbose):
     """Bouw de index uit de catalogus en de PDF's en schakel erop over.
 
     De draaiende app blijft de oude index gebruiken tot de nieuwe af is.
@@ -37,7 +42,7 @@ def build(corpus, index_dir, if_needed, wait, as_json):
 
         kennisbank build --if-needed
     """
-    _run_build(build_index, corpus, index_dir, as_json, if_needed=if_needed, lock_timeout=wait)
+    _run_build(build_index, corpus, index_dir, as_json, verbose, if_needed=if_needed, lock_timeout=wait)
 
 
 @click.command()
@@ -45,7 +50,8 @@ def build(corpus, index_dir, if_needed, wait, as_json):
 @index_option
 @wait_option
 @json_option
-def update(corpus, index_dir, wait, as_json):
+@verbose_option
+def update(corpus, index_dir, wait, as_json, verbose):
     """Verwerk alleen wat veranderd is (toegevoegde, gewijzigde of verwijderde documenten) in een nieuwe generatie.
 
     Alleen gewijzigde PDF's worden opnieuw gelezen; de huidige generatie blijft onaangeroerd in gebruik tot de
@@ -56,24 +62,31 @@ def update(corpus, index_dir, wait, as_json):
 
         kennisbank update
     """
-    _run_build(update_index, corpus, index_dir, as_json, lock_timeout=wait)
+    _run_build(update_index, corpus, index_dir, as_json, verbose, lock_timeout=wait)
 
 
-def _run_build(function, corpus, index_dir, as_json, **options):
+def _run_build(function, corpus, index_dir, as_json, verbose, **options):
     """Run build_index or update_index with a progress bar, turning domain errors into Dutch messages."""
     corpus, index_dir = folder(corpus, "CORPUS_DIR"), folder(index_dir, "INDEX_DIR")
     bar = None
 
+    weights: dict[str, int] = {}
+
     def on_start(total):
         nonlocal bar
         if total and not as_json:
-            bar = click.progressbar(length=total, label="PDF's uitlezen", file=sys.stderr,
+            # The estimate weighs pages, not files: one 300-page report takes as long as a hundred letters.
+            weights.update(page_counts(sorted((corpus / PDF_DIR).glob("*.[pP][dD][fF]"))))
+            length = sum(max(1, n) for n in weights.values()) if len(weights) >= total else total
+            if len(weights) < total:
+                weights.clear()
+            bar = click.progressbar(length=length, label="PDF's uitlezen (voortgang in pagina's)", file=sys.stderr,
                                     show_pos=True, item_show_func=lambda x: x)
             bar.__enter__()
 
     def progress(name):
         if bar:
-            bar.update(1, name)
+            bar.update(max(1, weights.get(name, 1)), name)
 
     try:
         report = function(corpus, index_dir, progress=progress, on_start=on_start, **options)
@@ -95,22 +108,7 @@ def _run_build(function, corpus, index_dir, as_json, **options):
         click.echo(f"Index is actueel ({plural(report.documents, 'document', 'documenten')}, "
                    f"generatie {report.generation}); niets te doen.")
     else:
-        verb = "bijgewerkt" if report.mode == "update" else "gebouwd"
-        click.echo(f"Index {verb}: {plural(report.documents, 'document', 'documenten')} "
-                   f"({report.public_documents} openbaar), {plural(report.pdfs, 'PDF', PDFS)}, "
-                   f"{plural(report.pages, 'pagina', PAGES)} in {report.seconds:.1f} s -> {report.generation}")
-        if report.mode == "update":
-            click.echo(f"  toegevoegd: {len(report.added)}, vervangen: {len(report.replaced)}, "
-                       f"verwijderd: {len(report.removed)}; "
-                       f"{plural(report.extracted, 'PDF', PDFS)} opnieuw gelezen")
-            for label, ids in (("toegevoegd", report.added), ("vervangen", report.replaced),
-                               ("verwijderd", report.removed)):
-                for doc_id in ids:
-                    click.echo(f"  {label}: {doc_id}")
-        for name in report.unlisted:
-            click.echo(f"  niet in de catalogus, toch geïndexeerd: {name}")
-        for s in report.skipped:
-            click.echo(f"  overgeslagen: {s.file}: {s.reason}", err=True)
+        echo_report(report, verbose=verbose)
     if report.skipped and not report.unchanged:
         sys.exit(EXIT_SKIPPED)
 
@@ -213,6 +211,16 @@ def stats(index_dir, as_json):
         stored = (f", scoretabellen van {tables['words']} veelvoorkomende woorden ({tables['bytes'] / 1024:.0f} KiB)"
                   if tables["words"] else "")
         click.echo(f"Index '{name}': {size / 1024:.0f} KiB{stored}")
+    ocr = r.get("ocr") or {}
+    if ocr:
+        click.echo(f"Met OCR gelezen: {plural(r.get('ocr_pages', 0), 'pagina', PAGES)} in "
+                   f"{plural(len(ocr), 'PDF', PDFS)}:")
+        for name, pages in sorted(ocr.items()):
+            click.echo(f"  {name}: {page_list(pages)}")
+    unlisted = [name for name in r.get("unlisted", []) if name not in {s["file"] for s in r["skipped"]}]
+    if unlisted:
+        click.echo(f"Niet in de catalogus: {plural(len(unlisted), 'PDF', PDFS)} "
+                   "(kennisbank catalogus voorstel stelt records voor)")
     for s in r["skipped"]:
         click.echo(f"Overgeslagen: {s['file']}: {s['reason']}")
     click.echo("Generaties (nieuwste onderaan):")

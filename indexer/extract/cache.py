@@ -7,20 +7,21 @@ from pathlib import Path
 
 from ..files import atomic_write, file_sha256
 from .model import ExtractedPDF, ExtractionError
-from .ocr import OCR_DPI, OCR_LANGUAGE
+from .ocr import OCR_DPI, OCR_LANGUAGE, OCR_MIN_CONFIDENCE
 from .pages import OCR_MIN_LETTERS
 from .running_heads import BAND
 from .textlayer import LAPARAMS
 
 # Bump when the text this package produces changes: it is part of every cache key and of the index fingerprint.
-EXTRACT_VERSION = "7"  # 7: OCR'd pages keep Tesseract's word boxes (page view)
+EXTRACT_VERSION = "8"  # 7 twice (OCR word boxes for the page view; first-page line sizes, upright OCR), merged: 8
 CACHE_DIRNAME = "extract-cache"  # inside the index folder, shared by all generations
 
 
 def settings_key() -> str:
     """Hash everything that changes the extracted text (the OCR availability is kept per entry instead)."""
     settings = dict(version=EXTRACT_VERSION, laparams=LAPARAMS, band=BAND, ocr_min_letters=OCR_MIN_LETTERS,
-                    ocr_language=OCR_LANGUAGE, ocr_dpi=OCR_DPI)
+                    ocr_language=OCR_LANGUAGE, ocr_dpi=OCR_DPI,
+                    ocr_min_confidence=OCR_MIN_CONFIDENCE)
     return hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:16]
 
 

@@ -42,6 +42,8 @@ class ExtractedPDF:
     warnings: list[str] = field(default_factory=list)
     extractor: str = "pdfminer"
     needs_ocr: list[int] = field(default_factory=list)  # page numbers without a usable text layer
+    # The first page's lines as [height, text] in reading order: a cover's title is its largest text.
+    cover: list[list] = field(default_factory=list)
 
     @property
     def text(self) -> str:

@@ -10,6 +10,7 @@ from .running_heads import is_page_number, normalise, running_lines
 
 # A page with fewer letters than this but with an image on it is treated as a scan and goes to OCR.
 OCR_MIN_LETTERS = 40
+COVER_LINES = 60  # lines of the first page kept with their sizes, enough for any cover
 
 
 def finish(raw: list[RawPage], outline: list[tuple[int, str]], *, title, date, extractor) -> ExtractedPDF:
@@ -29,7 +30,14 @@ def finish(raw: list[RawPage], outline: list[tuple[int, str]], *, title, date, e
         if page.number not in needs_ocr and page.has_image and letter_count(text) < OCR_MIN_LETTERS:
             needs_ocr.append(page.number)
         pages.append(Page(number=page.number, text=text, section=section_of(page.number, outline)))
-    return ExtractedPDF(pages=pages, title=title, date=date, extractor=extractor, needs_ocr=needs_ocr)
+    return ExtractedPDF(pages=pages, title=title, date=date, extractor=extractor, needs_ocr=needs_ocr,
+                        cover=cover_lines(raw[0]) if raw and raw[0].number not in needs_ocr else [])
+
+
+def cover_lines(page: RawPage, limit: int = COVER_LINES) -> list[list]:
+    """Return a page's text lines as [height, text] (the height stands for the font size), in reading order."""
+    lines = [[round(ln.y1 - ln.y0, 1), re.sub(r"\s+", " ", clean_text(ln.text))] for box in page.boxes for ln in box]
+    return [line for line in lines if line[1]][:limit]
 
 
 def apply_ocr(pdf: ExtractedPDF, number: int, text: str, words: list | None = None) -> None:

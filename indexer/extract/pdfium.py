@@ -83,3 +83,21 @@ def read_outline(doc) -> list[tuple[int, str]]:
         if entry:
             entries.append(entry)
     return entries
+
+
+def page_counts(paths) -> dict[str, int]:
+    """Return each PDF's page count by file name (0 when pypdfium2 cannot open it), to weigh progress by pages."""
+    import pypdfium2 as pdfium
+
+    counts = {}
+    for path in paths:
+        try:
+            doc = pdfium.PdfDocument(str(path))
+        except Exception:  # damaged, encrypted or no PDF: the build reports it; here it only weighs nothing
+            counts[Path(path).name] = 0
+            continue
+        try:
+            counts[Path(path).name] = len(doc)
+        finally:
+            doc.close()
+    return counts

@@ -14,7 +14,7 @@ from .. import settings
 from ..corpus import Catalogue
 from ..extract import CACHE_DIRNAME, ExtractCache, ExtractOptions, extract_many
 from ..files import file_sha256, link_or_copy
-from . import scoretables, store
+from . import pdfstore, scoretables, store
 from .plan import BuildReport, Skipped, pdf_paths
 from .schema import build_schema
 from .termscores import common_word_tables
@@ -73,6 +73,7 @@ def extract_corpus(corpus_dir: Path, index_dir: Path, catalogue: Catalogue, *, p
         options = ExtractOptions.from_settings(settings.from_env())
         extracted = extract_many(paths, options, progress=_pausing(progress), cache=cache, prune=prune)
         hashes = {path: file_sha256(path) for path in paths}
+        pdfstore.keep(index_dir, hashes)  # the PDFs this generation serves, also after a rollback
         info.update(read=len(paths) - cache.hits, reused=cache.hits)
     return extracted, hashes, len(paths) - cache.hits
 

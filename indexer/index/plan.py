@@ -8,10 +8,14 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from ..corpus import PDF_DIR, Catalogue, Record, slug, unlisted_pdfs
+from ..derive import derive
 from ..extract import ExtractedPDF, ExtractionError
 from . import versions
 
 UNLISTED_SECTION = "Overige documenten"
+# Listing order of PDFs without a record: after every catalogued document, and the same for all of them, so that
+# adding a record or a file changes no other document's index entries (ties are listed by id).
+UNLISTED_ORDER = 1_000_000
 
 
 @dataclass
@@ -40,6 +44,8 @@ class BuildReport:
     replaced: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     extracted: int = 0  # PDFs read in this run (an update reuses the text of unchanged PDFs)
+    ocr_pages: int = 0  # pages whose text Tesseract read
+    ocr: dict[str, list[int]] = field(default_factory=dict)  # PDF file name -> the page numbers read by OCR
 
     def to_dict(self) -> dict:
         """Return the report as plain data (for the manifest and --json)."""
@@ -83,7 +89,7 @@ def plan_documents(corpus_dir: Path, catalogue: Catalogue, extracted: dict) -> P
     """Turn catalogue records and extraction results into index entries per document, and the build report."""
     pdf_dir = corpus_dir / PDF_DIR
     extra = unlisted_pdfs(corpus_dir, catalogue)
-    records = list(catalogue.records) + _unlisted_records(extra, extracted, catalogue)
+    records = list(catalogue.records) + unlisted_records(extra, extracted, catalogue)
     report = BuildReport(unlisted=[p.name for p in extra])
     report.skipped += [Skipped(p.name, str(extracted[p])) for p in extra
                        if isinstance(extracted[p], ExtractionError)]
@@ -97,6 +103,10 @@ def plan_documents(corpus_dir: Path, catalogue: Catalogue, extracted: dict) -> P
         if result is not None:
             report.pdfs += 1
             report.pages += len(result.pages)
+            scanned = [page.number for page in result.pages if page.ocr]
+            if scanned:
+                report.ocr[record.pdf] = scanned
+                report.ocr_pages += len(scanned)
         only_in = {}
         if record.superseded_by and record.access == "public" and access.get(record.superseded_by) != "public":
             only_in = {"all": {"superseded_by": record.superseded_by}}
@@ -138,6 +148,7 @@ def document_entries(record: Record, pdf: ExtractedPDF | None):
         source_url=record.source_url, title_derived=record.title_derived, order=record.order,
         # Only replaced documents get the field: an empty ID would index an empty term on every document.
         **({"superseded_by": record.superseded_by} if record.superseded_by else {}),
+        derived=dict(record.derived), aliases=" ".join(former_ids(record)),
     )
     for page in pages:
         if page.text:
@@ -147,11 +158,19 @@ def document_entries(record: Record, pdf: ExtractedPDF | None):
                        access=record.access, language=record.language)
 
 
-def _unlisted_records(paths: list[Path], extracted: dict, catalogue: Catalogue) -> list[Record]:
-    """Describe PDFs that no record names, from their own metadata or else their file name."""
+def former_ids(record: Record) -> list[str]:
+    """Ids a document answered to before: those its record lists, and the id its PDF had without a record."""
+    ids = set(record.former_ids)
+    if record.pdf and record.in_catalogue:
+        ids.add(slug(Path(record.pdf).stem))
+    return sorted(ids - {record.id})
+
+
+def unlisted_records(paths: list[Path], extracted: dict, catalogue: Catalogue) -> list[Record]:
+    """Describe PDFs that no record names from the documents themselves (indexer.derive), noting each source."""
     taken = {r.id for r in catalogue.records}
     records = []
-    for n, path in enumerate(paths):
+    for path in paths:
         result = extracted.get(path)
         if not isinstance(result, ExtractedPDF):
             continue  # reported as skipped by the build; without text there is nothing to describe
@@ -160,12 +179,11 @@ def _unlisted_records(paths: list[Path], extracted: dict, catalogue: Catalogue) 
         while doc_id in taken:
             doc_id, i = f"{base}-{i}", i + 1
         taken.add(doc_id)
-        title = result.title or path.stem.replace("_", " ").replace("-", " ").strip()
-        words = result.text.split()
-        summary = " ".join(words[:60]) + (" …" if len(words) > 60 else "")
+        found = derive([p.text for p in result.pages], cover=[tuple(c) for c in result.cover],
+                       meta_title=result.title, meta_date=result.date, file_stem=path.stem)
         records.append(Record(
-            id=doc_id, title=title, summary=summary, date=result.date, section=UNLISTED_SECTION,
-            pdf=path.name, pages=len(result.pages), order=len(catalogue.records) + n, in_catalogue=False,
-            title_derived=not result.title,
+            id=doc_id, title=found.title, summary=found.summary, date=found.date, author=found.author,
+            doctype=found.doctype, section=UNLISTED_SECTION, pdf=path.name, pages=len(result.pages),
+            order=UNLISTED_ORDER, in_catalogue=False, derived=tuple(sorted(found.sources.items())),
         ))
     return records

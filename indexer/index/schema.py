@@ -1,11 +1,11 @@
 """The Whoosh schema: one 'doc' entry per document plus one 'page' entry per PDF page."""
 from __future__ import annotations
 
-from whoosh.fields import BOOLEAN, ID, NUMERIC, STORED, TEXT, Schema
+from whoosh.fields import BOOLEAN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from ..analysis import dutch_analyzer, english_analyzer, plain_analyzer
 
-SCHEMA_VERSION = "5"
+SCHEMA_VERSION = "6"  # 6: "derived" (where values read from the document came from) and "aliases"
 
 # Field weights: a word in the title counts more than in the summary, which counts more than in body text. The
 # author (a person or an organisation) is searched as free text too, below the title and summary: "NCTV" finds
@@ -42,6 +42,8 @@ def build_schema() -> Schema:
         pdf=STORED(),
         source_url=STORED(),
         title_derived=BOOLEAN(stored=True),
+        aliases=KEYWORD(stored=True),            # former ids, space-separated: their URLs redirect here
+        derived=STORED(),                        # {field: source} for values read from the document itself
         order=NUMERIC(int, stored=True, sortable=True),
         ocr=STORED(),
         superseded_by=ID(stored=True),           # the id of the newer document that replaces this one, or ""

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import whoosh
 
-from .. import analysis, extract
+from .. import analysis, derive, extract
 from ..analysis import analyzer
 from ..corpus import CATALOGUE_FILE, PDF_DIR
 from ..extract import cache as extract_cache
@@ -25,6 +25,7 @@ STAMPS = {
     "analysis": (analyzer, "ANALYSIS_VERSION"),
     "extraction": (extract_cache, "EXTRACT_VERSION"),
     "score_tables": (scoretables, "VERSION"),
+    "derive": (derive, "DERIVE_VERSION"),  # metadata read from PDFs without a record
 }
 # Stamps whose change makes an existing generation unusable as the base of `update` (it rebuilds in full).
 # A change of extraction needs no full build: `update` reads every PDF again (the cache key changed) and

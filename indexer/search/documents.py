@@ -12,6 +12,12 @@ def get_document(searcher, doc_id: str) -> Document | None:
     return document_from_fields(fields) if fields else None
 
 
+def resolve_alias(searcher, doc_id: str) -> str | None:
+    """Return the current id of a document that once answered to doc_id (a former id), or None."""
+    results = searcher.search(wq.And([wq.Term("kind", "doc"), wq.Term("aliases", doc_id)]), limit=1)
+    return results[0]["id"] if len(results) else None
+
+
 def list_documents(searcher) -> list[Document]:
     """Return all documents in listing order."""
     results = searcher.search(wq.Term("kind", "doc"), limit=None, sortedby="order")

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..derive import describe_sources
+
 
 @dataclass
 class SearchRequest:
@@ -45,6 +47,12 @@ class Document:
     access: str
     language: str = "nl"
     superseded_by: str = ""  # the id of the newer document that replaces this one
+    derived: dict = field(default_factory=dict)  # {field: source} for values read from the document itself
+
+    @property
+    def derived_note(self) -> str:
+        """Say in Dutch which values were read from the document itself, and from where ("" when none)."""
+        return describe_sources(self.derived)
 
     @property
     def year(self) -> str:
@@ -108,6 +116,7 @@ def document_from_fields(fields: dict) -> Document:
         source_url=fields.get("source_url"), title_derived=bool(fields.get("title_derived")),
         access=fields.get("access", "public"), language=fields.get("language", "nl"),
         superseded_by=fields.get("superseded_by") or "",
+        derived=dict(fields.get("derived") or {}),
     )
 
 

@@ -15,7 +15,7 @@ from whoosh import sorting
 
 from ..analysis import normalise_dates
 from .cache import SearcherCache, searcher_cache
-from .documents import count_documents, get_document, list_documents
+from .documents import count_documents, get_document, list_documents, resolve_alias
 from .facets import allowed_docs, count_facets, filter_query
 from .model import Document, Hit, PageHit, SearchRequest, SearchResults, SimilarDocument, document_from_fields
 from .notices import ignored_notice, ignored_words, widened_notice
@@ -58,6 +58,10 @@ class QueryService:
     def document(self, searcher, doc_id: str) -> Document | None:
         """Return one document by id, or None when this index does not hold it."""
         return get_document(searcher, doc_id)
+
+    def former_id(self, searcher, doc_id: str) -> str | None:
+        """Return the current id of a document that doc_id used to name, or None (for a permanent redirect)."""
+        return resolve_alias(searcher, doc_id)
 
     def documents(self, searcher) -> list[Document]:
         """Return all documents of this index in listing order."""
