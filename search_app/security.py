@@ -41,9 +41,13 @@ def init_app(app):
         if app.config.get("SESSION_COOKIE_SECURE"):
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         if current_user():
-            # A member's pages and PDFs must never sit in a shared cache where an anonymous visitor gets them.
+            # A member's pages and PDFs must never sit in a shared cache where an anonymous visitor gets them,
+            # nor stay in the browser's cache after logout (a shared computer).
             response.cache_control.public = False
+            response.cache_control.max_age = None
             response.cache_control.private = True
+            response.cache_control.no_store = True
+            response.headers.pop("Expires", None)
             response.vary.add("Cookie")
         return response
 

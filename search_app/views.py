@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, send_file, url_for
 
 from indexer.corpus import PDF_DIR
 from indexer.index import store
@@ -11,7 +11,7 @@ from indexer.search import FACETS, SORTS, QueryError
 
 from . import feeds, indexes
 from .api import json_error
-from .params import search_request
+from .params import parse_int, search_params, search_request
 from .security import current_user, index_name
 from .service import query_service
 
@@ -36,6 +36,26 @@ def not_found(exc):
         return json_error(404, "Niet gevonden.")
     return render_template("error.html", title="Pagina niet gevonden",
                            message="Deze pagina of dit document bestaat niet."), 404
+
+
+@bp.app_errorhandler(405)
+def method_not_allowed(exc):
+    if request.path.startswith("/api/"):
+        response = json_error(405, "Deze methode is hier niet toegestaan.")
+    else:
+        response = current_app.make_response((render_template(
+            "error.html", title="Methode niet toegestaan",
+            message=f"Deze pagina kan niet met {request.method[:10]} worden opgevraagd."), 405))
+    response.headers["Allow"] = ", ".join(exc.valid_methods or [])
+    return response
+
+
+@bp.app_errorhandler(413)
+def too_large(exc):
+    message = "Het verzoek is te groot. Stuur minder gegevens mee."
+    if request.path.startswith("/api/"):
+        return json_error(413, message)
+    return render_template("error.html", title="Verzoek te groot", message=message), 413
 
 
 @bp.app_errorhandler(500)
@@ -69,11 +89,12 @@ def home():
     except QueryError as exc:
         return render_template("results.html", error=str(exc), q=args.get("q", "")[:1000], results=None,
                                facets=FACETS, sorts=SORTS), 400
+    g.kb_search = results.request
     return render_template("results.html", results=results, q=results.request.q, error=None,
                            facets=FACETS, sorts=SORTS, sort_labels=SORT_LABELS, page_url=_page_url,
                            active_filters=_active_filters(results.request),
                            page_numbers=_page_numbers(results.request.page, results.page_count),
-                           feed_url=_feed_url())
+                           feed_url=_feed_url(), search_params=search_params)
 
 
 def _active_filters(req) -> list[tuple[str, str, str]]:
@@ -102,19 +123,15 @@ def _page_numbers(current: int, last: int, around: int = 2) -> list[int | None]:
 
 
 def _feed_url() -> str:
-    params = {k: v for k, v in request.args.to_dict(flat=False).items() if k not in ("page", "per_page", "sort")}
-    return url_for("views.feed", **params)
+    return url_for("views.feed", **search_params(g.kb_search, page=None, per_page=None, sort=None))
 
 
 def _page_url(**changes) -> str:
-    """Return the current search URL with some parameters changed (None removes one)."""
-    params = request.args.to_dict(flat=False)
-    for key, value in changes.items():
-        if value is None:
-            params.pop(key, None)
-        else:
-            params[key] = value if isinstance(value, list) else [value]
-    return url_for("views.home", **params)
+    """Return the current search URL with some parameters changed (None removes one).
+
+    Built from the parsed request (search_params), so each link is at most as long as the capped search.
+    """
+    return url_for("views.home", **search_params(g.kb_search, **changes))
 
 
 @bp.get("/documenten/<doc_id>")
@@ -129,8 +146,9 @@ def document(doc_id):
         pages = query_service().document_pages(searcher, doc_id, q) if q else []
     except QueryError:
         pages = []
-    cite_page = request.args.get("pagina", "")
-    cite_page = int(cite_page) if cite_page.isdigit() and 0 < int(cite_page) <= (doc.pages or 100_000) else None
+    cite_page = parse_int(request.args.get("pagina"))
+    if cite_page is not None and not 0 < cite_page <= (doc.pages or 100_000):
+        cite_page = None
     return render_template("document.html", doc=doc, pages=pages, q=q, similar=query_service().similar(searcher, doc_id),
                            cite_page=cite_page, citation=citation(doc, cite_page))
 

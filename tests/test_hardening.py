@@ -1,0 +1,159 @@
+"""Issue 15, hardening round two: each finding of the outside attack reproduced, and now refused.
+
+One test (or a few) per row of the issue's table; the names say which row.
+"""
+from __future__ import annotations
+
+import logging
+import re
+import shutil
+from urllib.parse import quote
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from indexer.index.build import build_index
+from search_app import create_app
+from tests.members import MEMBER, PASSWORD, add_member, login
+from tests.pdfs import make_pdf
+
+MEMBERS_ID, PUBLIC_ID = "ledendossier", "openbaar-dossier"
+CATALOGUE = f"""\
+documents:
+  - id: {PUBLIC_ID}
+    title: Openbaar dossier polarisatie
+    summary: Een openbaar dossier over polarisatie.
+    date: 2024-01-01
+    author: VAR
+    doctype: Rapport
+    section: Praktische hulp
+    pdf: openbaar.pdf
+  - id: {MEMBERS_ID}
+    title: Ledendossier polarisatie
+    summary: Een dossier over polarisatie alleen voor leden.
+    date: 2024-02-01
+    author: NCTV
+    doctype: Rapport
+    section: Praktische hulp
+    pdf: leden.pdf
+    access: members
+"""
+
+
+@pytest.fixture(scope="module")
+def corpus_index(tmp_path_factory):
+    """Two documents with PDFs, one for members only, built once."""
+    root = tmp_path_factory.mktemp("hardening")
+    pdf = root / "corpus" / "pdf"
+    pdf.mkdir(parents=True)
+    (root / "corpus" / "catalogue.yaml").write_text(CATALOGUE, encoding="utf-8")
+    make_pdf(pdf / "openbaar.pdf", ["Polarisatie in de wijk, pagina een.", "Pagina twee over dialoog."])
+    make_pdf(pdf / "leden.pdf", ["Vertrouwelijk: reigerprotocol over polarisatie."])
+    build_index(root / "corpus", root / "index")
+    return root / "corpus", root / "index"
+
+
+@pytest.fixture(scope="module")
+def instance_template(tmp_path_factory):
+    path = tmp_path_factory.mktemp("instance-template")
+    add_member(path)
+    return path
+
+
+@pytest.fixture
+def instance(tmp_path, instance_template):
+    shutil.copytree(instance_template, tmp_path / "instance")
+    return tmp_path / "instance"
+
+
+def make_app(corpus_index, instance, **config):
+    corpus, index = corpus_index
+    return create_app({"TESTING": True, "CORPUS_DIR": str(corpus), "INDEX_DIR": str(index),
+                       "INSTANCE_DIR": str(instance), "SECRET_KEY": "hardening-test", **config})
+
+
+@pytest.fixture
+def app(corpus_index, instance):
+    return make_app(corpus_index, instance)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+# ---------------------------------------------------------------- `?pagina=²` gave a 500
+
+def test_superscript_two_as_page_number_no_longer_gives_a_500(client):
+    r = client.get(f"/documenten/{PUBLIC_ID}?pagina=%C2%B2")
+    assert r.status_code == 200 and "(p. " not in r.get_data(as_text=True)
+    r = client.get(f"/documenten/{PUBLIC_ID}?pagina=2")
+    assert "(p. 2)" in r.get_data(as_text=True)
+
+
+INTEGER_PARAMETERS = [("/", "page"), ("/", "per_page"), ("/api/search", "page"), ("/api/search", "per_page"),
+                      ("/zoeken.atom", "page"), ("/zoeken.atom", "per_page"),
+                      (f"/documenten/{PUBLIC_ID}", "pagina"), ("/api/suggest", "limit")]
+
+
+def test_the_list_of_integer_parameters_is_complete():
+    """Every int(...) or parse_int(...) of a request value in the app belongs to a parameter listed above."""
+    import search_app
+    from pathlib import Path
+    source = "\n".join(p.read_text(encoding="utf-8") for p in Path(search_app.__file__).parent.glob("*.py"))
+    named = set(re.findall(r"""(?:_int\(args, |parse_int\(request\.args\.get\()"(\w+)\"""", source))
+    assert named and named <= {name for _, name in INTEGER_PARAMETERS}
+    assert not re.search(r"\bint\(request\.", source)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(route=st.sampled_from(INTEGER_PARAMETERS), value=st.text(max_size=30) | st.integers().map(str)
+       | st.sampled_from(["²", "١٢", "1_0", " 7 ", "+3", "-0", "0x10", "9" * 5000, "1e3", "ⅷ", "𝟗"]))
+def test_no_integer_parameter_of_any_route_gives_a_server_error(client, route, value):
+    path, name = route
+    r = client.get(f"{path}?q=polarisatie&{name}={quote(value, safe='')}")
+    assert r.status_code in (200, 400), (path, name, value, r.status_code)
+    if path.startswith("/api/") and r.status_code == 400:
+        assert r.get_json()["error"]
+
+
+# ---------------------------------------------------------------- 405 and 413 were Werkzeug's English pages
+
+def test_method_not_allowed_is_dutch(client):
+    r = client.post("/help")
+    assert r.status_code == 405 and "Methode niet toegestaan" in r.get_data(as_text=True)
+    assert "Method Not Allowed" not in r.get_data(as_text=True) and "GET" in r.headers["Allow"]
+    r = client.delete("/api/search")
+    assert r.status_code == 405 and r.get_json()["error"] == "Deze methode is hier niet toegestaan."
+
+
+def test_request_too_large_is_dutch(client):
+    r = client.post("/inloggen", data={"gebruikersnaam": "x" * 100_000, "wachtwoord": "y"})
+    assert r.status_code == 413 and "Verzoek te groot" in r.get_data(as_text=True)
+    assert "Request Entity Too Large" not in r.get_data(as_text=True)
+
+
+# ---------------------------------------------------------------- %0A forged lines in the request log
+
+def test_a_newline_in_the_path_cannot_forge_a_log_line(client, caplog):
+    with caplog.at_level(logging.INFO, logger="kennisbank.requests"):
+        client.get("/documenten/x%0AINFO:kennisbank.requests:GET%20/forged%20200%0D\u2028")
+    lines = [r.getMessage() for r in caplog.records if r.name == "kennisbank.requests"]
+    assert len(lines) == 1 and "\n" not in lines[0] and "\r" not in lines[0] and "\u2028" not in lines[0]
+    assert "x\\x0aINFO:kennisbank.requests:GET /forged 200\\x0d\\u2028" in lines[0] and " 404 " in lines[0]
+
+
+# ---------------------------------------------------------------- member content in the browser cache
+
+def test_members_pages_and_pdfs_are_no_store(client):
+    with client.get(f"/documenten/{PUBLIC_ID}/pdf") as anonymous_pdf:
+        assert "max-age=3600" in anonymous_pdf.headers["Cache-Control"]  # public files may still be cached
+    assert login(client).status_code == 303
+    for path in (f"/documenten/{MEMBERS_ID}", f"/documenten/{MEMBERS_ID}/pdf", f"/documenten/{PUBLIC_ID}/pdf",
+                 "/?q=reigerprotocol", "/api/search?q=reigerprotocol", "/"):
+        with client.get(path) as r:
+            assert r.status_code == 200, path
+            cache = r.headers["Cache-Control"]
+            assert "no-store" in cache and "private" in cache and "max-age" not in cache, (path, cache)
+            assert r.headers.get("Expires") is None and "public" not in cache
