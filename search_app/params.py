@@ -6,6 +6,10 @@ from indexer.search import FACET_FIELDS, QueryError, SearchRequest
 MAX_DIGITS = 9  # no integer parameter needs more; int() of a huge digit string is slow and may raise
 MAX_FILTER_VALUES = 20  # filter values in one request, over all facets
 MAX_FILTER_LENGTH = 200  # characters of one filter value (the longest real author or section is far shorter)
+# Characters of all filter values together. Every facet, chip, sort and page link repeats the search, so with
+# the query's own cap (1000) this bounds each link, and a page grows with the number of links, not with the
+# square of the input.
+MAX_FILTER_CHARS = 500
 
 
 def parse_int(raw: str | None) -> int | None:
@@ -35,7 +39,7 @@ def _int(args, name: str, default: int, label: str) -> int:
 def _filters(args) -> dict[str, list[str]]:
     """Return the filter values per facet, each value once; refuse too many or too long values (Dutch)."""
     filters: dict[str, list[str]] = {}
-    count = 0
+    count = chars = 0
     for name in FACET_FIELDS:
         values = list(dict.fromkeys(v for v in args.getlist(name) if v))
         for v in values:
@@ -43,9 +47,12 @@ def _filters(args) -> dict[str, list[str]]:
                 raise QueryError(f"Een filterwaarde mag hoogstens {MAX_FILTER_LENGTH} tekens hebben "
                                  f"('{v[:40]}...' heeft er {len(v)}).")
         count += len(values)
+        chars += sum(len(v) for v in values)
         filters[name] = values
     if count > MAX_FILTER_VALUES:
         raise QueryError(f"Gebruik hoogstens {MAX_FILTER_VALUES} filterwaarden tegelijk (nu {count}).")
+    if chars > MAX_FILTER_CHARS:
+        raise QueryError(f"De filterwaarden samen mogen hoogstens {MAX_FILTER_CHARS} tekens hebben (nu {chars}).")
     return filters
 
 

@@ -97,6 +97,17 @@ def home():
                            feed_url=_feed_url(), search_params=search_params)
 
 
+@bp.app_template_global()
+def login_next() -> str | None:
+    """Return where the login link comes back to: this page, with the parsed search rather than the raw query
+    string, so a long junk query string is not copied into the link on every page."""
+    if request.endpoint == "auth.login":
+        return None
+    if "kb_search" in g:
+        return url_for("views.home", **search_params(g.kb_search))
+    return request.path if len(request.full_path) > 2000 else request.full_path.rstrip("?")
+
+
 def _active_filters(req) -> list[tuple[str, str, str]]:
     """Return (label, value, URL without it) for every filter in use, so each can be removed with one link."""
     active = []

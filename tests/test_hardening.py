@@ -157,3 +157,77 @@ def test_members_pages_and_pdfs_are_no_store(client):
             cache = r.headers["Cache-Control"]
             assert "no-store" in cache and "private" in cache and "max-age" not in cache, (path, cache)
             assert r.headers.get("Expires") is None and "public" not in cache
+
+
+# ---------------------------------------------------------------- repeated facet filters blew up the HTML
+
+def test_repeated_long_filters_get_a_short_dutch_refusal_not_a_32_mb_page(client):
+    """The attack: doctype, author, year and section each 20 times with 2,500-character values."""
+    value = "polarisatie" * 228  # 2,508 characters
+    params = "&".join(f"{name}={value}{i}" for name in ("doctype", "author", "year", "section") for i in range(20))
+    r = client.get(f"/?q=polarisatie&{params}")
+    body = r.get_data(as_text=True)
+    assert r.status_code == 400 and "hoogstens" in body
+    assert len(body) < 20_000 and value not in body  # the refusal does not echo the input (nor the login link)
+    r = client.get(f"/api/search?q=polarisatie&{params}")
+    assert r.status_code == 400 and "hoogstens" in r.get_json()["error"]
+
+
+@pytest.mark.parametrize("params, message", [
+    ("&".join(f"author=a{i}" for i in range(21)), "hoogstens 20 filterwaarden"),
+    ("author=" + "a" * 201, "hoogstens 200 tekens"),
+    ("&".join(f"author={c * 150}" for c in "abcd"), "samen mogen hoogstens 500 tekens"),
+])
+def test_each_cap_on_filter_values_has_its_own_dutch_message(client, params, message):
+    r = client.get(f"/?q=polarisatie&{params}")
+    assert r.status_code == 400 and message in r.get_data(as_text=True)
+
+
+def page_size(client, length: int, junk: int = 0) -> int:
+    """Bytes of a results page with 20 author filters of that length and junk parameters of 1,000 bytes."""
+    params = [f"author={i:02d}{'a' * (length - 2)}" for i in range(20)] + [f"x{i}={'j' * 1000}" for i in range(junk)]
+    r = client.get("/?q=polarisatie&" + "&".join(params))
+    assert r.status_code == 200
+    return len(r.get_data())
+
+
+def test_page_size_grows_linearly_with_the_input_and_not_at_all_with_unknown_parameters(client):
+    base = client.get("/?q=polarisatie").get_data()
+    ten, twenty_five = page_size(client, 10) - len(base), page_size(client, 25) - len(base)
+    assert twenty_five < 2.6 * ten  # 2.5 times the input, 2.5 times the page
+    assert page_size(client, 25, junk=150) == page_size(client, 25)  # 150 kB of junk is not copied into links
+    assert page_size(client, 25) < 250_000  # the most filters allowed (20 values, 500 characters)
+
+
+# ---------------------------------------------------------------- the score-table cache kept every miss
+
+def test_tables_of_words_in_no_document_count_and_are_evicted():
+    from indexer.search.tables import TermScores
+    terms = TermScores(limit=1_000, max_tables=10**9)
+    for i in range(5_000):
+        terms.cached(("content", f"woord{i}"), dict)  # a word in no document: a table of 0 postings
+    assert terms.postings <= 1_000 and len(terms) < 200
+    capped = TermScores(limit=10**9, max_tables=50)
+    for i in range(5_000):
+        capped.cached(("content", f"woord{i}"), dict)
+    assert len(capped) == 50
+
+
+def test_many_distinct_random_queries_keep_every_cache_within_its_bound(corpus_index):
+    """The attack: hundreds of queries of random words grew server memory linearly (+38 MB per 300)."""
+    import random
+    from indexer.index import store
+    from indexer.search import QueryService, SearchRequest, searcher_cache
+    corpus, index = corpus_index
+    service, rnd = QueryService(corpus), random.Random(15)
+    with store.open_index(store.current_generation(index), "all").searcher() as searcher:
+        cache = searcher_cache(searcher)
+        cache.terms.max_tables = 100  # the real bound is 20,000; a small one is reached in fewer queries
+        for _ in range(400):
+            words = ["".join(rnd.choice("abcdefghijklmnoprstuvwz") for _ in range(rnd.randint(4, 12)))
+                     for _ in range(rnd.randint(1, 8))]
+            service.search(searcher, SearchRequest(q=" ".join(words) + " polarisatie"))
+            service.document_pages(searcher, words[0], "polarisatie")  # an id that does not exist
+        assert len(cache.terms) == 100 and cache.terms.postings <= cache.terms.limit  # was: one per word, kept
+        assert set(cache._pages) <= {PUBLIC_ID, MEMBERS_ID}  # was: one entry per id asked for
+        assert len(cache.blocks._maps) <= cache.blocks.limit and cache.blocks.blocks <= cache.blocks.max_blocks
