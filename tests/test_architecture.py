@@ -16,7 +16,7 @@ PACKAGES = ("indexer", "search_app")
 # Layers, lowest first: a module may import from its own layer's package or from lower layers only.
 LAYERS = [
     ("indexer.settings", "indexer.files", "indexer.corpus"),
-    ("indexer.extract", "indexer.analysis", "indexer.accounts"),
+    ("indexer.extract", "indexer.analysis", "indexer.accounts", "indexer.sessions"),
     ("indexer.index",),
     ("indexer.search",),
     ("indexer.cli",),

@@ -231,3 +231,116 @@ def test_many_distinct_random_queries_keep_every_cache_within_its_bound(corpus_i
         assert len(cache.terms) == 100 and cache.terms.postings <= cache.terms.limit  # was: one per word, kept
         assert set(cache._pages) <= {PUBLIC_ID, MEMBERS_ID}  # was: one entry per id asked for
         assert len(cache.blocks._maps) <= cache.blocks.limit and cache.blocks.blocks <= cache.blocks.max_blocks
+
+
+# ---------------------------------------------------------------- logout did not end the session on the server
+
+def copied_cookie(app, client):
+    """A second browser holding a copy of the client's session cookie."""
+    thief = app.test_client()
+    thief.set_cookie("session", client.get_cookie("session").value)
+    return thief
+
+
+def members_pdf(client) -> int:
+    with client.get(f"/documenten/{MEMBERS_ID}/pdf") as r:
+        return r.status_code
+
+
+def test_a_copied_cookie_is_worthless_after_logout_even_after_a_restart(corpus_index, instance, app, client):
+    from tests.members import csrf_from
+    login(client)
+    thief = copied_cookie(app, client)
+    assert members_pdf(thief) == 200  # the copy works while the member is logged in
+    assert client.post("/uitloggen", data={"csrf_token": csrf_from(client, "/")}).status_code == 303
+    assert members_pdf(thief) == 404 and members_pdf(client) == 404
+    restarted = make_app(corpus_index, instance).test_client()
+    restarted.set_cookie("session", thief.get_cookie("session").value)
+    assert members_pdf(restarted) == 404
+
+
+def test_the_cookie_holds_only_a_random_session_id(app, client):
+    import base64
+    import json
+    login(client)
+    payload = client.get_cookie("session").value.split(".")[0]
+    data = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    assert set(data) <= {"sid", "csrf", "_permanent"} and MEMBER not in json.dumps(data)
+
+
+def test_sessions_end_after_their_absolute_lifetime_however_active(corpus_index, instance):
+    import datetime as dt
+    import time
+    app = make_app(corpus_index, instance, SESSION_ABSOLUTE_LIFETIME=dt.timedelta(seconds=2))
+    client = app.test_client()
+    login(client)
+    assert members_pdf(client) == 200
+    time.sleep(1.2)
+    assert members_pdf(client) == 200  # active, renewed...
+    time.sleep(1.2)
+    assert members_pdf(client) == 404  # ...but not beyond the absolute lifetime
+
+
+def test_sessions_and_revoke_commands(app, client, instance, runner):
+    from indexer.cli import main
+    login(client)
+    r = runner.invoke(main, ["users", "sessions", MEMBER, "--instance", str(instance)])
+    assert r.exit_code == 0 and "heeft 1 sessie:" in r.output and "adres 127.0.0.1" in r.output
+    r = runner.invoke(main, ["users", "revoke", MEMBER, "--instance", str(instance)])
+    assert r.exit_code == 0 and "1 sessie van 'lid' beëindigd." in r.output
+    assert members_pdf(client) == 404
+    r = runner.invoke(main, ["users", "sessions", MEMBER, "--instance", str(instance)])
+    assert "'lid' heeft geen lopende sessies." in r.output
+
+
+def test_password_change_and_removal_by_the_cli_end_sessions(app, client, instance, runner):
+    from indexer.cli import main
+    login(client)
+    r = runner.invoke(main, ["users", "passwd", MEMBER, "--instance", str(instance)], input="een ander wachtwoord\n")
+    assert r.exit_code == 0 and members_pdf(client) == 404
+    assert runner.invoke(main, ["users", "sessions", MEMBER, "--instance", str(instance)]).output.startswith(
+        "'lid' heeft geen")
+
+
+# ---------------------------------------------------------------- the login limit could be raced / used to lock out
+
+def test_parallel_wrong_passwords_from_many_addresses_get_at_most_the_limit_checked(app):
+    """The attack: 30 parallel wrong passwords for one account from 30 addresses; 8 were checked, not 5."""
+    from concurrent.futures import ThreadPoolExecutor
+    from tests.members import csrf_from
+
+    def attempt(i):
+        c = app.test_client()
+        c.environ_base["REMOTE_ADDR"] = f"127.0.1.{i}"
+        return c.post("/inloggen", data={"csrf_token": csrf_from(c), "gebruikersnaam": MEMBER,
+                                         "wachtwoord": f"fout wachtwoord {i}"}).status_code
+    with ThreadPoolExecutor(30) as pool:
+        statuses = list(pool.map(attempt, range(30)))
+    assert statuses.count(401) == 5 and statuses.count(429) == 25
+
+
+def test_failures_from_another_address_only_slow_a_member_down(corpus_index, instance):
+    """The attack: 5 failures from 127.0.0.2 kept the member out for 15 minutes; now for the delay only."""
+    import time
+    app = make_app(corpus_index, instance, LOGIN_ACCOUNT_DELAY=1)
+    attacker, member = app.test_client(), app.test_client()
+    attacker.environ_base["REMOTE_ADDR"], member.environ_base["REMOTE_ADDR"] = "127.0.0.2", "127.0.0.3"
+    for _ in range(5):
+        assert login(attacker, MEMBER, "fout wachtwoord").status_code == 401
+    r = login(member)
+    assert r.status_code == 429 and int(r.headers["Retry-After"]) <= 1
+    time.sleep(1.1)
+    assert login(member).status_code == 303
+    assert login(attacker, MEMBER, "fout wachtwoord").status_code == 429  # the attacker's address still waits
+
+
+def test_default_delay_is_about_a_minute_and_counts_survive_a_restart(corpus_index, instance):
+    app = make_app(corpus_index, instance)
+    attacker = app.test_client()
+    attacker.environ_base["REMOTE_ADDR"] = "127.0.0.2"
+    for _ in range(5):
+        login(attacker, MEMBER, "fout wachtwoord")
+    restarted = make_app(corpus_index, instance).test_client()
+    restarted.environ_base["REMOTE_ADDR"] = "127.0.0.3"
+    r = login(restarted)
+    assert r.status_code == 429 and 50 <= int(r.headers["Retry-After"]) <= 60
