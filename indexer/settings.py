@@ -36,6 +36,8 @@ SETTINGS = (
             "sessiesleutel; leeg = eenmalig gegenereerd in de instancemap", "gegenereerd"),
     Setting("KENNISBANK_HTTPS", "SESSION_COOKIE_SECURE", "",
             "`1` als de app via HTTPS bereikbaar is (sessiecookies met Secure)", "leeg"),
+    Setting("KENNISBANK_BASE_URL", "BASE_URL", "http://127.0.0.1:8000",
+            "adres van de site voor absolute links (OpenSearch, Atom-feed, citaties); nooit uit de Host-header"),
     Setting("KENNISBANK_JOBS", "JOBS", "",
             "werkprocessen voor het uitlezen van PDF's", "aantal kernen"),
     Setting("KENNISBANK_PDF_TIMEOUT", "PDF_TIMEOUT", "120",

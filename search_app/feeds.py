@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from flask import Response, render_template, request, url_for
+from flask import Response, render_template, request
 
 from indexer.search import QueryError
 
@@ -11,6 +11,7 @@ from . import indexes
 from .params import search_params, search_request
 from .security import index_name
 from .service import query_service
+from .urls import absolute_url, base_url
 
 FEED_SIZE = 20
 
@@ -27,12 +28,12 @@ def atom_feed():
     dates = [h.document.date for h in results.hits if h.document.date]
     updated = max(dates) + "T00:00:00Z" if dates else indexes.manifest().get("built_at", "1970-01-01T00:00:00Z")
     xml = render_template("feed.xml", results=results, q=results.request.q, updated=updated,
-                          self_url=url_for("views.feed", _external=True, **params),
-                          html_url=url_for("views.home", _external=True, sort="nieuwste", **params))
+                          self_url=absolute_url("views.feed", **params),
+                          html_url=absolute_url("views.home", sort="nieuwste", **params))
     return Response(xml, mimetype="application/atom+xml")
 
 
 def opensearch_description():
     """OpenSearch description, so a browser can add Kennisbank Zoeken as a search engine."""
-    xml = render_template("opensearch.xml", base=request.url_root.rstrip("/"))
+    xml = render_template("opensearch.xml", base=base_url())
     return Response(xml, mimetype="application/opensearchdescription+xml")

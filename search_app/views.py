@@ -14,6 +14,7 @@ from .api import json_error
 from .params import parse_int, search_params, search_request
 from .security import current_user, index_name
 from .service import query_service
+from .urls import absolute_url
 
 bp = Blueprint("views", __name__)
 bp.add_url_rule("/zoeken.atom", "feed", feeds.atom_feed)
@@ -170,7 +171,7 @@ def citation(doc, page: int | None = None) -> str:
     year = doc.year or "z.j."
     title = doc.title.rstrip(".")
     where = f" (p. {page})" if page else ""
-    return f"{author} ({year}). {title}{where}. Kennisbank Zoeken. {url_for('views.document', doc_id=doc.id, _external=True)}"
+    return f"{author} ({year}). {title}{where}. Kennisbank Zoeken. {absolute_url('views.document', doc_id=doc.id)}"
 
 
 @bp.get("/documenten/<doc_id>/pdf")

@@ -344,3 +344,31 @@ def test_default_delay_is_about_a_minute_and_counts_survive_a_restart(corpus_ind
     restarted.environ_base["REMOTE_ADDR"] = "127.0.0.3"
     r = login(restarted)
     assert r.status_code == 429 and 50 <= int(r.headers["Retry-After"]) <= 60
+
+
+# ---------------------------------------------------------------- the Host header ended up in absolute links
+
+def test_absolute_links_come_from_the_base_url_never_from_the_host_header(corpus_index, instance):
+    client = make_app(corpus_index, instance, BASE_URL="https://kennisbank.example.nl/").test_client()
+    evil = {"Host": "evil.example"}
+    for path in ("/opensearch.xml", "/zoeken.atom?q=polarisatie", f"/documenten/{PUBLIC_ID}"):
+        body = client.get(path, headers=evil).get_data(as_text=True)
+        assert "evil.example" not in body, path
+        assert "https://kennisbank.example.nl/" in body, path
+    atom = client.get("/zoeken.atom?q=polarisatie", headers=evil).get_data(as_text=True)
+    assert f"<id>https://kennisbank.example.nl/documenten/{PUBLIC_ID}</id>" in atom
+
+
+def test_a_base_url_that_is_no_url_is_refused_at_start(corpus_index, instance):
+    with pytest.raises(ValueError, match="KENNISBANK_BASE_URL"):
+        make_app(corpus_index, instance, BASE_URL="evil.example")
+
+
+# ---------------------------------------------------------------- index folders were world-readable
+
+def test_index_and_instance_folders_are_owner_only(corpus_index, instance, app, client):
+    import stat
+    _, index = corpus_index
+    assert stat.S_IMODE(index.stat().st_mode) == 0o700
+    login(client)
+    assert stat.S_IMODE((instance / "sessions.sqlite3").stat().st_mode) == 0o600

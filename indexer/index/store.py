@@ -73,12 +73,23 @@ def _stamp() -> str:
     return time.strftime("%Y%m%dT%H%M%S", time.localtime(now)) + f".{int(now % 1 * 1e6):06d}"
 
 
+def owner_only(index_dir: Path) -> None:
+    """Create the index folder readable by its owner only (0700), and make an existing one so.
+
+    It holds members' text (the `all` index, the extraction cache): other users of the machine must not read
+    it, whatever the modes of the files inside.
+    """
+    index_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if index_dir.stat().st_mode & 0o077:
+        os.chmod(index_dir, 0o700)
+
+
 def new_build_dir(index_dir: str | Path) -> Path:
     """Create and return an empty folder for a build in progress."""
     index_dir = Path(index_dir)
-    index_dir.mkdir(parents=True, exist_ok=True)
+    owner_only(index_dir)
     path = index_dir / f"{TMP_PREFIX}{_stamp()}-{os.getpid()}"
-    path.mkdir()
+    path.mkdir(mode=0o700)
     return path
 
 
@@ -172,7 +183,7 @@ def cleanup(index_dir: str | Path, keep: int = KEEP_GENERATIONS) -> list[str]:
 def build_lock(index_dir: str | Path, timeout: float = 0.0):
     """Hold the exclusive build lock, waiting up to `timeout` seconds; raise BuildLocked otherwise."""
     index_dir = Path(index_dir)
-    index_dir.mkdir(parents=True, exist_ok=True)
+    owner_only(index_dir)
     fh = open(index_dir / LOCK, "a+")
     deadline = time.monotonic() + timeout
     try:
