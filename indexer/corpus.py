@@ -65,6 +65,7 @@ class Catalogue:
     theme: dict = field(default_factory=dict)
     records: list[Record] = field(default_factory=list)
     path: Path | None = None
+    unlisted_access: str = "members"  # access of PDFs no record names (indexer.index.access)
 
 
 def load_catalogue(corpus_dir: str | Path) -> Catalogue:
@@ -142,10 +143,15 @@ def load_catalogue(corpus_dir: str | Path) -> Catalogue:
             source_url=raw.get("source_url"), access=access, language=language,
             title_derived=bool(raw.get("title_derived", False)), order=order,
         ))
+    unlisted = data.get("unlisted_access") or "members"
+    if unlisted not in ACCESS_VALUES:
+        line = _key_line(root_node, "unlisted_access") or 1
+        problems.append(f"{path}, regel {line}, veld 'unlisted_access': '{unlisted}' moet 'public' of 'members' zijn")
     if problems:
         raise CatalogueError(problems)
     theme = data.get("theme") or {}
-    return Catalogue(theme=theme if isinstance(theme, dict) else {}, records=records, path=path)
+    return Catalogue(theme=theme if isinstance(theme, dict) else {}, records=records, path=path,
+                     unlisted_access=unlisted)
 
 
 def unlisted_pdfs(corpus_dir: str | Path, catalogue: Catalogue) -> list[Path]:

@@ -78,6 +78,8 @@ def search_params(req: SearchRequest, **changes) -> dict[str, list[str]]:
     params: dict[str, list] = {}
     if req.q:
         params["q"] = [req.q]
+    if req.per_page and req.per_page != 10:
+        params["per_page"] = [str(req.per_page)]
     for name in FACET_FIELDS:
         if req.filters.get(name):
             params[name] = list(req.filters[name])
@@ -89,8 +91,6 @@ def search_params(req: SearchRequest, **changes) -> dict[str, list[str]]:
         params["sort"] = [req.sort]
     if req.page and req.page != 1:
         params["page"] = [str(req.page)]
-    if req.per_page and req.per_page != 10:
-        params["per_page"] = [str(req.per_page)]
     for key, value in changes.items():
         if value is None:
             params.pop(key, None)

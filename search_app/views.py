@@ -7,7 +7,7 @@ from flask import Blueprint, abort, current_app, g, redirect, render_template, r
 
 from indexer.corpus import PDF_DIR
 from indexer.index import store
-from indexer.search import FACETS, SORTS, QueryError
+from indexer.search import FACETS, SORTS, QueryError, SearchRequest
 
 from . import feeds, indexes
 from .api import json_error
@@ -104,8 +104,8 @@ def login_next() -> str | None:
     string, so a long junk query string is not copied into the link on every page."""
     if request.endpoint == "auth.login":
         return None
-    if "kb_search" in g:
-        return url_for("views.home", **search_params(g.kb_search))
+    if request.endpoint == "views.home" and request.args:
+        return url_for("views.home", **search_params(_current_search()))
     return request.path if len(request.full_path) > 2000 else request.full_path.rstrip("?")
 
 
@@ -134,8 +134,18 @@ def _page_numbers(current: int, last: int, around: int = 2) -> list[int | None]:
     return out
 
 
+def _current_search() -> SearchRequest:
+    """Return the parsed search of this request (an empty one when it cannot be parsed)."""
+    if "kb_search" not in g:
+        try:
+            g.kb_search = search_request(request.args)
+        except QueryError:
+            g.kb_search = SearchRequest()
+    return g.kb_search
+
+
 def _feed_url() -> str:
-    return url_for("views.feed", **search_params(g.kb_search, page=None, per_page=None, sort=None))
+    return url_for("views.feed", **search_params(_current_search(), page=None, per_page=None, sort=None))
 
 
 def _page_url(**changes) -> str:
@@ -143,7 +153,7 @@ def _page_url(**changes) -> str:
 
     Built from the parsed request (search_params), so each link is at most as long as the capped search.
     """
-    return url_for("views.home", **search_params(g.kb_search, **changes))
+    return url_for("views.home", **search_params(_current_search(), **changes))
 
 
 @bp.get("/documenten/<doc_id>")

@@ -372,3 +372,74 @@ def test_index_and_instance_folders_are_owner_only(corpus_index, instance, app, 
     assert stat.S_IMODE(index.stat().st_mode) == 0o700
     login(client)
     assert stat.S_IMODE((instance / "sessions.sqlite3").stat().st_mode) == 0o600
+
+
+# ---------------------------------------------------------------- an unlisted PDF was public, even a members' copy
+
+def unlisted_corpus(root, unlisted_access: str | None):
+    """The two-document corpus plus PDFs no record names: a new note, and a copy and a link of the members' PDF."""
+    pdf = root / "corpus" / "pdf"
+    pdf.mkdir(parents=True)
+    head = f"unlisted_access: {unlisted_access}\n" if unlisted_access else ""
+    (root / "corpus" / "catalogue.yaml").write_text(head + CATALOGUE, encoding="utf-8")
+    make_pdf(pdf / "openbaar.pdf", ["Polarisatie in de wijk."])
+    make_pdf(pdf / "leden.pdf", ["Vertrouwelijk: reigerprotocol over polarisatie."])
+    make_pdf(pdf / "losse-notitie.pdf", ["Een losse notitie over het ooievaarsoverleg."])
+    (pdf / "kopie.pdf").write_bytes((pdf / "leden.pdf").read_bytes())
+    (pdf / "link.pdf").symlink_to(pdf / "leden.pdf")
+    return root / "corpus"
+
+
+def anonymous_finds(corpus, index, instance, word) -> list[str]:
+    client = create_app({"TESTING": True, "CORPUS_DIR": str(corpus), "INDEX_DIR": str(index),
+                         "INSTANCE_DIR": str(instance), "SECRET_KEY": "t"}).test_client()
+    return [h["id"] for h in client.get(f"/api/search?q={word}").get_json()["hits"]]
+
+
+def test_unlisted_pdfs_are_for_members_unless_the_maintainer_says_public(tmp_path, instance):
+    corpus = unlisted_corpus(tmp_path, None)
+    report = build_index(corpus, tmp_path / "index")
+    assert report.public_documents == 1  # only the listed public one; 3 unlisted PDFs went to members
+    assert anonymous_finds(corpus, tmp_path / "index", instance, "ooievaarsoverleg") == []
+    assert anonymous_finds(corpus, tmp_path / "index", instance, "reigerprotocol") == []
+
+
+def test_a_copy_or_link_of_a_members_pdf_is_never_public(tmp_path, instance):
+    """The attack: copy or link a members PDF under another name, build: anonymous search served its content."""
+    corpus = unlisted_corpus(tmp_path, "public")
+    build_index(corpus, tmp_path / "index")
+    assert anonymous_finds(corpus, tmp_path / "index", instance, "ooievaarsoverleg") == ["losse-notitie"]
+    assert anonymous_finds(corpus, tmp_path / "index", instance, "reigerprotocol") == []
+    client = create_app({"TESTING": True, "CORPUS_DIR": str(corpus), "INDEX_DIR": str(tmp_path / "index"),
+                         "INSTANCE_DIR": str(instance), "SECRET_KEY": "t"}).test_client()
+    for doc_id in ("kopie", "link"):
+        assert client.get(f"/documenten/{doc_id}/pdf").status_code == 404
+
+
+def test_a_bad_unlisted_access_is_a_catalogue_error(tmp_path):
+    from indexer.corpus import CatalogueError, load_catalogue
+    corpus = unlisted_corpus(tmp_path, "iedereen")
+    with pytest.raises(CatalogueError, match="regel 1, veld 'unlisted_access': 'iedereen' moet 'public' of"):
+        load_catalogue(corpus)
+
+
+def test_rollback_refuses_a_generation_that_published_a_members_pdf_and_prune_removes_it(tmp_path, runner):
+    from indexer.cli import main
+    from indexer.index import store
+    corpus = unlisted_corpus(tmp_path, None)
+    catalogue = corpus / "catalogue.yaml"
+    listed_copy = ("  - id: openbare-kopie\n    title: Kopie\n    summary: Dezelfde PDF, openbaar.\n"
+                   "    date: 2024-03-01\n    pdf: kopie.pdf\n")
+    catalogue.write_text(catalogue.read_text(encoding="utf-8") + listed_copy, encoding="utf-8")
+    index = tmp_path / "index"
+    build_index(corpus, index)  # the maintainer listed the copy as public: this generation publishes it
+    catalogue.write_text(catalogue.read_text(encoding="utf-8").replace(listed_copy, ""), encoding="utf-8")
+    build_index(corpus, index)
+    current = store.current_generation(index).name
+    r = runner.invoke(main, ["rollback", "--index", str(index)])
+    assert r.exit_code != 0 and "terugzetten geweigerd" in r.output and "kopie.pdf" in r.output
+    assert store.current_generation(index).name == current
+    r = runner.invoke(main, ["prune", "--keep", "1", "--index", str(index)])
+    assert r.exit_code == 0 and r.output.startswith("1 generatie verwijderd.")
+    assert [g.name for g in store.generations(index)] == [current]
+    assert "geen eerdere generatie" in runner.invoke(main, ["rollback", "--index", str(index)]).output

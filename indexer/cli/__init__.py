@@ -7,7 +7,7 @@ import sys
 import click
 
 from .. import settings
-from .index_commands import build, check, rollback, search, stats, update
+from .index_commands import build, check, prune, rollback, search, stats, update
 from .user_commands import users
 
 
@@ -25,5 +25,5 @@ def main(verbose):
                             format="%(asctime)s %(levelname)s %(name)s %(message)s")
 
 
-for command in (build, update, search, check, stats, rollback, users):
+for command in (build, update, search, check, stats, rollback, prune, users):
     main.add_command(command)

@@ -10,6 +10,7 @@ from pathlib import Path
 from ..corpus import PDF_DIR, Catalogue, Record, slug, unlisted_pdfs
 from ..extract import ExtractedPDF, ExtractionError
 from . import versions
+from .access import unlisted_access
 
 UNLISTED_SECTION = "Overige documenten"
 
@@ -148,6 +149,6 @@ def _unlisted_records(paths: list[Path], extracted: dict, catalogue: Catalogue) 
         records.append(Record(
             id=doc_id, title=title, summary=summary, date=result.date, section=UNLISTED_SECTION,
             pdf=path.name, pages=len(result.pages), order=len(catalogue.records) + n, in_catalogue=False,
-            title_derived=not result.title,
+            title_derived=not result.title, access=unlisted_access(path, catalogue),
         ))
     return records

@@ -145,12 +145,18 @@ def switch_to(index_dir: str | Path, name: str) -> None:
     atomic_write(Path(index_dir) / POINTER, name + "\n")
 
 
-def rollback(index_dir: str | Path) -> Path:
-    """Point CURRENT back at the generation before the current one and return it."""
+def rollback(index_dir: str | Path, refuse=None) -> Path:
+    """Point CURRENT back at the generation before the current one and return it.
+
+    refuse(gen) may return a Dutch reason not to serve that generation again; it is then raised as IndexMissing.
+    """
     current = current_generation(index_dir)
     older = [g for g in generations(index_dir) if g.name < current.name]
     if not older:
         raise IndexMissing("er is geen eerdere generatie om naar terug te gaan")
+    reason = refuse(older[-1]) if refuse is not None else None
+    if reason:
+        raise IndexMissing(reason)
     switch_to(index_dir, older[-1].name)
     return older[-1]
 
