@@ -31,7 +31,7 @@ SETTINGS = (
     Setting("KENNISBANK_INDEX", "INDEX_DIR", str(REPO_ROOT / "var" / "index"),
             "map met de indexgeneraties (niet in git)", "`var/index/`"),
     Setting("KENNISBANK_INSTANCE", "INSTANCE_DIR", str(REPO_ROOT / "instance"),
-            "gebruikers en de gegenereerde sessiesleutel (niet in git)", "`instance/`"),
+            "gebruikers, sessies, mislukte inlogpogingen en de gegenereerde sessiesleutel (niet in git)", "`instance/`"),
     Setting("KENNISBANK_SECRET_KEY", "SECRET_KEY", "",
             "sessiesleutel; leeg = eenmalig gegenereerd in de instancemap", "gegenereerd"),
     Setting("KENNISBANK_HTTPS", "SESSION_COOKIE_SECURE", "",
