@@ -41,7 +41,7 @@ QUERIES = ["besluit", "wob", "verzoek", "gemeente", "informatie", "openbaarmakin
            "persoonlijke levenssfeer", '"persoonlijke levenssfeer"', "openbaar*", "beslu*", "documenten inventaris",
            "wob verzoek besluit", "ministerie OR gemeente", "verzoek NIET bezwaar", "titel:besluit", "jaar:2020",
            "geredigeerd", "vertrouwelijk", "xyzzyniets", "polarisatie", "handhaving", "artikel 10"]
-CATALOGUE_HEAD = "theme:\n  title: Loadtest\n  intro: Corpus voor de belastingtest.\ndocuments:\n"
+CATALOGUE_HEAD = "unlisted_access: public\ntheme:\n  title: Loadtest\n  intro: Corpus voor de belastingtest.\ndocuments:\n"
 
 
 def free_port() -> int:

@@ -71,6 +71,7 @@ class Catalogue:
     theme: dict = field(default_factory=dict)
     records: list[Record] = field(default_factory=list)
     path: Path | None = None
+    unlisted_access: str = "members"  # access of PDFs no record names (indexer.index.access)
 
 
 def load_catalogue(corpus_dir: str | Path) -> Catalogue:
@@ -162,10 +163,15 @@ def load_catalogue(corpus_dir: str | Path) -> Catalogue:
         ))
         lines[doc_id] = where("vervangt")
     records = link_replacements(records, lines, problems)
+    unlisted = data.get("unlisted_access") or "members"
+    if unlisted not in ACCESS_VALUES:
+        line = _key_line(root_node, "unlisted_access") or 1
+        problems.append(f"{path}, regel {line}, veld 'unlisted_access': '{unlisted}' moet 'public' of 'members' zijn")
     if problems:
         raise CatalogueError(problems)
     theme = data.get("theme") or {}
-    return Catalogue(theme=theme if isinstance(theme, dict) else {}, records=records, path=path)
+    return Catalogue(theme=theme if isinstance(theme, dict) else {}, records=records, path=path,
+                     unlisted_access=unlisted)
 
 
 def link_replacements(records: list[Record], where: dict[str, str], problems: list[str]) -> list[Record]:

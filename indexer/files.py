@@ -8,6 +8,9 @@ import secrets
 import shutil
 from pathlib import Path
 
+# The instance folder's one SQLite store: sessions, login counts, saved searches (each module its own tables).
+INSTANCE_STORE = "kennisbank.sqlite3"
+
 
 @contextlib.contextmanager
 def atomic_writer(path: str | Path, *, mode: int = 0o644, replace: bool = True):

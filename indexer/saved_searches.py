@@ -14,7 +14,9 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
-STORE_FILE = "kennisbank.sqlite3"
+from .files import INSTANCE_STORE
+
+STORE_FILE = INSTANCE_STORE  # the same store as the sessions (indexer.sessions)
 MAX_PER_MEMBER = 50     # saved searches a member may keep
 MAX_NAME = 100
 SCHEMA = """

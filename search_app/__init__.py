@@ -9,7 +9,7 @@ from flask import Flask
 from indexer.analysis.compounds import lexicon
 from indexer.settings import from_env
 
-from . import api, auth, exports, indexes, pageview, requestlog, saved, security, service, views
+from . import api, auth, exports, indexes, pageview, requestlog, saved, security, service, urls, views
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -27,6 +27,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     app.json.sort_keys = False  # keep the documented key order in API answers
 
+    urls.init_app(app)
     requestlog.init_app(app)
     security.init_app(app)
     indexes.init_app(app)

@@ -9,7 +9,7 @@ from indexer.index import store
 from indexer.search import QueryError, Vocabulary, build_vocabulary, results_to_dict
 
 from . import indexes
-from .params import search_request
+from .params import parse_int, search_request
 from .security import index_name
 from .service import query_service
 
@@ -66,10 +66,10 @@ def vocabulary() -> Vocabulary:
 def api_suggest():
     """Suggest document titles and frequent words for what the visitor is typing."""
     text = request.args.get("q", "")[:200]
-    try:
-        limit = min(MAX_SUGGESTIONS, max(1, int(request.args.get("limit") or 8)))
-    except ValueError:
+    limit = parse_int(request.args.get("limit") or "8")
+    if limit is None:
         return json_error(400, "'limit' moet een getal zijn.")
+    limit = min(MAX_SUGGESTIONS, max(1, limit))
     try:
         suggestions = vocabulary().complete(text, limit=limit)
     except store.IndexMissing as exc:

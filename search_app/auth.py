@@ -4,12 +4,12 @@ from __future__ import annotations
 import logging
 import math
 
-from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
 from indexer.accounts import MAX_PASSWORD
 
-from .loginlimit import LoginLimiter
-from .security import csrf_token, csrf_valid, current_user, users
+from .loginlimit import ACCOUNT_DELAY, LoginLimiter
+from .security import csrf_token, csrf_valid, current_user, end_session, sessions, start_session, users
 
 bp = Blueprint("auth", __name__)
 log = logging.getLogger("kennisbank.auth")
@@ -24,10 +24,12 @@ def init_app(app):
     app.config.setdefault("LOGIN_MAX_FAILURES_PER_ACCOUNT", 5)
     app.config.setdefault("LOGIN_MAX_FAILURES_PER_ADDRESS", 20)
     app.config.setdefault("LOGIN_FAILURE_WINDOW", 15 * 60)
+    app.config.setdefault("LOGIN_ACCOUNT_DELAY", ACCOUNT_DELAY)
     app.extensions["kennisbank_login_limiter"] = LoginLimiter(
+        sessions(app),
         per_account=app.config["LOGIN_MAX_FAILURES_PER_ACCOUNT"],
         per_address=app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"],
-        window=app.config["LOGIN_FAILURE_WINDOW"])
+        window=app.config["LOGIN_FAILURE_WINDOW"], account_delay=app.config["LOGIN_ACCOUNT_DELAY"])
     app.context_processor(lambda: {"current_user": current_user(), "csrf_token": csrf_token})
     app.register_blueprint(bp)
 
@@ -68,21 +70,17 @@ def login_post():
         return _form(EXPIRED, 400, name)
     account = name.strip().lower()
     address = request.remote_addr or "-"
-    wait = _limiter().retry_after(account, address)
+    wait = _limiter().attempt(account, address)  # checked and recorded before the slow hash
     if wait:
         log.warning("login refused (too many failures) for %r from %s", account, address)
         return _form(LIMITED.format(minutes=max(1, math.ceil(wait / 60))), 429, name, retry_after=wait)
     user = users().authenticate(account, password) if len(password) <= MAX_PASSWORD else None
     if user is None:
-        _limiter().failure(account, address)
         log.info("failed login for %r from %s", account, address)
         return _form(WRONG, 401, name)
-    _limiter().success(account)
+    _limiter().success(account, address)
     target = safe_next(request.form.get("next"))
-    session.clear()  # a fresh session: nothing from before the login carries over
-    session.permanent = True
-    session["user"], session["user_token"] = user.name, user.session_token
-    g.kb_user = user.name
+    start_session(user, address)
     log.info("login %r from %s", user.name, address)
     return redirect(target, code=303)
 
@@ -92,6 +90,5 @@ def logout():
     """End the session (the form carries the CSRF token, so no other site can log a member out)."""
     if not csrf_valid(request.form.get("csrf_token")):
         return _form(EXPIRED, 400)
-    session.clear()
-    g.kb_user = None
+    end_session()
     return redirect(url_for("views.home"), code=303)

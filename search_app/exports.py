@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from flask import Blueprint, Response, abort, request, url_for
+from flask import Blueprint, Response, abort, request
 
 from indexer.search import MAX_PER_PAGE, QueryError
 from indexer.search.export import FORMATS, Citable, render
@@ -13,6 +13,7 @@ from . import indexes
 from .params import search_request
 from .security import index_name
 from .service import query_service
+from .urls import absolute_url
 
 bp = Blueprint("exports", __name__)
 
@@ -21,8 +22,9 @@ EXPORT_LIMIT = 500  # documents in one export: a memo's worth, bounded work per 
 
 def citable(doc, page: int | None = None) -> Citable:
     """Return a document with its absolute URLs, for export and citation."""
-    pdf = url_for("views.document_pdf", doc_id=doc.id, _external=True) if doc.pdf else None
-    return Citable(document=doc, url=url_for("views.document", doc_id=doc.id, _external=True), pdf_url=pdf,
+    # From the configured base URL (KENNISBANK_BASE_URL), never from the Host header a visitor sends.
+    pdf = absolute_url("views.document_pdf", doc_id=doc.id) if doc.pdf else None
+    return Citable(document=doc, url=absolute_url("views.document", doc_id=doc.id), pdf_url=pdf,
                    page=page)
 
 

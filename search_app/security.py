@@ -10,8 +10,9 @@ from pathlib import Path
 from flask import current_app, g, session
 from flask.sessions import SecureCookieSessionInterface
 
-from indexer.accounts import UserError, UserStore
+from indexer.accounts import User, UserError, UserStore
 from indexer.files import atomic_write
+from indexer.sessions import ABSOLUTE, SessionStore
 
 log = logging.getLogger("kennisbank.security")
 
@@ -28,8 +29,12 @@ def init_app(app):
     if app.config["PERMANENT_SESSION_LIFETIME"] == app.default_config["PERMANENT_SESSION_LIFETIME"]:
         # Flask's default is a month; a login holds for a working day, renewed while the member is active.
         app.config["PERMANENT_SESSION_LIFETIME"] = dt.timedelta(hours=SESSION_HOURS)
+    app.config.setdefault("SESSION_ABSOLUTE_LIFETIME", dt.timedelta(seconds=ABSOLUTE))
     app.session_interface = InstanceKeySessionInterface()
     app.extensions["kennisbank_users"] = UserStore(app.config["INSTANCE_DIR"])
+    app.extensions["kennisbank_sessions"] = SessionStore(
+        app.config["INSTANCE_DIR"], idle=app.config["PERMANENT_SESSION_LIFETIME"].total_seconds(),
+        absolute=app.config["SESSION_ABSOLUTE_LIFETIME"].total_seconds())
 
     @app.after_request
     def _headers(response):
@@ -41,9 +46,13 @@ def init_app(app):
         if app.config.get("SESSION_COOKIE_SECURE"):
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         if current_user():
-            # A member's pages and PDFs must never sit in a shared cache where an anonymous visitor gets them.
+            # A member's pages and PDFs must never sit in a shared cache where an anonymous visitor gets them,
+            # nor stay in the browser's cache after logout (a shared computer).
             response.cache_control.public = False
+            response.cache_control.max_age = None
             response.cache_control.private = True
+            response.cache_control.no_store = True
+            response.headers.pop("Expires", None)
             response.vary.add("Cookie")
         return response
 
@@ -85,18 +94,45 @@ def users() -> UserStore:
     return current_app.extensions["kennisbank_users"]
 
 
+def sessions(app=None) -> SessionStore:
+    """Return the app's session store (sessions and failed-login counts)."""
+    return (app or current_app).extensions["kennisbank_sessions"]
+
+
+def start_session(user: User, address: str) -> None:
+    """Log a member in: a fresh cookie holding only a new server-side session id."""
+    session.clear()  # nothing from before the login carries over
+    session.permanent = True
+    session["sid"] = sessions().create(user.name, user.session_token, address)
+    g.kb_user = user.name
+
+
+def end_session() -> None:
+    """Log out: the session id stops counting on the server, so a copy of the cookie is worthless too."""
+    sid = session.get("sid")
+    if isinstance(sid, str):
+        sessions().end(sid)
+    session.clear()
+    g.kb_user = None
+
+
 def current_user() -> str | None:
-    """Return the logged-in member's name, or None; a removed account or changed password ends the session."""
+    """Return the logged-in member's name, or None.
+
+    The session must be live in the store (not logged out, revoked, idle too long or past its absolute
+    lifetime), and a removed account or changed password ends it too.
+    """
     if "kb_user" not in g:
         g.kb_user = None
-        name = session.get("user")
-        if name:
+        sid = session.get("sid")
+        if isinstance(sid, str) and sid:
             try:
-                user = users().get(name)
+                live = sessions().check(sid)
+                user = users().get(live[0]) if live else None
             except UserError as exc:
                 log.error("accounts unreadable, treating the visitor as anonymous: %s", exc)
-                user = None
-            if user is not None and hmac.compare_digest(user.session_token, str(session.get("user_token", ""))):
+                live = user = None
+            if user is not None and hmac.compare_digest(user.session_token, live[1]):
                 g.kb_user = user.name
     return g.kb_user
 

@@ -3,19 +3,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, g, redirect, render_template, request, send_file, url_for
 
 from indexer.corpus import PDF_DIR
 from indexer.index import store
 from indexer.index.pdfstore import stored_pdf
-from indexer.search import FACETS, SORTS, QueryError
+from indexer.search import FACETS, SORTS, QueryError, SearchRequest
 from indexer.search.dates import dutch_date
 from indexer.search.export import citation
 
 from . import feeds, indexes
 from .api import json_error
 from .exports import EXPORT_LIMIT, citable, cited_page
-from .params import search_request
+from .params import search_params, search_request
 from .security import current_user, index_name
 from .service import query_service
 
@@ -41,6 +41,26 @@ def not_found(exc):
         return json_error(404, "Niet gevonden.")
     return render_template("error.html", title="Pagina niet gevonden",
                            message="Deze pagina of dit document bestaat niet."), 404
+
+
+@bp.app_errorhandler(405)
+def method_not_allowed(exc):
+    if request.path.startswith("/api/"):
+        response = json_error(405, "Deze methode is hier niet toegestaan.")
+    else:
+        response = current_app.make_response((render_template(
+            "error.html", title="Methode niet toegestaan",
+            message=f"Deze pagina kan niet met {request.method[:10]} worden opgevraagd."), 405))
+    response.headers["Allow"] = ", ".join(exc.valid_methods or [])
+    return response
+
+
+@bp.app_errorhandler(413)
+def too_large(exc):
+    message = "Het verzoek is te groot. Stuur minder gegevens mee."
+    if request.path.startswith("/api/"):
+        return json_error(413, message)
+    return render_template("error.html", title="Verzoek te groot", message=message), 413
 
 
 @bp.app_errorhandler(500)
@@ -74,18 +94,31 @@ def home():
     except QueryError as exc:
         return render_template("results.html", error=str(exc), q=args.get("q", "")[:1000], results=None,
                                facets=FACETS, sorts=SORTS), 400
+    g.kb_search = results.request
     return render_template("results.html", results=results, q=results.request.q, error=None,
                            facets=FACETS, sorts=SORTS, sort_labels=SORT_LABELS, page_url=_page_url,
                            active_filters=_active_filters(results.request),
                            page_numbers=_page_numbers(results.request.page, results.page_count),
                            feed_url=_feed_url(), export_url=_export_url, export_limit=EXPORT_LIMIT,
-                           successors=_successors(searcher, [h.document for h in results.hits]))
+                           successors=_successors(searcher, [h.document for h in results.hits]),
+                           search_params=search_params)
 
 
 def _successors(searcher, docs) -> dict:
     """Return the documents that replace these ones (by id), as far as this visitor may see them."""
     ids = {d.superseded_by for d in docs if d.superseded_by}
     return {i: doc for i in ids if (doc := query_service().document(searcher, i)) is not None}
+
+
+@bp.app_template_global()
+def login_next() -> str | None:
+    """Return where the login link comes back to: this page, with the parsed search rather than the raw query
+    string, so a long junk query string is not copied into the link on every page."""
+    if request.endpoint == "auth.login":
+        return None
+    if request.endpoint == "views.home" and request.args:
+        return url_for("views.home", **search_params(_current_search()))
+    return request.path if len(request.full_path) > 2000 else request.full_path.rstrip("?")
 
 
 def _active_filters(req) -> list[tuple[str, str, str]]:
@@ -115,24 +148,29 @@ def _page_numbers(current: int, last: int, around: int = 2) -> list[int | None]:
 
 def _export_url(fmt: str) -> str:
     """Return the export of the current search (all result pages, in the chosen sort) in one format."""
-    params = {k: v for k, v in request.args.to_dict(flat=False).items() if k not in ("page", "per_page")}
-    return url_for("exports.search_export", fmt=fmt, **params)
+    return url_for("exports.search_export", fmt=fmt, **search_params(_current_search(), page=None, per_page=None))
+
+
+def _current_search() -> SearchRequest:
+    """Return the parsed search of this request (an empty one when it cannot be parsed)."""
+    if "kb_search" not in g:
+        try:
+            g.kb_search = search_request(request.args)
+        except QueryError:
+            g.kb_search = SearchRequest()
+    return g.kb_search
 
 
 def _feed_url() -> str:
-    params = {k: v for k, v in request.args.to_dict(flat=False).items() if k not in ("page", "per_page", "sort")}
-    return url_for("views.feed", **params)
+    return url_for("views.feed", **search_params(_current_search(), page=None, per_page=None, sort=None))
 
 
 def _page_url(**changes) -> str:
-    """Return the current search URL with some parameters changed (None removes one)."""
-    params = request.args.to_dict(flat=False)
-    for key, value in changes.items():
-        if value is None:
-            params.pop(key, None)
-        else:
-            params[key] = value if isinstance(value, list) else [value]
-    return url_for("views.home", **params)
+    """Return the current search URL with some parameters changed (None removes one).
+
+    Built from the parsed request (search_params), so each link is at most as long as the capped search.
+    """
+    return url_for("views.home", **search_params(_current_search(), **changes))
 
 
 @bp.get("/documenten/<doc_id>")

@@ -23,6 +23,7 @@ FILLER = ("De gemeente werkt samen met politie en Openbaar Ministerie aan de aan
 PAGE3_WORD = "kwartiermakersoverleg"
 
 CATALOGUE = textwrap.dedent("""\
+    unlisted_access: public
     theme:
       title: Testthema
       intro: Een klein testcorpus over maatschappelijk ongenoegen.

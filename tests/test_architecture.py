@@ -16,7 +16,8 @@ PACKAGES = ("indexer", "search_app")
 # Layers, lowest first: a module may import from its own layer's package or from lower layers only.
 LAYERS = [
     ("indexer.settings", "indexer.files", "indexer.corpus"),
-    ("indexer.extract", "indexer.analysis", "indexer.accounts", "indexer.saved_searches", "indexer.derive"),
+    ("indexer.extract", "indexer.analysis", "indexer.accounts", "indexer.saved_searches", "indexer.derive",
+     "indexer.sessions"),
     ("indexer.index",),
     ("indexer.search",),
     ("indexer.alerts",),

@@ -10,6 +10,7 @@ import pytest
 from indexer.accounts import UserStore, verify_password
 from indexer.cli import main
 from indexer.index.build import build_index
+from indexer.sessions import SessionStore
 from indexer.settings import from_env
 from search_app import create_app
 from search_app.loginlimit import LoginLimiter
@@ -237,19 +238,20 @@ def test_failed_logins_are_limited_per_address(members_index, instance):
     assert login(other, "tweede").status_code == 303
 
 
-def test_limiter_forgets_failures_after_the_window():
+def test_limiter_forgets_failures_after_the_window(tmp_path):
     now = [1000.0]
-    limiter = LoginLimiter(per_account=2, per_address=10, window=60, clock=lambda: now[0])
-    limiter.failure("jan", "1.2.3.4")
+    store = SessionStore(tmp_path, clock=lambda: now[0])
+    limiter = LoginLimiter(store, per_account=2, per_address=10, window=60, account_delay=5)
+    assert limiter.attempt("jan", "1.2.3.4") == 0  # both recorded as failures (no success() follows)
     now[0] += 30
-    limiter.failure("jan", "1.2.3.4")
-    assert limiter.retry_after("jan", "1.2.3.4") == pytest.approx(30)
-    assert limiter.retry_after("piet", "5.6.7.8") == 0
+    assert limiter.attempt("jan", "1.2.3.4") == 0
+    assert limiter.attempt("jan", "1.2.3.4") == pytest.approx(30)  # this address waits out the window
+    assert limiter.attempt("jan", "5.6.7.8") == pytest.approx(5)  # another address only waits the delay
+    assert limiter.attempt("piet", "5.6.7.8") == 0
     now[0] += 31
-    assert limiter.retry_after("jan", "1.2.3.4") == 0
-    limiter.failure("jan", "1.2.3.4")
-    limiter.success("jan")
-    assert limiter.retry_after("jan", "1.2.3.4") == 0
+    assert limiter.attempt("jan", "1.2.3.4") == 0
+    limiter.success("jan", "1.2.3.4")
+    assert limiter.attempt("jan", "1.2.3.4") == 0
 
 
 # ---------------------------------------------------------------- sessions and cookies

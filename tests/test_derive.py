@@ -109,7 +109,7 @@ def _cover_pdf(path):
     return path
 
 
-def _corpus(tmp_path, catalogue="documents: []\n"):
+def _corpus(tmp_path, catalogue="unlisted_access: public\ndocuments: []\n"):
     corpus = tmp_path / "corpus"
     (corpus / "pdf").mkdir(parents=True)
     (corpus / "catalogue.yaml").write_text(catalogue, encoding="utf-8")

@@ -31,6 +31,7 @@ KENNISBANK = Path(sys.executable).parent / "kennisbank"
 PAGE_WORDS = ["aanloopwoord", "brugwoord", "cirkelwoord", "dijkwoord", "eilandwoord"]
 
 CATALOGUE = textwrap.dedent("""\
+    unlisted_access: public
     theme:
       title: Test
       intro: Extractie.
@@ -222,7 +223,7 @@ def test_build_without_tesseract_warns_once_and_indexes_the_rest(tmp_path):
     assert build.returncode == 0, build.stderr
     assert build.stderr.count("OCR niet beschikbaar") == 1
     assert "tesseract" in build.stderr
-    found = _run_cli(["search", "cameratoezicht", "--json"], env, tmp_path)
+    found = _run_cli(["search", "cameratoezicht", "--json", "--members"], env, tmp_path)
     assert {h["id"] for h in json.loads(found.stdout)["hits"]} == {"scan-a", "scan-b"}
 
 
@@ -236,5 +237,5 @@ def test_cli_build_reports_a_runaway_pdf_and_indexes_it_through_the_fallback(tmp
     build = _run_cli(["build"], env, tmp_path)
     assert build.returncode == 0, build.stderr
     assert "vakjes.pdf" in build.stderr and "tijdslimiet van 3 s" in build.stderr
-    found = _run_cli(["search", "Duizendvakjesblad", "--json"], env, tmp_path)
+    found = _run_cli(["search", "Duizendvakjesblad", "--json", "--members"], env, tmp_path)
     assert [h["id"] for h in json.loads(found.stdout)["hits"]] == ["vakjes"]

@@ -17,7 +17,7 @@ TEXT = "Een notitie over de aanpak van overlast in de wijk en de rol van de geme
 def _corpus(tmp_path, unlisted=12):
     corpus = tmp_path / "corpus"
     (corpus / "pdf").mkdir(parents=True)
-    (corpus / "catalogue.yaml").write_text("documents: []\n", encoding="utf-8")
+    (corpus / "catalogue.yaml").write_text("unlisted_access: public\ndocuments: []\n", encoding="utf-8")
     for n in range(unlisted):
         make_pdf(corpus / "pdf" / f"notitie-{n:02d}.pdf", [f"Notitie {n}. " + TEXT])
     (corpus / "pdf" / "leeg.pdf").write_bytes(b"")

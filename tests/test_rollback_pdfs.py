@@ -9,7 +9,8 @@ from indexer.index.update import update_index
 from search_app import create_app
 from tests.pdfs import make_pdf
 
-CATALOGUE = """documents:
+CATALOGUE = """unlisted_access: public
+documents:
   - id: notitie
     title: Notitie over overlast
     summary: Over overlast.

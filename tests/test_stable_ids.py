@@ -18,12 +18,13 @@ def _client(corpus, index, tmp_path):
 def test_old_urls_redirect_permanently_when_a_pdf_gets_a_record_and_when_the_record_is_renamed(tmp_path):
     corpus, index = tmp_path / "corpus", tmp_path / "index"
     (corpus / "pdf").mkdir(parents=True)
-    (corpus / "catalogue.yaml").write_text("documents: []\n", encoding="utf-8")
+    (corpus / "catalogue.yaml").write_text("unlisted_access: public\ndocuments: []\n", encoding="utf-8")
     make_pdf(corpus / "pdf" / "los-document.pdf", [TEXT])
     build_index(corpus, index)
     assert _client(corpus, index, tmp_path).get("/documenten/los-document").status_code == 200
 
-    record = """documents:
+    record = """unlisted_access: public
+documents:
   - id: {id}
     title: Notitie jongerenwerk
     summary: Over jongerenwerkers.
@@ -55,7 +56,7 @@ def test_adding_a_pdf_replaces_no_other_unlisted_document(tmp_path):
     # file or record changed every unlisted document's entries and `update` reported them all as replaced.
     corpus, index = tmp_path / "corpus", tmp_path / "index"
     (corpus / "pdf").mkdir(parents=True)
-    (corpus / "catalogue.yaml").write_text("documents: []\n", encoding="utf-8")
+    (corpus / "catalogue.yaml").write_text("unlisted_access: public\ndocuments: []\n", encoding="utf-8")
     make_pdf(corpus / "pdf" / "b-notitie.pdf", [TEXT])
     make_pdf(corpus / "pdf" / "c-notitie.pdf", ["Een tweede notitie over de aanpak van overlast. " * 10])
     build_index(corpus, index)

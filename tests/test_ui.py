@@ -30,7 +30,7 @@ def ui_app(ui_index, tmp_path):
     corpus, index = ui_index
     return create_app({"TESTING": True, "CORPUS_DIR": str(corpus), "INDEX_DIR": str(index),
                        "INSTANCE_DIR": str(tmp_path / "instance"), "SECRET_KEY": "test",
-                       "SERVER_NAME": "kennisbank.test"})
+                       "SERVER_NAME": "kennisbank.test", "BASE_URL": "http://kennisbank.test"})
 
 
 @pytest.fixture

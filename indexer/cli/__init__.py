@@ -9,7 +9,7 @@ import click
 from .. import settings
 from .alert_commands import alerts
 from .catalogue_commands import catalogue
-from .index_commands import build, check, rollback, search, stats, update
+from .index_commands import build, check, prune, rollback, search, stats, update
 from .user_commands import users
 
 
@@ -27,5 +27,5 @@ def main(verbose):
                             format="%(asctime)s %(levelname)s %(name)s %(message)s")
 
 
-for command in (build, update, search, check, stats, rollback, catalogue, users, alerts):
+for command in (build, update, search, check, stats, rollback, prune, catalogue, users, alerts):
     main.add_command(command)

@@ -11,6 +11,7 @@ import click
 from ..corpus import PDF_DIR, CatalogueError
 from ..extract.pdfium import page_counts
 from ..index import store
+from ..index.access import published_members_pdfs
 from ..index.build import build_index
 from ..index.check import check_corpus, index_stats
 from ..index.update import update_index
@@ -243,7 +244,38 @@ def rollback(index_dir):
     index_dir = folder(index_dir, "INDEX_DIR")
     try:
         with store.build_lock(index_dir):
-            gen = store.rollback(index_dir)
+            gen = store.rollback(index_dir, refuse=_publishes_members_pdfs)
     except (store.IndexMissing, store.BuildLocked) as exc:
         raise DutchError(str(exc))
     click.echo(f"Teruggezet naar generatie {gen.name}.")
+
+
+def _publishes_members_pdfs(gen) -> str | None:
+    """Say why a generation must not serve again: it publishes a copy of a members-only PDF."""
+    leaked = published_members_pdfs(gen)
+    if not leaked:
+        return None
+    return (f"generatie {gen.name} maakt {plural(len(leaked), 'PDF', PDFS)} openbaar met dezelfde inhoud als "
+            f"een PDF alleen voor leden ({', '.join(leaked[:5])}); terugzetten geweigerd. Verwijder zulke "
+            "generaties met: kennisbank prune")
+
+
+@click.command()
+@index_option
+@click.option("--keep", type=click.IntRange(min=1), default=store.KEEP_GENERATIONS, show_default=True,
+              help="Hoeveel van de nieuwste generaties blijven staan (de huidige altijd).")
+def prune(index_dir, keep):
+    """Verwijder oude indexgeneraties en afgebroken builds.
+
+    Voorbeeld:
+
+        kennisbank prune --keep 1
+    """
+    index_dir = folder(index_dir, "INDEX_DIR")
+    try:
+        with store.build_lock(index_dir):
+            removed = [name for name in store.cleanup(index_dir, keep) if name.startswith(store.GEN_PREFIX)]
+    except store.BuildLocked as exc:
+        raise DutchError(str(exc))
+    click.echo(f"{plural(len(removed), 'generatie', 'generaties')} verwijderd."
+               + (f" ({', '.join(removed)})" if removed else ""))

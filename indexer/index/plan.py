@@ -11,6 +11,7 @@ from ..corpus import PDF_DIR, Catalogue, Record, slug, unlisted_pdfs
 from ..derive import derive
 from ..extract import ExtractedPDF, ExtractionError
 from . import versions
+from .access import unlisted_access
 
 UNLISTED_SECTION = "Overige documenten"
 # Listing order of PDFs without a record: after every catalogued document, and the same for all of them, so that
@@ -185,5 +186,6 @@ def unlisted_records(paths: list[Path], extracted: dict, catalogue: Catalogue) -
             id=doc_id, title=found.title, summary=found.summary, date=found.date, author=found.author,
             doctype=found.doctype, section=UNLISTED_SECTION, pdf=path.name, pages=len(result.pages),
             order=UNLISTED_ORDER, in_catalogue=False, derived=tuple(sorted(found.sources.items())),
+            access=unlisted_access(path, catalogue),
         ))
     return records

@@ -73,12 +73,23 @@ def _stamp() -> str:
     return time.strftime("%Y%m%dT%H%M%S", time.localtime(now)) + f".{int(now % 1 * 1e6):06d}"
 
 
+def owner_only(index_dir: Path) -> None:
+    """Create the index folder readable by its owner only (0700), and make an existing one so.
+
+    It holds members' text (the `all` index, the extraction cache): other users of the machine must not read
+    it, whatever the modes of the files inside.
+    """
+    index_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if index_dir.stat().st_mode & 0o077:
+        os.chmod(index_dir, 0o700)
+
+
 def new_build_dir(index_dir: str | Path) -> Path:
     """Create and return an empty folder for a build in progress."""
     index_dir = Path(index_dir)
-    index_dir.mkdir(parents=True, exist_ok=True)
+    owner_only(index_dir)
     path = index_dir / f"{TMP_PREFIX}{_stamp()}-{os.getpid()}"
-    path.mkdir()
+    path.mkdir(mode=0o700)
     return path
 
 
@@ -134,12 +145,18 @@ def switch_to(index_dir: str | Path, name: str) -> None:
     atomic_write(Path(index_dir) / POINTER, name + "\n")
 
 
-def rollback(index_dir: str | Path) -> Path:
-    """Point CURRENT back at the generation before the current one and return it."""
+def rollback(index_dir: str | Path, refuse=None) -> Path:
+    """Point CURRENT back at the generation before the current one and return it.
+
+    refuse(gen) may return a Dutch reason not to serve that generation again; it is then raised as IndexMissing.
+    """
     current = current_generation(index_dir)
     older = [g for g in generations(index_dir) if g.name < current.name]
     if not older:
         raise IndexMissing("er is geen eerdere generatie om naar terug te gaan")
+    reason = refuse(older[-1]) if refuse is not None else None
+    if reason:
+        raise IndexMissing(reason)
     switch_to(index_dir, older[-1].name)
     return older[-1]
 
@@ -172,7 +189,7 @@ def cleanup(index_dir: str | Path, keep: int = KEEP_GENERATIONS) -> list[str]:
 def build_lock(index_dir: str | Path, timeout: float = 0.0):
     """Hold the exclusive build lock, waiting up to `timeout` seconds; raise BuildLocked otherwise."""
     index_dir = Path(index_dir)
-    index_dir.mkdir(parents=True, exist_ok=True)
+    owner_only(index_dir)
     fh = open(index_dir / LOCK, "a+")
     deadline = time.monotonic() + timeout
     try:

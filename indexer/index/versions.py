@@ -17,7 +17,7 @@ from ..analysis import analyzer
 from ..corpus import CATALOGUE_FILE, PDF_DIR
 from ..extract import cache as extract_cache
 from ..files import file_sha256
-from . import schema, scoretables
+from . import access, schema, scoretables
 
 # name -> (module, constant): each constant is a hand-bumped version of one stage's output.
 STAMPS = {
@@ -26,6 +26,7 @@ STAMPS = {
     "extraction": (extract_cache, "EXTRACT_VERSION"),
     "score_tables": (scoretables, "VERSION"),
     "derive": (derive, "DERIVE_VERSION"),  # metadata read from PDFs without a record
+    "access": (access, "ACCESS_VERSION"),
 }
 # Stamps whose change makes an existing generation unusable as the base of `update` (it rebuilds in full).
 # A change of extraction needs no full build: `update` reads every PDF again (the cache key changed) and

@@ -74,12 +74,17 @@ class SearcherCache:
         return self._docnums[doc_id]
 
     def pages_of(self, searcher, doc_id: str) -> tuple[int, ...]:
-        """Return the page entries of a document (its id term without the document entry), read once."""
+        """Return the page entries of a document (its id term without the document entry), read once.
+
+        Only documents with pages are kept, so asking for ids that do not exist cannot grow the map beyond the
+        index's own documents.
+        """
         pages = self._pages.get(doc_id)
         if pages is None:
             docs = self.docs
-            pages = self._pages[doc_id] = tuple(d for d in searcher.docs_for_query(wq.Term("id", doc_id))
-                                                if d not in docs)
+            pages = tuple(d for d in searcher.docs_for_query(wq.Term("id", doc_id)) if d not in docs)
+            if pages:
+                self._pages[doc_id] = pages
         return pages
 
 

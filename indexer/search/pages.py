@@ -26,6 +26,7 @@ EARLY_PAGE_WEIGHT = 1.0
 
 
 MAX_BLOCK_MAPS = 5000  # terms whose block map is kept per index; a map is two short lists
+MAX_BLOCKS = 1_000_000  # blocks in all kept maps together (two ints each, ~70 bytes): at most ~70 MB per index
 
 
 class BlockMaps:
@@ -35,8 +36,10 @@ class BlockMaps:
     on the way. With this map, a page is found by bisection and only the block that holds it is read.
     """
 
-    def __init__(self, limit: int = MAX_BLOCK_MAPS):
+    def __init__(self, limit: int = MAX_BLOCK_MAPS, max_blocks: int = MAX_BLOCKS):
         self.limit = limit
+        self.max_blocks = max_blocks
+        self.blocks = 0  # blocks in the kept maps
         self._maps: OrderedDict = OrderedDict()
         self._lock = threading.Lock()
 
@@ -55,9 +58,11 @@ class BlockMaps:
             blocks = internals.block_map(searcher.postings(fieldname, btext))
             if blocks is not None:
                 with self._lock:
-                    self._maps[key] = blocks
-                    while len(self._maps) > self.limit:
-                        self._maps.popitem(last=False)
+                    if key not in self._maps:
+                        self._maps[key] = blocks
+                        self.blocks += len(blocks[0]) + 1
+                    while len(self._maps) > 1 and (len(self._maps) > self.limit or self.blocks > self.max_blocks):
+                        self.blocks -= len(self._maps.popitem(last=False)[1][0]) + 1
         m = searcher.postings(fieldname, btext)
         score = _posting_score(searcher, fieldname, m, norms)
         found = (internals.postings_at(m, blocks, docnums, score) if blocks is not None

@@ -16,16 +16,26 @@ from .phrases import PagePhrase, document_entries_of, page_phrase_scores
 # Postings kept in score tables per index, about 55 bytes each: a common word of a 20,000-document index has
 # ~10,000-15,000, so this keeps the 300-400 most recently searched words of such an index in ~220 MB.
 MAX_POSTINGS = 4_000_000
+# Tables kept per index, whatever their size: most random words are in no document, and an empty table still
+# costs its key and entry (~300 bytes), so misses are bounded by count as well as by their share of the budget.
+MAX_TABLES = 20_000
+ENTRY_COST = 6  # an entry and its key cost about as much as 6 postings, even when the table is empty
+
+
+def entry_cost(key, table: dict) -> int:
+    """Return what a kept table costs in postings: its postings, the entry, and the key's length."""
+    return len(table) + ENTRY_COST + len(repr(key)) // 55
 
 
 class TermScores:
     """{docnum: score} per (field, term) of one index generation, least recently used tables dropped first."""
 
-    def __init__(self, limit: int = MAX_POSTINGS, stored=None):
+    def __init__(self, limit: int = MAX_POSTINGS, stored=None, max_tables: int = MAX_TABLES):
         self.limit = limit
+        self.max_tables = max_tables
         self.stored = stored  # the build's tables of common words (indexer.index.scoretables.ScoreFile), or None
-        self.postings = 0
-        self._tables: OrderedDict = OrderedDict()
+        self.postings = 0  # the cost (entry_cost) of every table kept, in postings
+        self._tables: OrderedDict = OrderedDict()  # key -> (table, cost)
         self.norms = FieldNorms()  # field -> length byte per document, read once
         self._owners = None  # docnum of the document entry each entry belongs to, for phrases found on pages
         self._lock = threading.Lock()
@@ -45,20 +55,24 @@ class TermScores:
     def cached(self, key, build) -> dict[int, float]:
         """Return the table kept under key, or build, keep and return it."""
         with self._lock:
-            found = self._tables.get(key)
-            if found is not None:
+            kept = self._tables.get(key)
+            if kept is not None:
                 self._tables.move_to_end(key)
-                return found
+                return kept[0]
         return self._keep(key, build())
 
     def _keep(self, key, found: dict) -> dict:
         with self._lock:
             if key not in self._tables:
-                self._tables[key] = found
-                self.postings += len(found)
-            while self.postings > self.limit and len(self._tables) > 1:
-                self.postings -= len(self._tables.popitem(last=False)[1])
+                cost = entry_cost(key, found)
+                self._tables[key] = (found, cost)
+                self.postings += cost
+            while len(self._tables) > 1 and (self.postings > self.limit or len(self._tables) > self.max_tables):
+                self.postings -= self._tables.popitem(last=False)[1][1]
         return found
+
+    def __len__(self) -> int:
+        return len(self._tables)
 
     def union_table(self, searcher, words: list) -> dict[int, float]:
         """Return the summed scores of ORed terms (a word in title, summary and text), computed once."""
@@ -67,7 +81,7 @@ class TermScores:
     def _union_of(self, searcher, words: list) -> dict[int, float]:
         # The parts are not kept: the union holds every document they do, and the budget is better spent on words.
         with self._lock:
-            parts = [self._tables.get(word) for word in words]
+            parts = [self._tables.get(word, (None,))[0] for word in words]
         parts = [part if part is not None else self.compute(searcher, fieldname, text)
                  for part, (fieldname, text) in zip(parts, words)]
         return union(parts)

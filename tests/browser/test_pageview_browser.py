@@ -143,7 +143,7 @@ def real_server(tmp_path_factory):
     (corpus / "pdf").mkdir(parents=True)
     for name, rel in REAL.items():
         shutil.copyfile(BENCH / rel, corpus / "pdf" / f"{name}.pdf")
-    (corpus / "catalogue.yaml").write_text("theme:\n  title: Test\n  intro: Echte PDF's.\ndocuments: []\n",
+    (corpus / "catalogue.yaml").write_text("theme:\n  title: Test\n  intro: Echte PDF's.\nunlisted_access: public\ndocuments: []\n",
                                            encoding="utf-8")
     build_index(corpus, root / "index")
     settings = {"KENNISBANK_CORPUS": str(corpus), "KENNISBANK_INDEX": str(root / "index"),

@@ -63,7 +63,9 @@ def prepare_corpus(pdfs: Path = BENCH_PDFS, workdir: Path = WORKDIR) -> tuple[Pa
         if not link.is_symlink() or link.resolve() != path.resolve():
             link.unlink(missing_ok=True)
             link.symlink_to(path.resolve())
-    catalogue = {"theme": {"title": "Bench", "intro": "Echte PDF's voor de relevantiemeting."}, "documents": []}
+    catalogue = {"theme": {"title": "Bench", "intro": "Echte PDF's voor de relevantiemeting."}, "documents": [],
+                 # The bench PDFs have no records: searched as the public would search them.
+                 "unlisted_access": "public"}
     text = yaml.safe_dump(catalogue, allow_unicode=True, sort_keys=False)
     target = corpus / "catalogue.yaml"
     if not target.is_file() or target.read_text(encoding="utf-8") != text:
