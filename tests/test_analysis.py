@@ -6,8 +6,10 @@ import pickle
 import pytest
 from whoosh.filedb.filestore import RamStorage
 
-from indexer.analysis import (DecompoundFilter, DutchStemFilter, FoldFilter, dutch_analyzer, english_analyzer,
-                              fold_text)
+from whoosh.analysis import CompositeAnalyzer
+
+from indexer.analysis import (DecompoundFilter, DutchStemFilter, FoldFilter, MemoAnalyzer, dutch_analyzer,
+                              english_analyzer, fold_text)
 from indexer.index.schema import build_schema
 from indexer.search import build_vocabulary
 
@@ -135,3 +137,39 @@ def test_the_pickled_analyzer_names_the_stable_class_paths():
     assert b"indexer.analysis" in data and b"indexer.analysis.analyzer" not in data
     assert all(cls.__module__ == "indexer.analysis" for cls in (FoldFilter, DecompoundFilter, DutchStemFilter))
     assert [t.text for t in pickle.loads(data)("Ordeverstoringen")] == [t.text for t in dutch_analyzer()("Ordeverstoringen")]
+
+
+MEMO_TEXT = ("De burgemeester en de Burgemeester: ordeverstoringen, ordeverstoringen! Een internetverbod of twee "
+             "Coördinator art.2.1 van de APV; de een, de ander. Handreikingen handreikingen 2024 x ñ één")
+
+
+@pytest.mark.parametrize("make", [dutch_analyzer, english_analyzer])
+@pytest.mark.parametrize("options", [dict(positions=True, chars=True, mode="index"), dict(mode="index"),
+                                     dict(positions=True, chars=True, mode="index", start_pos=7, start_char=30),
+                                     dict(positions=True, mode="query"),
+                                     dict(positions=True, mode="index", removestops=False)])
+def test_the_word_memo_yields_exactly_the_tokens_of_the_plain_filter_chain(make, options):
+    # The memo skips the filters for words seen before: positions after stop words, compound parts at the
+    # position and characters of their compound, and repeated words must come out as the plain chain makes them.
+    memo = make()
+    plain = CompositeAnalyzer(*memo.items)
+
+    def tokens(analyzer):
+        return [(t.text, getattr(t, "pos", None), getattr(t, "startchar", None), getattr(t, "endchar", None),
+                 t.stopped) for t in analyzer(MEMO_TEXT, **options)]
+    expected = tokens(plain)
+    assert tokens(memo) == expected
+    assert tokens(memo) == expected  # now every word comes from the memo
+    if make is dutch_analyzer and options["mode"] == "index":  # the compound part is there to be compared
+        assert any(text == "verstor" for text, *_ in expected)
+
+
+def test_the_word_memo_is_bounded_and_never_pickled(monkeypatch):
+    monkeypatch.setattr("indexer.analysis.analyzer.MEMO_WORDS", 3)
+    analyzer = dutch_analyzer()
+    words = "burgemeester gemeente handreiking demonstratie ordeverstoring polarisatie".split()
+    list(analyzer(" ".join(words), mode="index"))
+    assert 0 < len(analyzer._memo) <= 3
+    copy = pickle.loads(pickle.dumps(analyzer))
+    assert isinstance(copy, MemoAnalyzer) and "_memo" not in copy.__dict__
+    assert len(pickle.dumps(analyzer)) == len(pickle.dumps(dutch_analyzer()))

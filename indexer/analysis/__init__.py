@@ -1,18 +1,19 @@
 """Stage 2 of the data flow: the one Dutch analyzer, used at index and query time alike, and the one fold.
 
-Whoosh pickles the analyzers into every index by class path: `indexer.analysis.FoldFilter`, `DecompoundFilter`
-and `DutchStemFilter` must stay importable from this package.
+Whoosh pickles the analyzers into every index by class path: `indexer.analysis.FoldFilter`, `DecompoundFilter`,
+`DutchStemFilter` and `MemoAnalyzer` (the chain itself) must stay importable from this package.
 """
 from .analyzer import (
                        ANALYSIS_VERSION,
                        DecompoundFilter,
                        DutchStemFilter,
                        FoldFilter,
+                       MemoAnalyzer,
                        dutch_analyzer,
                        english_analyzer,
                        plain_analyzer,
 )
 from .fold import fold, fold_text
 
-__all__ = ["ANALYSIS_VERSION", "DecompoundFilter", "DutchStemFilter", "FoldFilter", "dutch_analyzer",
-           "english_analyzer", "fold", "fold_text", "plain_analyzer"]
+__all__ = ["ANALYSIS_VERSION", "DecompoundFilter", "DutchStemFilter", "FoldFilter", "MemoAnalyzer",
+           "dutch_analyzer", "english_analyzer", "fold", "fold_text", "plain_analyzer"]

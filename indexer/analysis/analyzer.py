@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
+from whoosh.analysis import CompositeAnalyzer, Filter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
+from whoosh.analysis.acore import Token
 from whoosh.lang import stemmer_for_language
 
 from .compounds import split
@@ -73,19 +74,82 @@ class DutchStemFilter(StemFilter):
         return other is not None and self.__class__ is other.__class__
 
 
+# How many distinct words one analyzer remembers before it starts over (a few tens of MB at most).
+MEMO_WORDS = 200_000
+
+
+class MemoAnalyzer(CompositeAnalyzer):
+    """A tokenizer and per-word filters that, at index time, analyse each distinct word once.
+
+    Every filter after the tokenizer maps one word to zero or more words at the same position (stop words,
+    folding, compounds, stems), so the analysed words of a word never depend on its neighbours: they are
+    remembered per word (bounded by MEMO_WORDS) and only positions and characters are set per occurrence.
+    Queries and every other call run the plain filter chain. The memo is never pickled into an index.
+    """
+
+    def __getstate__(self):
+        return {k: v for k, v in self.__dict__.items() if k != "_memo"}
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
+                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
+        if mode != "index" or keeporiginal or not removestops or not tokenize or kwargs:
+            return super().__call__(value, positions=positions, chars=chars, keeporiginal=keeporiginal,
+                                    removestops=removestops, start_pos=start_pos, start_char=start_char,
+                                    tokenize=tokenize, mode=mode, **kwargs)
+        return self._indexed(value, positions, chars, start_pos, start_char)
+
+    def analysed(self, word: str) -> tuple[str, ...]:
+        """Return what the filters make of one word at index time (empty for a stop word), remembered."""
+        memo = self.__dict__.setdefault("_memo", {})
+        texts = memo.get(word)
+        if texts is None:
+            token = Token(removestops=True, mode="index")
+            token.text, token.boost, token.stopped = word, 1.0, False
+            tokens = iter((token,))
+            for item in self.items[1:]:
+                tokens = item(tokens)
+            texts = tuple(t.text for t in tokens)
+            if len(memo) >= MEMO_WORDS:
+                memo.clear()
+            memo[word] = texts
+        return texts
+
+    def _indexed(self, value, positions, chars, start_pos, start_char):
+        # The token stream of the plain chain: stop words removed and the positions after them renumbered
+        # (StopFilter: the first kept word keeps its own position, each next one follows it).
+        t = Token(positions, chars, removestops=True, mode="index")
+        t.boost, t.stopped = 1.0, False
+        analysed, memo = self.analysed, self.__dict__.setdefault("_memo", {})
+        pos = None
+        for n, match in enumerate(self.items[0].expression.finditer(value)):
+            word = match.group(0)
+            texts = memo.get(word)
+            if texts is None:
+                texts = analysed(word)
+            if not texts:
+                continue
+            if positions:
+                pos = start_pos + n if pos is None else pos + 1
+                t.pos = pos
+            if chars:
+                t.startchar, t.endchar = start_char + match.start(), start_char + match.end()
+            for text in texts:
+                t.text = text
+                yield t
+
+
 def dutch_analyzer():
     """Return the analyzer for Dutch text fields (stemmed, accent-folded, compounds split, Dutch stop words)."""
     # Accents are folded after the stop filter, or "één" would become the stop word "een".
-    return (RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter()
-            | StopFilter(stoplist=frozenset(), lang="nl")
-            | FoldFilter() | DecompoundFilter() | DutchStemFilter())
+    return MemoAnalyzer(RegexTokenizer(TOKEN_PATTERN), LowercaseFilter(),
+                        StopFilter(stoplist=frozenset(), lang="nl"),
+                        FoldFilter(), DecompoundFilter(), DutchStemFilter())
 
 
 def english_analyzer():
     """Return the analyzer for English text fields (records with `language: en`): English stop words and stems."""
-    return (RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter()
-            | StopFilter(stoplist=frozenset(), lang="en")
-            | FoldFilter() | StemFilter(lang="en"))
+    return MemoAnalyzer(RegexTokenizer(TOKEN_PATTERN), LowercaseFilter(),
+                        StopFilter(stoplist=frozenset(), lang="en"), FoldFilter(), StemFilter(lang="en"))
 
 
 def plain_analyzer():
@@ -94,5 +158,5 @@ def plain_analyzer():
 
 
 # The path pickled into every index: stable across moves inside the package (indexer/analysis/__init__.py).
-for _cls in (FoldFilter, DecompoundFilter, DutchStemFilter):
+for _cls in (FoldFilter, DecompoundFilter, DutchStemFilter, MemoAnalyzer):
     _cls.__module__ = "indexer.analysis"
