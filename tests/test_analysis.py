@@ -9,7 +9,7 @@ from whoosh.filedb.filestore import RamStorage
 from whoosh.analysis import CompositeAnalyzer
 
 from indexer.analysis import (DecompoundFilter, DutchStemFilter, FoldFilter, MemoAnalyzer, dutch_analyzer,
-                              english_analyzer, fold_text)
+                              english_analyzer, fold_text, plain_analyzer)
 from indexer.index.schema import build_schema
 from indexer.search import build_vocabulary
 
@@ -143,8 +143,9 @@ MEMO_TEXT = ("De burgemeester en de Burgemeester: ordeverstoringen, ordeverstori
              "Coördinator art.2.1 van de APV; de een, de ander. Handreikingen handreikingen 2024 x ñ één")
 
 
-@pytest.mark.parametrize("make", [dutch_analyzer, english_analyzer])
+@pytest.mark.parametrize("make", [dutch_analyzer, english_analyzer, plain_analyzer])
 @pytest.mark.parametrize("options", [dict(positions=True, chars=True, mode="index"), dict(mode="index"),
+                                     dict(positions=True, chars=True, boosts=True, mode="index"),
                                      dict(positions=True, chars=True, mode="index", start_pos=7, start_char=30),
                                      dict(positions=True, mode="query"),
                                      dict(positions=True, mode="index", removestops=False)])
@@ -173,3 +174,15 @@ def test_the_word_memo_is_bounded_and_never_pickled(monkeypatch):
     copy = pickle.loads(pickle.dumps(analyzer))
     assert isinstance(copy, MemoAnalyzer) and "_memo" not in copy.__dict__
     assert len(pickle.dumps(analyzer)) == len(pickle.dumps(dutch_analyzer()))
+
+
+@pytest.mark.parametrize("field", ["content", "page_text", "spelling"])
+def test_indexing_a_field_goes_through_the_word_memo(field):
+    # Reproduces a bug: Whoosh's field formats also pass boosts=True, which sent every indexed word down the
+    # plain filter chain, so the memo was never used in a real build.
+    schema = build_schema()
+    postings = list(schema[field].index(MEMO_TEXT))
+    assert postings and 0 < len(schema[field].analyzer.__dict__.get("_memo", {})) <= len(MEMO_TEXT.split())
+    plain = CompositeAnalyzer(*schema[field].analyzer.items)
+    schema[field].analyzer = plain
+    assert list(schema[field].index(MEMO_TEXT)) == postings

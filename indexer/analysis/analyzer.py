@@ -92,11 +92,12 @@ class MemoAnalyzer(CompositeAnalyzer):
 
     def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
                  start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
-        if mode != "index" or keeporiginal or not removestops or not tokenize or kwargs:
+        # Whoosh's field formats ask for boosts as well (always 1.0 in these chains): that is the index path.
+        if mode != "index" or keeporiginal or not removestops or not tokenize or kwargs.keys() - {"boosts"}:
             return super().__call__(value, positions=positions, chars=chars, keeporiginal=keeporiginal,
                                     removestops=removestops, start_pos=start_pos, start_char=start_char,
                                     tokenize=tokenize, mode=mode, **kwargs)
-        return self._indexed(value, positions, chars, start_pos, start_char)
+        return self._indexed(value, positions, chars, start_pos, start_char, kwargs.get("boosts", False))
 
     def analysed(self, word: str) -> tuple[str, ...]:
         """Return what the filters make of one word at index time (empty for a stop word), remembered."""
@@ -114,10 +115,10 @@ class MemoAnalyzer(CompositeAnalyzer):
             memo[word] = texts
         return texts
 
-    def _indexed(self, value, positions, chars, start_pos, start_char):
+    def _indexed(self, value, positions, chars, start_pos, start_char, boosts):
         # The token stream of the plain chain: stop words removed and the positions after them renumbered
         # (StopFilter: the first kept word keeps its own position, each next one follows it).
-        t = Token(positions, chars, removestops=True, mode="index")
+        t = Token(positions, chars, removestops=True, mode="index", boosts=boosts)
         t.boost, t.stopped = 1.0, False
         analysed, memo = self.analysed, self.__dict__.setdefault("_memo", {})
         pos = None
@@ -154,7 +155,7 @@ def english_analyzer():
 
 def plain_analyzer():
     """Return the analyzer for unstemmed fields (the word list of spelling suggestions)."""
-    return RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | FoldFilter()
+    return MemoAnalyzer(RegexTokenizer(TOKEN_PATTERN), LowercaseFilter(), FoldFilter())
 
 
 # The path pickled into every index: stable across moves inside the package (indexer/analysis/__init__.py).
