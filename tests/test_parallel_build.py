@@ -23,7 +23,7 @@ def test_two_worker_processes_write_the_same_index_as_one_writer(corpus_copy, tm
     assert n == 1
     catalogue.write_text(text, encoding="utf-8")
     caplog.set_level(logging.INFO, logger="kennisbank.build")
-    monkeypatch.setenv("KENNISBANK_JOBS", "2")
+    monkeypatch.setenv("KENNISBANK_INDEX_JOBS", "2")
     monkeypatch.setattr(parallel, "MIN_PARALLEL_CHARS", 10**12)
     build_index(corpus, tmp_path / "one")
     assert "processes=1" in commit_line(caplog)

@@ -60,9 +60,11 @@ def full_build(corpus_dir: Path, index_dir: Path, catalogue: Catalogue, started:
 def write_documents(build_dir: Path, docs: dict[str, PlannedDocument], jobs: int | None = None) -> None:
     """Write both indexes (public and all) of these planned documents, in their order, into a build folder.
 
-    `jobs` worker processes at most (default KENNISBANK_JOBS, else every core; see indexer.index.parallel).
+    `jobs` worker processes at most (default KENNISBANK_INDEX_JOBS, 1; 0 = every core; indexer.index.parallel).
+    Whoosh writes every posting of the merged index in one process, so on the measured machine one process
+    was faster than two: more are opt-in.
     """
-    jobs = int(settings.get("JOBS") or 0) if jobs is None else jobs
+    jobs = int(settings.get("INDEX_JOBS") or 1) if jobs is None else jobs
     # Without member documents both indexes hold the same entries: write "all" once and copy its files,
     # instead of analysing every page twice.
     same = all(doc.targets == ["all", "public"] for doc in docs.values())
