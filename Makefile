@@ -7,7 +7,7 @@ THREADS ?= 4
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test index install bench bench-search loadtest clean help eval
+.PHONY: run test index install bench bench-search bench-build loadtest clean help eval
 
 help:
 	@echo "make run    - install, build the index if needed, serve on http://$(HOST):$(PORT)"
@@ -17,6 +17,7 @@ help:
 	@echo "make loadtest - 16 clients for 60 s on loopback, without and with rebuilds (bench/results/loadtest.json)"
 	@echo "make bench  - extraction benchmark (BENCH_PDFS=folder, BENCH_LIMIT=n files for a quick run)"
 	@echo "make bench-search - search latency/throughput at 1k, 5k, 20k synthetic documents (BENCH_SIZES=1000,5000)"
+	@echo "make bench-build - indexing pages/s at 1k, 5k, 20k synthetic documents against plain Whoosh (BENCH_SIZES=1000)"
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +54,11 @@ bench: $(STAMP)
 # Builds (and caches under bench/var/) a synthetic corpus per size; writes bench/results/search.json.
 bench-search: $(STAMP)
 	$(BIN)/python -m bench.search_bench
+
+# Indexes synthetic corpora through the product's write path, the old path and plain Whoosh in one run;
+# writes bench/results/build.json. BENCH_OLD=0 skips the (slow) old path.
+bench-build: $(STAMP)
+	$(BIN)/python -m bench.build_bench
 
 clean:
 	rm -rf $(VENV) *.egg-info build

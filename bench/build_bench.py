@@ -72,8 +72,9 @@ def tantivy_seconds(generator: CorpusGenerator, count: int, folder: Path) -> flo
     return round(time.monotonic() - started, 2)
 
 
-def measure(size: int, work: Path, old: bool, log=print) -> dict:
-    generator = CorpusGenerator(dutch_vocabulary(), seed=SEED)
+def measure(size: int, work: Path, old: bool, log=print, generator: CorpusGenerator | None = None) -> dict:
+    """Index `size` synthetic documents every way into folders under work; return the row of figures."""
+    generator = generator or CorpusGenerator(dutch_vocabulary(), seed=SEED)
     plan = synthetic_plan(generator, size)
     for word in ("ordeverstoringen", "Handreiking"):  # load the word lists now: every run finds them loaded
         list(dutch_analyzer()(word, mode="index"))

@@ -37,11 +37,10 @@ def build_ours(index_dir: Path, generator: CorpusGenerator, count: int, progress
                plan: tuple[dict, int] | None = None) -> Path:
     """Write a published generation through `kennisbank build`'s own write path (indexes, score tables, publish).
 
-    `jobs` as KENNISBANK_JOBS (default: that setting, else every core); `plan` a synthetic_plan made before.
+    `jobs` as KENNISBANK_INDEX_JOBS (default: that setting); `plan` a synthetic_plan made before. `progress` is
+    not called: the write logs its steps on the kennisbank.build logger.
     """
     docs, pages = plan or synthetic_plan(generator, count)
-    if progress:
-        progress(count)  # planned; the write below logs its own steps
     report = {"documents": count, "public_documents": count, "pages": pages, "pdfs": count, "skipped": [],
               "unlisted": [], "seconds": 0.0, "generation": "", "unchanged": False}
 
