@@ -42,3 +42,12 @@ def test_parts_are_contiguous_and_balanced_by_text():
     parts = parallel.split_parts(docs, 2)
     assert [[e["uid"] for e in part] for part in parts] == [["doc:0", "doc:1", "doc:2", "doc:3"], ["doc:4", "doc:5"]]
     assert parallel.split_parts(docs[:1], 2) == [docs[0]]
+
+
+def test_a_bad_index_jobs_setting_warns_in_dutch_and_builds_in_one_process(corpus_copy, monkeypatch, caplog):
+    corpus, index = corpus_copy
+    caplog.set_level(logging.INFO, logger="kennisbank.build")
+    monkeypatch.setenv("KENNISBANK_INDEX_JOBS", "twee")
+    report = build_index(corpus, index)
+    assert report.documents and "processes=1" in commit_line(caplog)
+    assert any("KENNISBANK_INDEX_JOBS='twee' is geen geheel getal" in r.getMessage() for r in caplog.records)

@@ -6,10 +6,9 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from .. import settings
 from ..corpus import Catalogue, load_catalogue
 from . import store, versions
-from .parallel import write_new_index
+from .parallel import index_jobs, write_new_index
 from .pipeline import Progress, extract_corpus, locked, step, unchanged_report, write_generation
 from .plan import BuildReport, PlannedDocument, manifest_for, plan_documents
 
@@ -64,7 +63,7 @@ def write_documents(build_dir: Path, docs: dict[str, PlannedDocument], jobs: int
     Whoosh writes every posting of the merged index in one process, so on the measured machine one process
     was faster than two: more are opt-in.
     """
-    jobs = int(settings.get("INDEX_JOBS") or 1) if jobs is None else jobs
+    jobs = index_jobs() if jobs is None else jobs
     # Without member documents both indexes hold the same entries: write "all" once and copy its files,
     # instead of analysing every page twice.
     same = all(doc.targets == ["all", "public"] for doc in docs.values())

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
@@ -9,8 +10,11 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
+from .. import settings
 from . import internals, store
 from .schema import build_schema
+
+log = logging.getLogger("kennisbank.build")
 
 # Below this much text (characters over all entries) worker processes cost more to start than they save.
 MIN_PARALLEL_CHARS = 2_000_000
@@ -22,6 +26,16 @@ def cores() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not on Linux
         return os.cpu_count() or 1
+
+
+def index_jobs() -> int:
+    """Return KENNISBANK_INDEX_JOBS (0 = every core); a value that is no whole number >= 0 warns and gives 1."""
+    raw = settings.get("INDEX_JOBS")
+    if raw.strip().isdigit():
+        return int(raw)
+    log.warning("KENNISBANK_INDEX_JOBS=%r is geen geheel getal van 0 of meer: de index wordt in één proces "
+                "geschreven", raw)
+    return 1
 
 
 def entry_chars(entries: list[dict]) -> int:
