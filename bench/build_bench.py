@@ -4,7 +4,7 @@ Usage: make bench-build (BENCH_SIZES=1000 for a quicker run; BENCH_OLD=0 skips t
 on the same planned documents (generated beforehand, not timed), per size:
 - ours: the product's write (both indexes, score tables, publish) with its default settings (one process);
 - ours, two processes: the same with KENNISBANK_INDEX_JOBS=2 (worker processes, merged in order);
-- old path: one process and the analysis chain without its word memo, as `kennisbank build` wrote before;
+- old path: one process, the analysis chain without its word memo and a 128 MB posting buffer, as before;
 - naive: plain Whoosh with its default analyzer in one process, one entry per document (bench/synthetic_index);
 - tantivy with its default tokenizer, when the `tantivy` package is installed (optional, not a dependency).
 """
@@ -22,6 +22,7 @@ from pathlib import Path
 from whoosh.analysis import CompositeAnalyzer
 
 from indexer.analysis import MemoAnalyzer, dutch_analyzer
+from indexer.index import parallel
 from indexer.index.parallel import cores
 
 from .corpus_gen import CorpusGenerator, dutch_vocabulary
@@ -33,14 +34,15 @@ SEED = 8
 
 
 @contextlib.contextmanager
-def without_word_memo():
-    """Run the analysis chain filter by filter for every word, as before the memo (the old path)."""
-    memo_call = MemoAnalyzer.__call__
-    MemoAnalyzer.__call__ = CompositeAnalyzer.__call__
+def old_path():
+    """Write as `kennisbank build` did before issue 18: every word through the whole filter chain (no memo)
+    and Whoosh's default posting buffer of 128 MB (run with one process)."""
+    memo_call, limit = MemoAnalyzer.__call__, parallel.WRITER_LIMIT_MB
+    MemoAnalyzer.__call__, parallel.WRITER_LIMIT_MB = CompositeAnalyzer.__call__, 128
     try:
         yield
     finally:
-        MemoAnalyzer.__call__ = memo_call
+        MemoAnalyzer.__call__, parallel.WRITER_LIMIT_MB = memo_call, limit
 
 
 def timed(build) -> float:
@@ -83,7 +85,7 @@ def measure(size: int, work: Path, old: bool, log=print, generator: CorpusGenera
     runs = [("ours", None), ("ours_two_processes", 2)] + ([("old_path", 1)] if old else [])
     for name, jobs in runs:
         log(f"{size} documents: {name}")
-        with without_word_memo() if name == "old_path" else contextlib.nullcontext():
+        with old_path() if name == "old_path" else contextlib.nullcontext():
             seconds = timed(lambda: build_ours(work / name, generator, size, jobs=jobs, plan=plan))
         row[name] = {"seconds": seconds, "pages_per_s": round(pages / seconds, 1),
                      "processes": jobs or int(os.environ.get("KENNISBANK_INDEX_JOBS") or 1) or cores()}
