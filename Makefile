@@ -7,7 +7,7 @@ THREADS ?= 4
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test index install bench bench-search bench-pages loadtest clean help eval
+.PHONY: run test index install bench bench-search bench-pages bench-build loadtest clean help eval
 
 help:
 	@echo "make run    - install, build the index if needed, serve on http://$(HOST):$(PORT)"
@@ -18,6 +18,7 @@ help:
 	@echo "make bench  - extraction benchmark (BENCH_PDFS=folder, BENCH_LIMIT=n files for a quick run)"
 	@echo "make bench-search - search latency/throughput at 1k, 5k, 20k synthetic documents (BENCH_SIZES=1000,5000)"
 	@echo "make bench-pages - page view: cold render + marks p95 against plain pypdfium2 (bench/results/pages.json)"
+	@echo "make bench-build - indexing pages/s at 1k, 5k, 20k synthetic documents against plain Whoosh (BENCH_SIZES=1000)"
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -59,6 +60,11 @@ bench-search: $(STAMP)
 # Cold page render + marks against plain pypdfium2 on the bench PDFs (BENCH_LIMIT pages); bench/results/pages.json.
 bench-pages: $(STAMP)
 	$(BIN)/python -m bench.pages_bench
+
+# Indexes synthetic corpora through the product's write path, the old path and plain Whoosh in one run;
+# writes bench/results/build.json. BENCH_OLD=0 skips the (slow) old path.
+bench-build: $(STAMP)
+	$(BIN)/python -m bench.build_bench
 
 clean:
 	rm -rf $(VENV) *.egg-info build

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import shutil
 from pathlib import Path
 
@@ -10,45 +9,47 @@ from whoosh import index as whoosh_index
 from whoosh.fields import ID, TEXT, Schema
 
 from indexer.analysis import ANALYSIS_VERSION
-from indexer.index import store, versions
-from indexer.index.pipeline import write_score_tables
-from indexer.index.plan import document_entries
-from indexer.index.schema import SCHEMA_VERSION, build_schema
+from indexer.index import versions
+from indexer.index.build import write_documents
+from indexer.index.pipeline import write_generation
+from indexer.index.plan import PlannedDocument, document_entries
+from indexer.index.schema import SCHEMA_VERSION
 
 from .corpus_gen import CorpusGenerator
 
 WRITER_OPTIONS = dict(limitmb=256)
-# Ours is written by both cores into one merged segment, so 20,000 documents build in reasonable time; the
-# entries and the schema are those of `kennisbank build`, which writes in one process.
-OURS_WRITER_OPTIONS = dict(limitmb=256, procs=max(1, min(2, os.cpu_count() or 1)), multisegment=False, batchsize=50)
+# Bump when build_ours writes different index content, so cached indexes are rebuilt rather than reused.
+# b2: written by `kennisbank build`'s own write path (before: a one-off two-process writer whose merge rounded
+# the field length totals and dealt documents to processes in whatever order they asked).
+BUILD_PATH = "b2"
 
 
-def build_ours(index_dir: Path, generator: CorpusGenerator, count: int, progress=None) -> Path:
-    """Write a published generation with the same entries, schema and store as `kennisbank build`."""
-    build_dir = store.new_build_dir(index_dir)
-    (build_dir / "public").mkdir()
-    writer = whoosh_index.create_in(str(build_dir / "public"), build_schema()).writer(**OURS_WRITER_OPTIONS)
-    pages = 0
-    try:
-        for n, doc in enumerate(generator.documents(count), start=1):
-            for entry in document_entries(doc.record, doc.pdf):
-                writer.add_document(**entry)
-            pages += len(doc.pdf.pages)
-            if progress and n % 1000 == 0:
-                progress(n)
-        writer.commit()
-    except BaseException:
-        writer.cancel()
-        raise
-    # Every synthetic document is public, so the members index holds exactly the same entries.
-    shutil.copytree(build_dir / "public", build_dir / "all")
-    write_score_tables(build_dir)
+def synthetic_plan(generator: CorpusGenerator, count: int) -> tuple[dict[str, PlannedDocument], int]:
+    """Plan the synthetic documents as `kennisbank build` plans a corpus (all public); return them and the pages."""
+    docs, pages = {}, 0
+    for doc in generator.documents(count):
+        docs[doc.record.id] = PlannedDocument(["all", "public"], list(document_entries(doc.record, doc.pdf)), "")
+        pages += len(doc.pdf.pages)
+    return docs, pages
+
+
+def build_ours(index_dir: Path, generator: CorpusGenerator, count: int, progress=None, *, jobs: int | None = None,
+               plan: tuple[dict, int] | None = None) -> Path:
+    """Write a published generation through `kennisbank build`'s own write path (indexes, score tables, publish).
+
+    `jobs` as KENNISBANK_INDEX_JOBS (default: that setting); `plan` a synthetic_plan made before. `progress` is
+    not called: the write logs its steps on the kennisbank.build logger.
+    """
+    docs, pages = plan or synthetic_plan(generator, count)
     report = {"documents": count, "public_documents": count, "pages": pages, "pdfs": count, "skipped": [],
               "unlisted": [], "seconds": 0.0, "generation": "", "unchanged": False}
-    manifest = {"built_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+
+    def manifest() -> dict:
+        return {"built_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
                 "fingerprint": f"synthetic-{count}", "stamps": versions.stamps(),
                 "theme": {"title": "Synthetisch corpus"}, "report": report}
-    return store.publish(index_dir, build_dir, manifest)
+    return write_generation(Path(index_dir), lambda build_dir: write_documents(build_dir, docs, jobs), manifest,
+                            documents=count)
 
 
 def naive_schema() -> Schema:
@@ -80,7 +81,7 @@ def cache_dir(which: str, count: int, seed: int) -> Path:
     """Return where one index of one corpus size lives; the name changes whenever its content would."""
     from .corpus_gen import GENERATOR_VERSION
     # The naive index depends on the corpus only; ours also on the project's schema and analysis.
-    ours = f"-s{SCHEMA_VERSION}-a{ANALYSIS_VERSION}" if which == "ours" else ""
+    ours = f"-s{SCHEMA_VERSION}-a{ANALYSIS_VERSION}-{BUILD_PATH}" if which == "ours" else ""
     return BENCH_VAR / f"search-{count}-seed{seed}-g{GENERATOR_VERSION}{ours}" / which
 
 

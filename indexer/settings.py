@@ -41,6 +41,8 @@ SETTINGS = (
             "Host-header"),
     Setting("KENNISBANK_JOBS", "JOBS", "",
             "werkprocessen voor het uitlezen van PDF's", "aantal kernen"),
+    Setting("KENNISBANK_INDEX_JOBS", "INDEX_JOBS", "1",
+            "werkprocessen voor het schrijven van de index (0 = aantal kernen); meer dan 1 loont alleen bij vrije kernen"),
     Setting("KENNISBANK_PDF_TIMEOUT", "PDF_TIMEOUT", "120",
             "seconden die één PDF (of één OCR-pagina) mag duren; daarna probeert pypdfium2 het"),
     Setting("KENNISBANK_PDF_MEMORY", "PDF_MEMORY", "2048",

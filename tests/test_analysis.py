@@ -6,8 +6,10 @@ import pickle
 import pytest
 from whoosh.filedb.filestore import RamStorage
 
-from indexer.analysis import (DecompoundFilter, DutchStemFilter, FoldFilter, dutch_analyzer, english_analyzer,
-                              fold_text)
+from whoosh.analysis import CompositeAnalyzer
+
+from indexer.analysis import (DecompoundFilter, DutchStemFilter, FoldFilter, MemoAnalyzer, dutch_analyzer,
+                              english_analyzer, fold_text, plain_analyzer)
 from indexer.index.schema import build_schema
 from indexer.search import build_vocabulary
 
@@ -135,3 +137,54 @@ def test_the_pickled_analyzer_names_the_stable_class_paths():
     assert b"indexer.analysis" in data and b"indexer.analysis.analyzer" not in data
     assert all(cls.__module__ == "indexer.analysis" for cls in (FoldFilter, DecompoundFilter, DutchStemFilter))
     assert [t.text for t in pickle.loads(data)("Ordeverstoringen")] == [t.text for t in dutch_analyzer()("Ordeverstoringen")]
+
+
+# Dates too: the day terms the date tokenizer adds go through the memo as well (merge of issues 14 and 18).
+MEMO_TEXT = ("De burgemeester en de Burgemeester: ordeverstoringen, ordeverstoringen! Een internetverbod of twee "
+             "Coördinator art.2.1 van de APV; de een, de ander. Handreikingen handreikingen 2024 x ñ één. "
+             "Besluit van 2 maart 2021, brief van 02-03-2021 en 2021-03-02.")
+
+
+@pytest.mark.parametrize("make", [dutch_analyzer, english_analyzer, plain_analyzer])
+@pytest.mark.parametrize("options", [dict(positions=True, chars=True, mode="index"), dict(mode="index"),
+                                     dict(positions=True, chars=True, boosts=True, mode="index"),
+                                     dict(positions=True, chars=True, mode="index", start_pos=7, start_char=30),
+                                     dict(positions=True, mode="query"),
+                                     dict(positions=True, mode="index", removestops=False)])
+def test_the_word_memo_yields_exactly_the_tokens_of_the_plain_filter_chain(make, options):
+    # The memo skips the filters for words seen before: positions after stop words, compound parts at the
+    # position and characters of their compound, and repeated words must come out as the plain chain makes them.
+    memo = make()
+    plain = CompositeAnalyzer(*memo.items)
+
+    def tokens(analyzer):
+        return [(t.text, getattr(t, "pos", None), getattr(t, "startchar", None), getattr(t, "endchar", None),
+                 t.stopped) for t in analyzer(MEMO_TEXT, **options)]
+    expected = tokens(plain)
+    assert tokens(memo) == expected
+    assert tokens(memo) == expected  # now every word comes from the memo
+    if make is dutch_analyzer and options["mode"] == "index":  # the compound part is there to be compared
+        assert any(text == "verstor" for text, *_ in expected)
+
+
+def test_the_word_memo_is_bounded_and_never_pickled(monkeypatch):
+    monkeypatch.setattr("indexer.analysis.analyzer.MEMO_WORDS", 3)
+    analyzer = dutch_analyzer()
+    words = "burgemeester gemeente handreiking demonstratie ordeverstoring polarisatie".split()
+    list(analyzer(" ".join(words), mode="index"))
+    assert 0 < len(analyzer._memo) <= 3
+    copy = pickle.loads(pickle.dumps(analyzer))
+    assert isinstance(copy, MemoAnalyzer) and "_memo" not in copy.__dict__
+    assert len(pickle.dumps(analyzer)) == len(pickle.dumps(dutch_analyzer()))
+
+
+@pytest.mark.parametrize("field", ["content", "page_text", "spelling"])
+def test_indexing_a_field_goes_through_the_word_memo(field):
+    # Reproduces a bug: Whoosh's field formats also pass boosts=True, which sent every indexed word down the
+    # plain filter chain, so the memo was never used in a real build.
+    schema = build_schema()
+    postings = list(schema[field].index(MEMO_TEXT))
+    assert postings and 0 < len(schema[field].analyzer.__dict__.get("_memo", {})) <= len(MEMO_TEXT.split())
+    plain = CompositeAnalyzer(*schema[field].analyzer.items)
+    schema[field].analyzer = plain
+    assert list(schema[field].index(MEMO_TEXT)) == postings

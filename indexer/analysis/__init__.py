@@ -1,7 +1,7 @@
 """Stage 2 of the data flow: the one Dutch analyzer, used at index and query time alike, and the one fold.
 
 Whoosh pickles the analyzers into every index by class path: `indexer.analysis.DateTokenizer`, `FoldFilter`,
-`DecompoundFilter` and `DutchStemFilter` must stay importable from this package.
+`DecompoundFilter`, `DutchStemFilter` and `MemoAnalyzer` (the chain itself) must stay importable from this package.
 """
 from .analyzer import (
                        ANALYSIS_VERSION,
@@ -9,6 +9,7 @@ from .analyzer import (
                        DecompoundFilter,
                        DutchStemFilter,
                        FoldFilter,
+                       MemoAnalyzer,
                        dutch_analyzer,
                        english_analyzer,
                        plain_analyzer,
@@ -16,5 +17,5 @@ from .analyzer import (
 from .dates import normalise_dates
 from .fold import fold, fold_text
 
-__all__ = ["ANALYSIS_VERSION", "DateTokenizer", "DecompoundFilter", "DutchStemFilter", "FoldFilter", "dutch_analyzer",
-           "english_analyzer", "fold", "fold_text", "normalise_dates", "plain_analyzer"]
+__all__ = ["ANALYSIS_VERSION", "DateTokenizer", "DecompoundFilter", "DutchStemFilter", "FoldFilter", "MemoAnalyzer",
+           "dutch_analyzer", "english_analyzer", "fold", "fold_text", "normalise_dates", "plain_analyzer"]

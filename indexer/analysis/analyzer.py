@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
+from whoosh.analysis import CompositeAnalyzer, Filter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
+from whoosh.analysis.acore import Token
 from whoosh.lang import stemmer_for_language
 
 from .compounds import split
@@ -74,26 +75,92 @@ class DutchStemFilter(StemFilter):
         return other is not None and self.__class__ is other.__class__
 
 
+# How many distinct words one analyzer remembers before it starts over (a few tens of MB at most).
+MEMO_WORDS = 200_000
+
+
+class MemoAnalyzer(CompositeAnalyzer):
+    """A tokenizer and per-word filters that, at index time, analyse each distinct word once.
+
+    Every filter after the tokenizer maps one word to zero or more words at the same position (stop words,
+    folding, compounds, stems), so the analysed words of a word never depend on its neighbours: they are
+    remembered per word (bounded by MEMO_WORDS) and only positions and characters are set per occurrence.
+    Queries and every other call run the plain filter chain. The memo is never pickled into an index.
+    """
+
+    def __getstate__(self):
+        return {k: v for k, v in self.__dict__.items() if k != "_memo"}
+
+    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
+                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
+        # Whoosh's field formats ask for boosts as well (always 1.0 in these chains): that is the index path.
+        if mode != "index" or keeporiginal or not removestops or not tokenize or kwargs.keys() - {"boosts"}:
+            return super().__call__(value, positions=positions, chars=chars, keeporiginal=keeporiginal,
+                                    removestops=removestops, start_pos=start_pos, start_char=start_char,
+                                    tokenize=tokenize, mode=mode, **kwargs)
+        return self._indexed(value, positions, chars, start_pos, start_char, kwargs.get("boosts", False))
+
+    def analysed(self, word: str) -> tuple[str, ...]:
+        """Return what the filters make of one word at index time (empty for a stop word), remembered."""
+        memo = self.__dict__.setdefault("_memo", {})
+        texts = memo.get(word)
+        if texts is None:
+            token = Token(removestops=True, mode="index")
+            token.text, token.boost, token.stopped = word, 1.0, False
+            tokens = iter((token,))
+            for item in self.items[1:]:
+                tokens = item(tokens)
+            texts = tuple(t.text for t in tokens)
+            if len(memo) >= MEMO_WORDS:
+                memo.clear()
+            memo[word] = texts
+        return texts
+
+    def _indexed(self, value, positions, chars, start_pos, start_char, boosts):
+        # The token stream of the plain chain: stop words removed and the positions after them renumbered
+        # (StopFilter: the first kept word keeps its own position, each next one follows it). The tokenizer's
+        # own tokens are used, so a tokenizer that adds terms (DateTokenizer's day terms) is memoised too.
+        t = Token(positions, chars, removestops=True, mode="index", boosts=boosts)
+        t.boost, t.stopped = 1.0, False
+        analysed, memo = self.analysed, self.__dict__.setdefault("_memo", {})
+        pos = None
+        for token in self.items[0](value, positions=positions, chars=chars, removestops=True, start_pos=start_pos,
+                                   start_char=start_char, mode="index"):
+            word = token.text
+            texts = memo.get(word)
+            if texts is None:
+                texts = analysed(word)
+            if not texts:
+                continue
+            if positions:
+                pos = token.pos if pos is None else pos + 1
+                t.pos = pos
+            if chars:
+                t.startchar, t.endchar = token.startchar, token.endchar
+            for text in texts:
+                t.text = text
+                yield t
+
+
 def dutch_analyzer():
     """Return the analyzer for Dutch text fields (stemmed, accent-folded, compounds split, Dutch stop words)."""
     # Accents are folded after the stop filter, or "één" would become the stop word "een".
-    return (DateTokenizer(TOKEN_PATTERN) | LowercaseFilter()
-            | StopFilter(stoplist=frozenset(), lang="nl")
-            | FoldFilter() | DecompoundFilter() | DutchStemFilter())
+    return MemoAnalyzer(DateTokenizer(TOKEN_PATTERN), LowercaseFilter(),
+                        StopFilter(stoplist=frozenset(), lang="nl"),
+                        FoldFilter(), DecompoundFilter(), DutchStemFilter())
 
 
 def english_analyzer():
     """Return the analyzer for English text fields (records with `language: en`): English stop words and stems."""
-    return (DateTokenizer(TOKEN_PATTERN) | LowercaseFilter()
-            | StopFilter(stoplist=frozenset(), lang="en")
-            | FoldFilter() | StemFilter(lang="en"))
+    return MemoAnalyzer(DateTokenizer(TOKEN_PATTERN), LowercaseFilter(),
+                        StopFilter(stoplist=frozenset(), lang="en"), FoldFilter(), StemFilter(lang="en"))
 
 
 def plain_analyzer():
     """Return the analyzer for unstemmed fields (the word list of spelling suggestions)."""
-    return RegexTokenizer(TOKEN_PATTERN) | LowercaseFilter() | FoldFilter()
+    return MemoAnalyzer(RegexTokenizer(TOKEN_PATTERN), LowercaseFilter(), FoldFilter())
 
 
 # The path pickled into every index: stable across moves inside the package (indexer/analysis/__init__.py).
-for _cls in (DateTokenizer, FoldFilter, DecompoundFilter, DutchStemFilter):
+for _cls in (DateTokenizer, FoldFilter, DecompoundFilter, DutchStemFilter, MemoAnalyzer):
     _cls.__module__ = "indexer.analysis"

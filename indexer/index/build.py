@@ -8,8 +8,9 @@ from typing import Callable
 
 from ..corpus import Catalogue, load_catalogue
 from . import store, versions
-from .pipeline import Progress, add_documents, extract_corpus, locked, step, unchanged_report, write_generation, writers
-from .plan import BuildReport, manifest_for, plan_documents
+from .parallel import index_jobs, write_new_index
+from .pipeline import Progress, extract_corpus, locked, step, unchanged_report, write_generation
+from .plan import BuildReport, PlannedDocument, manifest_for, plan_documents
 
 
 def is_up_to_date(corpus_dir: str | Path, index_dir: str | Path) -> bool:
@@ -46,22 +47,31 @@ def full_build(corpus_dir: Path, index_dir: Path, catalogue: Catalogue, started:
     report = plan.report
     report.extracted, report.added = read, list(plan.docs)
 
-    def fill(build_dir: Path) -> None:
-        # Without member documents both indexes hold the same entries: write "all" once and copy its files,
-        # instead of analysing every page twice.
-        same = all(doc.targets == ["all", "public"] and not doc.only_in for doc in plan.docs.values())
-        names = ["all"] if same else list(store.INDEX_NAMES)
-        with writers({name: build_dir / name for name in names}, create=True) as open_writers:
-            add_documents(open_writers, plan.docs.values())
-            with step("commit"):
-                for w in open_writers.values():
-                    w.commit()
-        if same:
-            shutil.copytree(build_dir / "all", build_dir / "public")
-
     def manifest() -> dict:
         report.seconds = round(time.monotonic() - started, 2)
         return manifest_for(print_, catalogue, plan, hashes, report)
 
-    report.generation = write_generation(index_dir, fill, manifest, documents=len(plan.docs)).name
+    report.generation = write_generation(index_dir, lambda build_dir: write_documents(build_dir, plan.docs),
+                                         manifest, documents=len(plan.docs)).name
     return report
+
+
+def write_documents(build_dir: Path, docs: dict[str, PlannedDocument], jobs: int | None = None) -> None:
+    """Write both indexes (public and all) of these planned documents, in their order, into a build folder.
+
+    `jobs` worker processes at most (default KENNISBANK_INDEX_JOBS, 1; 0 = every core; indexer.index.parallel).
+    Whoosh writes every posting of the merged index in one process, so on the measured machine one process
+    was faster than two: more are opt-in.
+    """
+    jobs = index_jobs() if jobs is None else jobs
+    # Without member documents both indexes hold the same entries: write "all" once and copy its files,
+    # instead of analysing every page twice.
+    same = all(doc.targets == ["all", "public"] and not doc.only_in for doc in docs.values())
+    names = ["all"] if same else list(store.INDEX_NAMES)
+    # One step for analysing and committing: with worker processes the two are no longer apart.
+    with step("commit") as info:
+        for name in names:
+            entries = [doc.entries_for(name) for doc in docs.values() if name in doc.targets]
+            info["processes"] = write_new_index(build_dir / name, entries, jobs=jobs)
+    if same:
+        shutil.copytree(build_dir / "all", build_dir / "public")

@@ -8,6 +8,7 @@ callers use the public API instead (slower, same answers), and a warning is logg
 """
 from __future__ import annotations
 
+import collections
 import contextlib
 import functools
 import logging
@@ -20,8 +21,11 @@ from itertools import accumulate, repeat
 import whoosh
 from whoosh.codec import whoosh3
 from whoosh.columns import NumericColumn
+from whoosh.index import open_dir
+from whoosh.multiproc import MpWriter, finish_subsegment
 from whoosh.scoring import WeightLengthScorer
 from whoosh.system import _INT_SIZE, unpack_int
+from whoosh.writing import SegmentWriter
 
 log = logging.getLogger("kennisbank.whoosh")
 
@@ -174,3 +178,46 @@ def postings_at(m, blocks: tuple[list[int], list[int]], docnums, score) -> dict:
             m._i = i
             found[docnum] = (score(m), m.value())
     return found
+
+
+def write_part(folder: str, entries: list[dict], limitmb: int = 128) -> tuple:
+    """In a worker process: analyse entries into a sub-segment of the (new) index at folder, sorted postings apart.
+
+    Returns what merge_parts needs: the sorted posting run, the indexed field names and the sub-segment.
+    Whoosh's own multiprocessing writer does the same, but deals documents to workers in whatever order they
+    ask, and forks: here each worker gets one contiguous part and the caller chooses how processes start.
+    """
+    writer = SegmentWriter(open_dir(folder), _lk=False, limitmb=limitmb)
+    try:
+        for entry in entries:
+            writer.add_document(**entry)
+        return finish_subsegment(writer)
+    except BaseException:
+        writer.cancel()
+        raise
+
+
+def merge_parts(folder: str, parts: list[tuple]) -> None:
+    """Merge the sub-segments of write_part, in the given order, into the one segment of a new index.
+
+    Documents keep their order (part 1's, then part 2's ...), so docnums, stored fields and postings are those
+    of one writer adding every entry in that order. Only the sorted postings are merged; nothing is analysed.
+    """
+    writer = MpWriter(open_dir(folder), procs=len(parts))
+    try:
+        segments = writer._merge_segments(None, None, None)  # a new index: none
+        writer._merge_subsegments(parts, None)
+        # The merge sums the lengths of the copied documents as stored, one byte each and so rounded; BM25F
+        # divides by the exact total a single writer keeps: take the parts' exact totals instead.
+        totals = collections.defaultdict(int)
+        for _run, _names, segment in parts:
+            for name, length in segment._fieldlengths.items():
+                totals[name] += length
+        writer.get_segment()._fieldlengths = totals
+        writer._close_segment()
+        writer._assemble_segment()
+        writer._commit_toc(segments + [writer.get_segment()])
+        writer._finish()
+    except BaseException:
+        writer.cancel()
+        raise

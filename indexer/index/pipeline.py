@@ -16,7 +16,6 @@ from ..extract import CACHE_DIRNAME, ExtractCache, ExtractOptions, extract_many
 from ..files import file_sha256, link_or_copy
 from . import pdfstore, scoretables, store
 from .plan import BuildReport, Skipped, pdf_paths
-from .schema import build_schema
 from .termscores import common_word_tables
 
 log = logging.getLogger("kennisbank.build")
@@ -100,36 +99,6 @@ def write_generation(index_dir: Path, fill: Callable[[Path], None], manifest: Ca
     with step("cleanup") as info:
         info["removed"] = len(store.cleanup(index_dir))
     return gen
-
-
-@contextlib.contextmanager
-def writers(folders: dict[str, Path], *, create: bool):
-    """Yield a Whoosh writer per index folder (new indexes when create); commit them in the block, else cancelled."""
-    opened = {}
-    try:
-        for name, folder in folders.items():
-            if create:
-                folder.mkdir()
-                opened[name] = whoosh_index.create_in(str(folder), build_schema()).writer()
-            else:
-                opened[name] = whoosh_index.open_dir(str(folder)).writer()
-        yield opened
-    except BaseException:
-        for w in opened.values():
-            with contextlib.suppress(Exception):  # a writer that failed half-way may refuse to cancel
-                w.cancel()
-        raise
-
-
-def add_documents(writers: dict, docs) -> None:
-    """Add each planned document's entries to the writers of its target indexes that are open."""
-    for n, doc in enumerate(docs):
-        for name in doc.targets:
-            if name in writers:
-                for entry in doc.entries_for(name):
-                    writers[name].add_document(**entry)
-        if n == 0:
-            store.pause_point("writing")
 
 
 def write_score_tables(build_dir: Path, min_postings: int = scoretables.MIN_POSTINGS) -> int:

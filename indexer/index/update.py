@@ -7,14 +7,17 @@ from typing import Callable
 
 from ..corpus import load_catalogue
 from . import store, versions
-from .build import full_build
-from .pipeline import Progress, add_documents, extract_corpus, locked, step, unchanged_report, write_generation, writers
+from .build import full_build, write_documents
+from .pipeline import Progress, extract_corpus, locked, step, unchanged_report, write_generation
 from .plan import BuildReport, manifest_for, plan_documents
 
 
 def update_index(corpus_dir: str | Path, index_dir: str | Path, *, progress: Progress | None = None,
                  on_start: Callable[[int], None] | None = None, lock_timeout: float = 0.0) -> BuildReport:
-    """Add, replace and remove only the documents that changed, in a new generation; the old one is untouched.
+    """Apply what changed (added, replaced, removed documents) in a new generation; the old one is untouched.
+
+    Only new or changed PDFs are read (the rest come from the extraction cache); the indexes are written anew,
+    which is faster with Whoosh than changing a copy and as exact as a full build.
 
     Falls back to a full build when there is no index yet, or it was written in another index format
     (indexer.index.versions: schema, analysis, its data files, Whoosh).
@@ -50,24 +53,15 @@ def update_index(corpus_dir: str | Path, index_dir: str | Path, *, progress: Pro
         report.replaced = [i for i in plan.docs if i in old and old[i]["digest"] != plan.docs[i].digest]
         report.removed = [i for i in old if i not in plan.docs]
 
-        def fill(build_dir: Path) -> None:
-            with step("copy", generation=gen.name):
-                store.copy_generation(gen, build_dir)
-            with writers({name: build_dir / name for name in store.INDEX_NAMES}, create=False) as open_writers:
-                for doc_id in report.replaced + report.removed:
-                    for w in open_writers.values():
-                        w.delete_by_term("id", doc_id)  # the document and all its page entries
-                add_documents(open_writers, (plan.docs[i] for i in report.added + report.replaced))
-                with step("commit"):
-                    for w in open_writers.values():
-                        # Merging drops the deleted entries, which Whoosh otherwise still counts in document
-                        # frequencies: counts and ranking stay exactly those of a full build.
-                        w.commit(optimize=True)
-
         def manifest_now() -> dict:
             report.seconds = round(time.monotonic() - started, 2)
             return manifest_for(print_, catalogue, plan, hashes, report)
 
-        report.generation = write_generation(index_dir, fill, manifest_now, added=len(report.added),
-                                             replaced=len(report.replaced), removed=len(report.removed)).name
+        # Whoosh keeps a deleted entry in every document frequency until its segment is rewritten, so an index
+        # with the changes applied ranks as a full build only after rewriting all of it (optimize), which also
+        # copied the generation and sorted every posting again: slower than writing anew. So an update writes
+        # all documents anew from the plan (only changed PDFs were read), like a full build, and says so.
+        report.generation = write_generation(index_dir, lambda build_dir: write_documents(build_dir, plan.docs),
+                                             manifest_now, added=len(report.added), replaced=len(report.replaced),
+                                             removed=len(report.removed), rewritten="all").name
         return report

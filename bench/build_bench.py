@@ -1,0 +1,146 @@
+"""Indexing speed (pages/s) on synthetic corpora through `kennisbank build`'s write path, against plain Whoosh.
+
+Usage: make bench-build (BENCH_SIZES=1000 for a quicker run; BENCH_OLD=0 skips the old path; BENCH_ROUNDS=2
+rounds, the fastest of each way counts). In one run and on the same planned documents (generated beforehand,
+not timed), per size, each way in turn:
+- ours: the product's write (both indexes, score tables, publish) with its default settings (one process);
+- ours, two processes: the same with KENNISBANK_INDEX_JOBS=2 (worker processes, merged in order);
+- old path: one process, the analysis chain without its word memo and a 128 MB posting buffer, as before;
+- naive: plain Whoosh with its default analyzer in one process, one entry per document (bench/synthetic_index);
+- tantivy with its default tokenizer, when the `tantivy` package is installed (optional, not a dependency).
+"""
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import platform
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+from whoosh.analysis import CompositeAnalyzer
+
+from indexer.analysis import MemoAnalyzer, dutch_analyzer
+from indexer.index import parallel
+from indexer.index.parallel import cores
+
+from .corpus_gen import CorpusGenerator, dutch_vocabulary
+from .synthetic_index import build_naive, build_ours, synthetic_plan
+
+RESULTS = Path(__file__).resolve().parent / "results"
+DEFAULT_SIZES = (1000, 5000, 20000)
+SEED = 8
+
+
+@contextlib.contextmanager
+def old_path():
+    """Write as `kennisbank build` did before issue 18: every word through the whole filter chain (no memo)
+    and Whoosh's default posting buffer of 128 MB (run with one process)."""
+    memo_call, limit = MemoAnalyzer.__call__, parallel.WRITER_LIMIT_MB
+    MemoAnalyzer.__call__, parallel.WRITER_LIMIT_MB = CompositeAnalyzer.__call__, 128
+    try:
+        yield
+    finally:
+        MemoAnalyzer.__call__, parallel.WRITER_LIMIT_MB = memo_call, limit
+
+
+def timed(build) -> float:
+    started = time.monotonic()
+    build()
+    return round(time.monotonic() - started, 2)
+
+
+def tantivy_seconds(generator: CorpusGenerator, count: int, folder: Path) -> float | None:
+    """Index the same documents with tantivy's defaults, when installed; None otherwise."""
+    try:
+        import tantivy  # optional comparison only
+    except ImportError:
+        return None
+    builder = tantivy.SchemaBuilder()
+    for name in ("title", "summary", "content"):
+        builder.add_text_field(name, stored=True)
+    builder.add_text_field("id", stored=True, tokenizer_name="raw")
+    docs = list(generator.documents(count))
+    folder.mkdir(parents=True)
+    started = time.monotonic()
+    index = tantivy.Index(builder.build(), path=str(folder))
+    writer = index.writer()
+    for doc in docs:
+        writer.add_document(tantivy.Document(id=doc.record.id, title=doc.record.title, summary=doc.record.summary,
+                                             content=doc.pdf.text))
+    writer.commit()
+    writer.wait_merging_threads()
+    return round(time.monotonic() - started, 2)
+
+
+def measure(size: int, work: Path, old: bool, log=print, generator: CorpusGenerator | None = None,
+            rounds: int = 1) -> dict:
+    """Index `size` synthetic documents every way into folders under work; return the row of figures."""
+    generator = generator or CorpusGenerator(dutch_vocabulary(), seed=SEED)
+    plan = synthetic_plan(generator, size)
+    for word in ("ordeverstoringen", "Handreiking"):  # load the word lists now: every run finds them loaded
+        list(dutch_analyzer()(word, mode="index"))
+    pages = plan[1]
+    row = {"documents": size, "pages": pages, "rounds": rounds}
+    runs = [("ours", None), ("ours_two_processes", 2)] + ([("old_path", 1)] if old else []) + [("naive", 1)]
+    times: dict[str, list[float]] = {name: [] for name, _ in runs}
+    # Every way once per round, in turn, so a change in the machine's load falls on all of them; the fastest
+    # round of each counts.
+    for round_ in range(rounds):
+        for name, jobs in runs:
+            log(f"{size} documents, round {round_ + 1}: {name}")
+            shutil.rmtree(work / name, ignore_errors=True)
+            if name == "naive":
+                times[name].append(timed(lambda: build_naive(work / name, generator, size)))
+                continue
+            with old_path() if name == "old_path" else contextlib.nullcontext():
+                times[name].append(timed(lambda: build_ours(work / name, generator, size, jobs=jobs, plan=plan)))
+    for name, jobs in runs:
+        seconds = min(times[name])
+        row[name] = {"seconds": seconds, "pages_per_s": round(pages / seconds, 1), "all_seconds": times[name],
+                     "processes": jobs or parallel.index_jobs() or cores()}
+    seconds = tantivy_seconds(generator, size, work / "tantivy")
+    if seconds is not None:
+        row["tantivy"] = {"seconds": seconds, "pages_per_s": round(pages / seconds, 1)}
+    base = row["ours"]["seconds"]
+    row["ratios"] = {f"{k}_seconds_over_ours": round(row[k]["seconds"] / base, 2)
+                     for k in ("ours_two_processes", "old_path", "naive", "tantivy") if k in row}
+    return row
+
+
+def table(rows: list[dict]) -> str:
+    names = ["ours", "ours_two_processes", "old_path", "naive", "tantivy"]
+    head = f"{'docs':>6} {'pages':>7} | " + " | ".join(f"{n:>16}" for n in names)
+    lines = [head, "-" * len(head)]
+    for r in rows:
+        cells = [f"{r[n]['pages_per_s']:>9.0f} p/s {r[n]['seconds'] / r['ours']['seconds']:>3.1f}x" if n in r
+                 else f"{'-':>16}" for n in names]
+        lines.append(f"{r['documents']:>6} {r['pages']:>7} | " + " | ".join(cells))
+    lines.append("(pages per second, fastest round; Nx = that way's time over ours in the same run)")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    raw = os.environ.get("BENCH_SIZES", "")
+    sizes = [int(s) for s in raw.split(",") if s.strip()] if raw else list(DEFAULT_SIZES)
+    old = os.environ.get("BENCH_OLD", "1") != "0"
+    rounds = int(os.environ.get("BENCH_ROUNDS") or 2)
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="kennisbank-build-bench-") as tmp:
+        for size in sizes:
+            work = Path(tmp) / str(size)
+            rows.append(measure(size, work, old, log=lambda m: print(m, flush=True), rounds=rounds))
+            shutil.rmtree(work, ignore_errors=True)
+    print()
+    print(table(rows))
+    RESULTS.mkdir(exist_ok=True)
+    result = {"machine": {"cores": os.cpu_count(), "python": platform.python_version(),
+                          "load_average_at_end": os.getloadavg()}, "rows": rows}
+    (RESULTS / "build.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores; written: {RESULTS / 'build.json'}")
+
+
+if __name__ == "__main__":
+    main()

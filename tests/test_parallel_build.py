@@ -1,0 +1,53 @@
+"""Building with worker processes: the index is the one a single writer makes, stored fields, terms and ranking."""
+from __future__ import annotations
+
+import logging
+import re
+
+from indexer.index import parallel
+from indexer.index.build import build_index
+
+from .test_versions import index_content
+
+
+def commit_line(caplog) -> str:
+    return next(r.getMessage() for r in caplog.records if r.getMessage().startswith("step=commit"))
+
+
+def test_two_worker_processes_write_the_same_index_as_one_writer(corpus_copy, tmp_path, monkeypatch, caplog):
+    # Reproduces a bug of merging sub-segments: the merged segment summed the one-byte (rounded) document
+    # lengths, so every BM25F score moved a little although stored fields and terms were the same.
+    corpus, _ = corpus_copy
+    catalogue = corpus / "catalogue.yaml"
+    text, n = re.subn(r"( *)pdf: rapport.pdf\n", r"\g<0>\1access: members\n", catalogue.read_text(encoding="utf-8"))
+    assert n == 1
+    catalogue.write_text(text, encoding="utf-8")
+    caplog.set_level(logging.INFO, logger="kennisbank.build")
+    monkeypatch.setenv("KENNISBANK_INDEX_JOBS", "2")
+    monkeypatch.setattr(parallel, "MIN_PARALLEL_CHARS", 10**12)
+    build_index(corpus, tmp_path / "one")
+    assert "processes=1" in commit_line(caplog)
+    caplog.clear()
+    monkeypatch.setattr(parallel, "MIN_PARALLEL_CHARS", 0)
+    build_index(corpus, tmp_path / "two")
+    assert "processes=2" in commit_line(caplog)
+    one, two = index_content(tmp_path / "one"), index_content(tmp_path / "two")
+    assert one["all"][0] and one["all"][1] and any(one["all"][2].values())  # something to compare
+    assert one["public"] != one["all"]  # members documents: both indexes written, each by both processes
+    assert one == two
+
+
+def test_parts_are_contiguous_and_balanced_by_text():
+    docs = [[{"uid": f"doc:{n}", "content": "x" * size}] for n, size in enumerate([10, 10, 10, 50, 10, 10])]
+    parts = parallel.split_parts(docs, 2)
+    assert [[e["uid"] for e in part] for part in parts] == [["doc:0", "doc:1", "doc:2", "doc:3"], ["doc:4", "doc:5"]]
+    assert parallel.split_parts(docs[:1], 2) == [docs[0]]
+
+
+def test_a_bad_index_jobs_setting_warns_in_dutch_and_builds_in_one_process(corpus_copy, monkeypatch, caplog):
+    corpus, index = corpus_copy
+    caplog.set_level(logging.INFO, logger="kennisbank.build")
+    monkeypatch.setenv("KENNISBANK_INDEX_JOBS", "twee")
+    report = build_index(corpus, index)
+    assert report.documents and "processes=1" in commit_line(caplog)
+    assert any("KENNISBANK_INDEX_JOBS='twee' is geen geheel getal" in r.getMessage() for r in caplog.records)
