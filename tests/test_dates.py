@@ -8,7 +8,7 @@ from indexer.analysis import dutch_analyzer, normalise_dates
 from indexer.analysis.dates import find_dates
 from indexer.index import store
 from indexer.index.build import build_index
-from indexer.search import QueryService, SearchRequest
+from indexer.search import QueryService, SearchRequest, search
 from search_app import create_app
 from tests.pdfs import make_pdf
 
@@ -109,3 +109,21 @@ def test_help_page_explains_dates_and_words_not_searched(corpus, tmp_path):
     page = client.get("/help").get_data(as_text=True)
     assert "<code>2 maart 2021</code></td><td>precies die dag" in page
     assert "worden niet gezocht" in page
+
+
+def test_the_document_of_that_day_ranks_above_documents_that_mention_it(tmp_path):
+    # From the real judged set: "19 oktober 2020" found three letters mentioning that day above the decision
+    # dated that day (whose letter text the OCR read without the date).
+    corpus = tmp_path / "corpus"
+    (corpus / "pdf").mkdir(parents=True)
+    records = [
+        {"id": "vermeldt", "title": "Besluit over een verzoek", "date": "2020-11-13",
+         "summary": "Uw verzoek van 19 oktober 2020 is ontvangen. Op 19 oktober 2020 is besloten; 19 oktober 2020."},
+        {"id": "van-die-dag", "title": "Besluit over de demonstratie", "date": "2020-10-19",
+         "summary": "Het besluit over de demonstratie."},
+    ]
+    (corpus / "catalogue.yaml").write_text(yaml.safe_dump({"documents": records}), encoding="utf-8")
+    build_index(corpus, tmp_path / "index")
+    with store.open_index(store.current_generation(tmp_path / "index"), "public").searcher() as s:
+        assert [h.document.id for h in search(s, SearchRequest(q="19 oktober 2020")).hits] == ["van-die-dag", "vermeldt"]
+        assert [h.document.id for h in search(s, SearchRequest(q="verzoek")).hits] == ["vermeldt"]  # no date: no day

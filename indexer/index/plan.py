@@ -143,6 +143,7 @@ def document_entries(record: Record, pdf: ExtractedPDF | None):
         content=content, spelling="\n".join((record.title, record.summary, content)),
         **(dict(title_en=record.title, summary_en=record.summary, content_en=content) if english else {}),
         date=record.date.isoformat() if record.date else "", year=str(record.date.year) if record.date else "",
+        day=record.date.isoformat() if record.date else "",
         author=record.author, doctype=record.doctype, section=record.section,
         author_text=record.author, doctype_text=record.doctype, access=record.access, language=record.language,
         pages=record.pages or (len(pages) or None), pdf=record.pdf if pdf else None,

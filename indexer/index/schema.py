@@ -1,16 +1,17 @@
 """The Whoosh schema: one 'doc' entry per document plus one 'page' entry per PDF page."""
 from __future__ import annotations
 
+from whoosh.analysis import RegexTokenizer
 from whoosh.fields import BOOLEAN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from ..analysis import dutch_analyzer, english_analyzer, plain_analyzer
 
-SCHEMA_VERSION = "6"  # 6: "derived" (where values read from the document came from) and "aliases"
+SCHEMA_VERSION = "9"  # 7-9: the document's day as a search term
 
 # Field weights: a word in the title counts more than in the summary, which counts more than in body text. The
 # author (a person or an organisation) is searched as free text too, below the title and summary: "NCTV" finds
 # what the NCTV wrote, without an author's name outranking a document about the subject.
-FIELD_BOOSTS = {"title": 4.0, "summary": 2.0, "author_text": 1.5, "content": 1.0}
+FIELD_BOOSTS = {"title": 4.0, "summary": 2.0, "author_text": 1.5, "day": 8.0, "content": 1.0}
 
 
 def build_schema() -> Schema:
@@ -33,6 +34,11 @@ def build_schema() -> Schema:
         year=ID(stored=True, sortable=True),
         author=ID(stored=True, sortable=True),   # exact value, for facets and filters
         author_text=TEXT(analyzer=text, field_boost=FIELD_BOOSTS["author_text"]),  # free text, and with auteur:
+        # The document's own date as that day's term (YYYY-MM-DD, as a typed date is searched): a search for
+        # "19 oktober 2020" puts the letter of that day above letters that only mention it.
+        # Only a day term is a token here: other query words ("2", "g" in "artikel 10 lid 2 sub g") must be
+        # dropped from this field as the Dutch analyzer drops them, or no document could hold every word.
+        day=TEXT(analyzer=RegexTokenizer(r"\d{4}-\d{2}-\d{2}"), phrase=False, field_boost=FIELD_BOOSTS["day"]),
         doctype_text=TEXT(analyzer=text),        # searchable with type:
         doctype=ID(stored=True, sortable=True),
         section=ID(stored=True, sortable=True),

@@ -26,7 +26,7 @@ from ..analysis import normalise_dates
 from .phrases import phrases_on_pages
 
 MAX_QUERY_LENGTH = 1000
-SEARCH_FIELDS = ("title", "summary", "author_text", "content")  # the fields a word without field name searches
+SEARCH_FIELDS = ("title", "summary", "author_text", "day", "content")  # the fields a word without field name searches
 
 # Field names a user may type (Dutch first, English accepted), mapped to internal fields.
 FIELD_ALIASES = {
