@@ -10,7 +10,7 @@ from indexer.search import MAX_PER_PAGE, QueryError
 from indexer.search.export import FORMATS, Citable, render
 
 from . import indexes
-from .params import search_request
+from .params import parse_int, search_request
 from .security import index_name
 from .service import query_service
 from .urls import absolute_url
@@ -59,11 +59,8 @@ def document_export(doc_id, fmt):
 
 def cited_page(doc) -> int | None:
     """Return the page a visitor asks to cite (?pagina=N), or None when absent or not a page of the document."""
-    raw = request.args.get("pagina", "")
-    if not (raw.isascii() and raw.isdigit()):
-        return None
-    page = int(raw)
-    return page if 0 < page <= (doc.pages or 100_000) else None
+    page = parse_int(request.args.get("pagina"))  # plain ASCII digits, at most 9: never a 5,000-digit int()
+    return page if page is not None and 0 < page <= (doc.pages or 100_000) else None
 
 
 def _download(body: str, fmt: str, stem: str) -> Response:
