@@ -36,6 +36,16 @@ def _members_only():
     return None
 
 
+def _refused_form():
+    """Return the answer to a form post that is not a member's with a valid CSRF token, or None when it is."""
+    refused = _members_only()
+    if refused:
+        return refused
+    if not csrf_valid(request.form.get("csrf_token")):
+        return _page(error="Het formulier is verlopen. Probeer het opnieuw.", status=400)
+    return None
+
+
 @bp.get("/mijn-zoekopdrachten")
 def mine():
     """List the member's saved searches, with a link to run each, a delete button and the alert address."""
@@ -56,11 +66,9 @@ def _page(message: str | None = None, error: str | None = None, status: int = 20
 @bp.post("/mijn-zoekopdrachten")
 def save():
     """Save the search the form carries (query and filters) under a name; what it finds now is not new."""
-    refused = _members_only()
+    refused = _refused_form()
     if refused:
         return refused
-    if not csrf_valid(request.form.get("csrf_token")):
-        return _page(error="Het formulier is verlopen. Probeer het opnieuw.", status=400)
     try:
         req = replace(search_request(request.form), page=1, per_page=MAX_PER_PAGE, sort="nieuwste")
         searcher, seen = indexes.searcher(index_name()), []
@@ -82,11 +90,9 @@ def save():
 @bp.post("/mijn-zoekopdrachten/<int:search_id>/verwijderen")
 def delete(search_id):
     """Delete one of the member's saved searches."""
-    refused = _members_only()
+    refused = _refused_form()
     if refused:
         return refused
-    if not csrf_valid(request.form.get("csrf_token")):
-        return _page(error="Het formulier is verlopen. Probeer het opnieuw.", status=400)
     if not saved_searches().delete(current_user(), search_id):
         abort(404)  # not this member's: the same answer as one that does not exist
     return _page(message="Zoekopdracht verwijderd.")
@@ -95,11 +101,9 @@ def delete(search_id):
 @bp.post("/mijn-zoekopdrachten/adres")
 def set_address():
     """Set the address the member's alerts go to."""
-    refused = _members_only()
+    refused = _refused_form()
     if refused:
         return refused
-    if not csrf_valid(request.form.get("csrf_token")):
-        return _page(error="Het formulier is verlopen. Probeer het opnieuw.", status=400)
     try:
         address = saved_searches().set_address(current_user(), request.form.get("adres", "")[:320])
     except SavedSearchError as exc:
