@@ -239,3 +239,17 @@ def test_cli_build_reports_a_runaway_pdf_and_indexes_it_through_the_fallback(tmp
     assert "vakjes.pdf" in build.stderr and "tijdslimiet van 3 s" in build.stderr
     found = _run_cli(["search", "Duizendvakjesblad", "--json", "--members"], env, tmp_path)
     assert [h["id"] for h in json.loads(found.stdout)["hits"]] == ["vakjes"]
+
+
+@pytest.mark.parametrize("settings, expected", [
+    ({"JOBS": "twee", "PDF_TIMEOUT": "30", "PDF_MEMORY": "512"}, (0, 30.0, 512)),
+    ({"JOBS": "2", "PDF_TIMEOUT": "lang", "PDF_MEMORY": "-1"}, (2, 120.0, 0)),
+    ({}, (0, 120.0, 0)),
+])
+def test_settings_that_are_no_numbers_warn_in_dutch_and_use_the_default(settings, expected, caplog):
+    # Reproduces a bug: KENNISBANK_JOBS=twee stopped `kennisbank build` with a ValueError traceback.
+    options = ExtractOptions.from_settings(settings)
+    assert (options.jobs, options.timeout, options.memory_mb) == expected
+    bad = [k for k, v in settings.items() if v in ("twee", "lang", "-1")]
+    assert [r.getMessage().split("=")[0] for r in caplog.records] == [f"KENNISBANK_{k}" for k in bad]
+    assert all("geen getal van 0 of meer" in r.getMessage() for r in caplog.records)

@@ -4,7 +4,8 @@
 """
 from .cache import CACHE_DIRNAME, EXTRACT_VERSION, ExtractCache, settings_key
 from .model import ExtractedPDF, ExtractionError, Page
-from .pool import ExtractOptions, extract_many
+from .options import ExtractOptions
+from .pool import extract_many
 from .single import extract_pdf
 
 __all__ = ["CACHE_DIRNAME", "EXTRACT_VERSION", "ExtractCache", "ExtractOptions", "ExtractedPDF", "ExtractionError",

@@ -3,15 +3,14 @@ from __future__ import annotations
 
 import logging
 import multiprocessing as mp
-import os
 import time
 from collections import deque
-from dataclasses import dataclass
 from multiprocessing.connection import wait
 from pathlib import Path
 from typing import Callable
 
 from .cache import ExtractCache
+from .options import ExtractOptions
 from .model import ExtractedPDF, ExtractionError, both_failed
 from .ocr import ocr_missing_reason, ocr_page_words
 from .pages import apply_ocr, drop_ocr_running_lines, ocr_skipped_warning
@@ -22,32 +21,6 @@ log = logging.getLogger("indexer.extract")
 Result = ExtractedPDF | ExtractionError
 READY = ("ready",)
 STARTUP_TIMEOUT = 120.0  # seconds a new worker may take to import its libraries on a loaded machine
-
-
-@dataclass(frozen=True)
-class ExtractOptions:
-    """How to extract: worker processes (0 = number of cores), seconds and MiB per task, whether to OCR."""
-
-    jobs: int = 0
-    timeout: float = 120.0
-    memory_mb: int = 2048
-    ocr: bool = True
-
-    @classmethod
-    def from_settings(cls, settings: dict) -> "ExtractOptions":
-        """Build options from the settings table (KENNISBANK_JOBS, _PDF_TIMEOUT, _PDF_MEMORY)."""
-        return cls(jobs=int(settings.get("JOBS") or 0), timeout=float(settings.get("PDF_TIMEOUT") or 120),
-                   memory_mb=int(settings.get("PDF_MEMORY") or 0))
-
-    @property
-    def workers(self) -> int:
-        """The number of worker processes to use at most."""
-        if self.jobs > 0:
-            return self.jobs
-        try:
-            return max(1, len(os.sched_getaffinity(0)))
-        except AttributeError:  # not on Linux
-            return os.cpu_count() or 1
 
 
 def extract_many(paths: list[Path], options: ExtractOptions | None = None, *,
