@@ -7,12 +7,12 @@ from pathlib import Path
 from flask import Blueprint, Response, abort, current_app, render_template, request
 from markupsafe import Markup, escape
 
-from indexer.corpus import PDF_DIR
 from indexer.extract.cache import CACHE_DIRNAME
 from indexer.search.pagerender import PAGE_CACHE_DIRNAME, WIDTHS, PageCache, render_page
 from indexer.search.pageview import page_view
 
 from . import indexes
+from .pdffiles import pdf_file
 from .security import index_name
 from .service import query_service
 
@@ -37,11 +37,8 @@ def _document_and_pdf(doc_id: str):
     """Return (document, PDF path) for a document this visitor may see that has a PDF; 404 otherwise."""
     searcher = indexes.searcher(index_name())
     doc = query_service().document(searcher, doc_id)
-    if doc is None or not doc.pdf:
-        abort(404)
-    pdf_dir = (Path(current_app.config["CORPUS_DIR"]) / PDF_DIR).resolve()
-    path = (pdf_dir / doc.pdf).resolve()
-    if path.parent != pdf_dir or not path.is_file():
+    path = pdf_file(doc) if doc is not None else None
+    if path is None:
         abort(404)
     return searcher, doc, path
 

@@ -1,13 +1,10 @@
 """HTML pages: start and results page, document page, the PDF, help."""
 from __future__ import annotations
 
-from pathlib import Path
 
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, send_file, url_for
 
-from indexer.corpus import PDF_DIR
 from indexer.index import store
-from indexer.index.pdfstore import stored_pdf
 from indexer.search import FACETS, SORTS, QueryError, SearchRequest
 from indexer.search.dates import dutch_date
 from indexer.search.export import citation
@@ -15,6 +12,7 @@ from indexer.search.export import citation
 from . import feeds, indexes
 from .api import json_error
 from .exports import EXPORT_LIMIT, citable, cited_page
+from .pdffiles import pdf_file
 from .params import search_params, search_request
 from .security import current_user, index_name
 from .service import query_service
@@ -208,17 +206,9 @@ def document_pdf(doc_id):
     doc = query_service().document(searcher, doc_id)
     if doc is None:
         return _moved_or_404(searcher, "views.document_pdf", doc_id)
-    if not doc.pdf:
+    path = pdf_file(doc)
+    if path is None:
         abort(404)
-    # The PDF this generation was built with (so a rollback serves its own version); generations from before
-    # the store fall back to the corpus folder.
-    sha = (indexes.manifest().get("pdfs") or {}).get(doc.pdf)
-    path = stored_pdf(current_app.config["INDEX_DIR"], sha)
-    if path is None or not path.is_file():
-        pdf_dir = (Path(current_app.config["CORPUS_DIR"]) / PDF_DIR).resolve()
-        path = (pdf_dir / doc.pdf).resolve()
-        if path.parent != pdf_dir or not path.is_file():
-            abort(404)
     return send_file(path, mimetype="application/pdf", download_name=f"{doc_id}.pdf", conditional=True,
                      max_age=3600)
 

@@ -12,7 +12,9 @@ from pdfminer.layout import LTChar, LTTextContainer, LTTextLine
 from PIL import Image
 
 from indexer.extract.ocr import ocr_missing_reason
+from indexer.index import store
 from indexer.index.build import build_index
+from indexer.index.pdfstore import stored_pdf
 from indexer.search.pagerender import PAGE_CACHE_DIRNAME, WIDTHS, PageCache
 from search_app import create_app
 from tests.page_corpus import SCAN_PAGES, write_page_corpus
@@ -229,7 +231,11 @@ def test_a_phrase_is_marked_as_a_whole_and_only_where_it_stands(page_client):
 def test_a_pdf_damaged_after_the_build_is_a_404_not_a_server_error(page_corpus, tmp_path):
     corpus, index = page_corpus
     shutil.copytree(corpus, tmp_path / "corpus")
-    (tmp_path / "corpus" / "pdf" / "besluit.pdf").write_bytes(b"%PDF-1.4\n" + b"\x00kapot" * 50)
+    shutil.copytree(index, tmp_path / "index")
+    index = tmp_path / "index"
+    # The page view reads the copy the generation was built with (as /pdf does): damage that one.
+    sha = store.read_manifest(store.current_generation(index))["pdfs"]["besluit.pdf"]
+    stored_pdf(index, sha).write_bytes(b"%PDF-1.4\n" + b"\x00kapot" * 50)
     app = create_app({"TESTING": True, "CORPUS_DIR": str(tmp_path / "corpus"), "INDEX_DIR": str(index),
                       "INSTANCE_DIR": str(tmp_path / "instance"), "SECRET_KEY": "test"})
     client = app.test_client()
