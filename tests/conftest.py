@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from indexer.index import store
 from indexer.index.build import build_index
 from search_app import create_app
+from tests.members import add_member
 from tests.pdfs import make_pdf
 
 REPO = Path(__file__).resolve().parent.parent
@@ -144,3 +145,18 @@ def bundled_client(bundled_index, tmp_path):
 def runner():
     """A click runner for the kennisbank CLI."""
     return CliRunner()
+
+
+@pytest.fixture(scope="module")
+def instance_template(tmp_path_factory):
+    """An instance folder with one member, made once (hashing is slow on purpose)."""
+    path = tmp_path_factory.mktemp("instance-template")
+    add_member(path)
+    return path
+
+
+@pytest.fixture
+def instance(tmp_path, instance_template):
+    """A private copy of the instance folder with one member."""
+    shutil.copytree(instance_template, tmp_path / "instance")
+    return tmp_path / "instance"

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import stat
 
 import pytest
@@ -14,7 +13,7 @@ from indexer.sessions import SessionStore
 from indexer.settings import from_env
 from search_app import create_app
 from search_app.loginlimit import LoginLimiter
-from tests.members import MEMBER, MEMBERS_CATALOGUE, MEMBERS_DOC, PASSWORD, add_member, csrf_from, login
+from tests.members import MEMBER, MEMBERS_CATALOGUE, MEMBERS_DOC, PASSWORD, csrf_from, login
 
 
 @pytest.fixture(scope="module")
@@ -31,21 +30,6 @@ def make_app(members_index, instance, **config):
     corpus, index = members_index
     return create_app({"TESTING": True, "CORPUS_DIR": str(corpus), "INDEX_DIR": str(index),
                        "INSTANCE_DIR": str(instance), "SECRET_KEY": "auth-test", **config})
-
-
-@pytest.fixture(scope="module")
-def instance_template(tmp_path_factory):
-    """An instance folder with one member, made once (hashing is slow on purpose)."""
-    path = tmp_path_factory.mktemp("instance-template")
-    add_member(path)
-    return path
-
-
-@pytest.fixture
-def instance(tmp_path, instance_template):
-    """A private copy of the instance folder with one member."""
-    shutil.copytree(instance_template, tmp_path / "instance")
-    return tmp_path / "instance"
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import logging
 import re
-import shutil
 from urllib.parse import quote
 
 import pytest
@@ -15,7 +14,7 @@ from hypothesis import strategies as st
 
 from indexer.index.build import build_index
 from search_app import create_app
-from tests.members import MEMBER, add_member, login
+from tests.members import MEMBER, login
 from tests.pdfs import make_pdf
 
 MEMBERS_ID, PUBLIC_ID = "ledendossier", "openbaar-dossier"
@@ -52,19 +51,6 @@ def corpus_index(tmp_path_factory):
     make_pdf(pdf / "leden.pdf", ["Vertrouwelijk: reigerprotocol over polarisatie."])
     build_index(root / "corpus", root / "index")
     return root / "corpus", root / "index"
-
-
-@pytest.fixture(scope="module")
-def instance_template(tmp_path_factory):
-    path = tmp_path_factory.mktemp("instance-template")
-    add_member(path)
-    return path
-
-
-@pytest.fixture
-def instance(tmp_path, instance_template):
-    shutil.copytree(instance_template, tmp_path / "instance")
-    return tmp_path / "instance"
 
 
 def make_app(corpus_index, instance, **config):
