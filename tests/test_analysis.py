@@ -113,8 +113,8 @@ def test_bad_override_lines_are_named(text, message):
 def test_override_rules_longest_ending_wins_and_short_words_are_left_alone():
     from indexer.analysis.wordforms import parse_rules
     words, suffixes = parse_rules("# families\n*isme => *ist\n*ismen => *ist\ngemeentes => gemeente\n")
-    assert words == {"gemeentes": "gemeente"}
-    assert suffixes[0] == ("ismen", "ist")
+    assert words == {"gemeentes": ("gemeente", False)}
+    assert suffixes[0] == ("ismen", "ist", False)
     assert terms("isme") != terms("ist")  # "isme" alone is too short for a suffix rule
 
 

@@ -77,7 +77,7 @@ def test_short_and_non_alphabetic_words_are_not_split(word):
 
 
 def test_corrections_file_forces_and_forbids():
-    forced, never = compounds.corrections()
+    forced, never, short = compounds.corrections()
     assert forced["dreigingsbeeld"] == ("dreiging", "beeld")
     assert "burgemeester" in never and compounds.split("burgemeester") == ()
 
@@ -92,6 +92,6 @@ def test_bad_correction_lines_are_named(text, message):
 
 
 def test_corrections_parse_comments_and_accents():
-    forced, never = compounds._parse_corrections("# uitleg\nCrèchebeleid = crèche + beleid  # waarom\nÉénheid\n")
+    forced, never, short = compounds._parse_corrections("# uitleg\nCrèchebeleid = crèche + beleid  # waarom\nÉénheid\n+Wét\n")
     assert forced == {"crechebeleid": ("creche", "beleid")}
-    assert never == {"eenheid"}
+    assert never == {"eenheid"} and short == {"wet"}

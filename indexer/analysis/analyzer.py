@@ -1,5 +1,5 @@
 """The Dutch analyzer, used at index and query time: tokenize (dates as one term too) -> lowercase -> stop words -> fold accents ->
-split compounds (index time) -> stem with overrides. Plus the English analyzer for records with `language: en`.
+split compounds (index time) -> stem with overrides and word families. Plus the English analyzer for `language: en`.
 
 Whoosh pickles analyzers into the index. The filter classes therefore carry the stable path `indexer.analysis.X`
 (set below; the package re-exports them), whatever module they live in, and no filter holds a word list: those
@@ -15,11 +15,17 @@ from whoosh.lang import stemmer_for_language
 
 from .compounds import split
 from .dates import DateTokenizer
+from .families import family_stem
 from .fold import fold_text
 from .wordforms import stem_with_overrides
 
 # Bump when analysis changes, so `build --if-needed` knows an index is stale.
-ANALYSIS_VERSION = "3"
+# 4: compound parts weigh PART_WEIGHT; stricter splitting; fixed stems (-lijk, -baar, ...); word families.
+ANALYSIS_VERSION = "4"
+
+# What a compound part weighs against the word itself (Whoosh adds token boosts into a term's weight): "orde" in
+# "ordeverstoringen" counts a quarter of "orde" standing alone, so whole words rank above parts.
+PART_WEIGHT = 0.25
 
 # Words with inner dots stay one token ("art.2.1"); a trailing "*" of a footnote is not part of the word.
 TOKEN_PATTERN = r"\w+(\.?\w+)*"
@@ -37,10 +43,11 @@ class FoldFilter(Filter):
 
 
 class DecompoundFilter(Filter):
-    """At index time, keep each compound and add its parts at the same position and characters.
+    """At index time, keep each compound and add its parts at the same position and characters, at PART_WEIGHT.
 
-    So `verbod` finds "internetverbod", while phrases and highlighting still see the whole word. Queries are
-    not split: "internetverbod" asks for the compound itself, not for every text about internet and a ban.
+    So `verbod` finds "internetverbod", while phrases and highlighting still see the whole word, and a text
+    with "verbod" itself ranks above it. Queries are not split: "internetverbod" asks for the compound itself,
+    not for every text about internet and a ban.
     """
 
     def __eq__(self, other):
@@ -51,25 +58,29 @@ class DecompoundFilter(Filter):
             if t.mode == "query" or t.stopped:
                 yield t
                 continue
-            whole = t.text
+            whole, boost = t.text, t.boost
             parts = split(whole)
             yield t
             for part in parts:
-                t.text = part
+                t.text, t.boost = part, boost * PART_WEIGHT
                 yield t
-            t.text = whole
+            t.text, t.boost = whole, boost
 
 
 class DutchStemFilter(StemFilter):
-    """Snowball's Dutch stemmer, after the maintainers' overrides (indexer/data/stems.txt) bring families together."""
+    """Snowball's Dutch stemmer with the maintainers' overrides (data/stems.txt) and word families (data/families.txt)."""
 
     def __init__(self, cachesize=50000):
         super().__init__(lang="nl", cachesize=cachesize)
 
     def clear(self):
         snowball = stemmer_for_language("nl")
-        # One cache over overrides and stemmer together: most tokens are words seen before.
-        self._stem = lru_cache(maxsize=self.cachesize)(lambda word: stem_with_overrides(word, snowball))
+
+        def own(word: str) -> str:
+            return stem_with_overrides(word, snowball)
+
+        # One cache over overrides, stemmer and families together: most tokens are words seen before.
+        self._stem = lru_cache(maxsize=self.cachesize)(lambda word: family_stem(word, own(word), own))
 
     def __eq__(self, other):
         return other is not None and self.__class__ is other.__class__
@@ -100,8 +111,8 @@ class MemoAnalyzer(CompositeAnalyzer):
                                     tokenize=tokenize, mode=mode, **kwargs)
         return self._indexed(value, positions, chars, start_pos, start_char, kwargs.get("boosts", False))
 
-    def analysed(self, word: str) -> tuple[str, ...]:
-        """Return what the filters make of one word at index time (empty for a stop word), remembered."""
+    def analysed(self, word: str) -> tuple[tuple[str, float], ...]:
+        """Return the (text, boost) the filters make of one word at index time (empty for a stop word), remembered."""
         memo = self.__dict__.setdefault("_memo", {})
         texts = memo.get(word)
         if texts is None:
@@ -110,7 +121,7 @@ class MemoAnalyzer(CompositeAnalyzer):
             tokens = iter((token,))
             for item in self.items[1:]:
                 tokens = item(tokens)
-            texts = tuple(t.text for t in tokens)
+            texts = tuple((t.text, t.boost) for t in tokens)
             if len(memo) >= MEMO_WORDS:
                 memo.clear()
             memo[word] = texts
@@ -137,8 +148,7 @@ class MemoAnalyzer(CompositeAnalyzer):
                 t.pos = pos
             if chars:
                 t.startchar, t.endchar = token.startchar, token.endchar
-            for text in texts:
-                t.text = text
+            for t.text, t.boost in texts:
                 yield t
 
 
