@@ -13,7 +13,7 @@ help:
 	@echo "make run    - install, build the index if needed, serve on http://$(HOST):$(PORT)"
 	@echo "make test   - run the whole test suite"
 	@echo "make index  - rebuild the index now"
-	@echo "make eval   - measure search relevance: nDCG@10, MRR per group on the judged queries; doc@1, doc@3, page@1, nDCG@10 on the real PDFs"
+	@echo "make eval   - measure search relevance: nDCG@10, MRR per group on the judged queries; doc@1, doc@3, page@1, nDCG@10 on the real PDFs; word-match precision and recall on judged word pairs"
 	@echo "make loadtest - 16 clients for 60 s on loopback, without and with rebuilds (bench/results/loadtest.json)"
 	@echo "make bench  - extraction benchmark (BENCH_PDFS=folder, BENCH_LIMIT=n files for a quick run)"
 	@echo "make bench-search - search latency/throughput at 1k, 5k, 20k synthetic documents (BENCH_SIZES=1000,5000)"
@@ -49,6 +49,7 @@ test: $(STAMP)
 eval: $(STAMP)
 	$(BIN)/python -m tests.relevance.evaluate
 	$(BIN)/python -m tests.relevance.real
+	$(BIN)/python -m tests.relevance.word_matches
 
 bench: $(STAMP)
 	$(BIN)/python bench/extraction.py

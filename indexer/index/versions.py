@@ -32,7 +32,7 @@ STAMPS = {
 # A change of extraction needs no full build: `update` reads every PDF again (the cache key changed) and
 # replaces each document whose text changed.
 INDEX_FORMAT = ("schema", "analysis", "analysis_data", "whoosh")
-ANALYSIS_DATA = ("data/compounds.txt", "data/stems.txt")
+ANALYSIS_DATA = ("data/compounds.txt", "data/stems.txt", "data/families.txt")
 
 
 def stamps() -> dict[str, str]:
