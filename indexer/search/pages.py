@@ -14,7 +14,8 @@ from .pageorder import nearness, page_weight
 from .phrases import PAGE_FIELDS
 from .query import QueryError, clean_query, index_languages, parse_query
 from .ranking import plain_terms
-from .snippets import MarkFormatter, highlight_pinpoint
+from .passages import Seen
+from .snippets import MarkFormatter, page_snippet, strip_marks
 from .synonyms import EMPTY, Table, expand
 
 PAGES_PER_HIT = 3
@@ -123,7 +124,12 @@ def attach_pages(searcher, cache, text: str, hits: list[Hit], doc_query=None) ->
     found = weigh_pages(searcher, cache, hits, q, found)
     found.sort(key=lambda item: (item[0], item[1]))
     taken: dict[int, int] = {}
-    fragmenter = highlight.PinpointFragmenter(maxchars=240, surround=70, autotrim=True)
+    # Per result, the sentences it shows: its summary (when it marks a word, it is shown) and earlier pages.
+    seen: dict[int, Seen] = {}
+    for hit in hits:
+        seen[id(hit)] = Seen()
+        if "<mark>" in hit.snippet:
+            seen[id(hit)].add(strip_marks(hit.snippet))
     decode = searcher.schema["page_text"].format.decoder("characters")
     for _score, docnum, encoded in found:
         hit = owner[docnum]
@@ -132,11 +138,12 @@ def attach_pages(searcher, cache, text: str, hits: list[Hit], doc_query=None) ->
         taken[id(hit)] = taken.get(id(hit), 0) + 1
         fields = searcher.stored_fields(docnum)
         chars = {word: decode(value) for word, value in encoded.items()}  # only for the pages shown
-        snippet = highlight_pinpoint(fields.get("page_text") or "", chars, fragmenter, top=2)
-        if snippet:
+        snippet = page_snippet(fields.get("page_text") or "", chars, seen[id(hit)])
+        # A page whose matching sentences the result already shows keeps its place, without a snippet.
+        if snippet or any(chars.values()):
             hit.pages.append(PageHit(page=fields["page"], snippet=snippet, section=fields.get("page_section")))
     for hit in hits:
-        if hit.pages and "<mark>" not in hit.snippet:
+        if hit.pages and hit.pages[0].snippet and "<mark>" not in hit.snippet:
             hit.snippet = hit.pages[0].snippet
 
 

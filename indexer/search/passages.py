@@ -1,0 +1,135 @@
+"""Snippet passages: a page's text cut into sentences and table cells, each judged running text or debris."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from wordfreq import zipf_frequency
+
+from ..extract.pagekind import PROSE_LINE_DIGITS, PROSE_LINE_WORDS
+
+_TOKEN = re.compile(r"\w+(?:[-'.,/:]\w+)*")
+_LETTERS = re.compile(r"[^\W\d_]+")
+_BLOCK = re.compile(r"\n\s*\n")
+# A sentence ends at . ! ? (perhaps followed by a quote or bracket) before a capital, quote or bullet.
+_SENTENCE_END = re.compile(r"[.!?][\"'’”)]?\s+(?=[A-ZÀ-Ý‘“\"•–-])")
+# No sentence ends after "d.d.", "o.a.", "t.a.v." (single letters with dots) or a common abbreviation.
+_ABBREVIATION = re.compile(r"(?:\b[a-z]\.){1,4}$|\b(?:art|artt|nr|nrs|mr|dhr|mevr|drs|ing|ir|prof|jo|vgl|bijv|"
+                           r"resp|ca|evt|blz|pag|zgn|incl|excl|m\.b\.t|t\.a\.v)\.$", re.IGNORECASE)
+MIN_CLEAN_WORDS = 4      # a clean passage is a sentence of at least this many words
+MIN_WORD_SHARE = 0.5     # a line is junk when fewer of its letter runs than this look like words:
+LONG_WORD = 8            # a plain run this long is a word (compounds and names are missing from word lists),
+KNOWN_WORD = 2.0         # a shorter one needs this Zipf frequency in Dutch or English (wordfreq),
+COMMON_SHORT_WORD = 5.5  # and one of one to three letters must be as common as "de", "op", "we" ("tn", "Bk" are not)
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A stretch text[start:end]: a sentence of running text (clean) or a cell, row, heading or junk line."""
+
+    start: int
+    end: int
+    clean: bool
+
+
+def junk_line(line: str) -> bool:
+    """Tell whether a line is OCR or redaction debris: fewer than half of its letter runs look like words.
+
+    "we mame EE me tn en Bk COT O6" and "cL(Ge Clooc hcW-r)(9en hebberN" are junk; "Oude Koggestraat 19" is not
+    (one unknown name among words), nor is "Deels openbaar 10.2.e". A line without letters is no junk: a date, a
+    number or a code is a table cell.
+    """
+    runs = _LETTERS.findall(line)
+    return bool(runs) and sum(1 for w in runs if _word_like(w)) < MIN_WORD_SHARE * len(runs)
+
+
+def _word_like(run: str) -> bool:
+    """Tell whether a run of letters looks like a word rather than OCR debris (wordfreq, as the analysis uses)."""
+    if len(run) > 1 and any(c.isupper() for c in run[1:]) and not run.isupper():
+        return False  # "hebberN", "cL": capitals inside a word are misread letters
+    lower = run.lower()
+    if len(run) >= LONG_WORD and not run.isupper():
+        return True  # a long plain word: a compound or a name the word lists do not hold
+    frequency = max(zipf_frequency(lower, "nl"), zipf_frequency(lower, "en"))
+    return frequency >= (COMMON_SHORT_WORD if len(run) <= 3 else KNOWN_WORD)
+
+
+def _prose_line(line: str) -> bool:
+    tokens = _TOKEN.findall(line)
+    digits = sum(1 for t in tokens if any(c.isdigit() for c in t))
+    return len(tokens) >= PROSE_LINE_WORDS and digits <= PROSE_LINE_DIGITS * len(tokens)
+
+
+def _lines(text: str, start: int, end: int):
+    """Yield (start, end) of the non-empty lines of text[start:end], without surrounding spaces."""
+    pos = start
+    for line in text[start:end].split("\n"):
+        stripped = line.strip()
+        if stripped:
+            s = pos + line.index(stripped[0])
+            yield s, s + len(stripped)
+        pos += len(line) + 1
+
+
+def _sentences(text: str, start: int, end: int):
+    """Yield (start, end) of the sentences of text[start:end] (lines of one paragraph, read as one)."""
+    begin = start
+    for m in _SENTENCE_END.finditer(text, start, end):
+        if _ABBREVIATION.search(text[max(begin, m.start() - 12):m.start() + 1]):
+            continue
+        yield begin, m.start() + len(m.group().rstrip())
+        begin = m.end()
+    if begin < end:
+        yield begin, end
+
+
+def passages(text: str) -> list[Passage]:
+    """Cut a page into passages: running paragraphs into sentences, other blocks (table cells, lists, headings)
+    line by line, so cells are never glued into one snippet; junk lines stand alone."""
+    out: list[Passage] = []
+    starts = [0] + [m.end() for m in _BLOCK.finditer(text)]
+    ends = [m.start() for m in _BLOCK.finditer(text)] + [len(text)]
+    for b_start, b_end in zip(starts, ends):
+        lines = list(_lines(text, b_start, b_end))
+        words = [len(_TOKEN.findall(text[s:e])) for s, e in lines]
+        prose_words = sum(n for (s, e), n in zip(lines, words) if _prose_line(text[s:e]))
+        if not lines or prose_words < 0.5 * sum(words):
+            out += [Passage(s, e, False) for s, e in lines]
+            continue
+        run: list[tuple[int, int]] = []
+        for s, e in lines + [(-1, -1)]:
+            if s >= 0 and not junk_line(text[s:e]):
+                run.append((s, e))
+                continue
+            if run:
+                for a, z in _sentences(text, run[0][0], run[-1][1]):
+                    out.append(Passage(a, z, len(_TOKEN.findall(text[a:z])) >= MIN_CLEAN_WORDS))
+                run = []
+            if s >= 0:
+                out.append(Passage(s, e, False))
+    return out
+
+
+def sentence_key(text: str) -> str:
+    """Return what two copies of a sentence share: its letters and digits, lowercased, single-spaced."""
+    return " ".join(re.findall(r"\w+", text.lower()))
+
+
+class Seen:
+    """The sentences a result already shows (its summary, earlier pages), so no sentence is shown twice."""
+
+    MIN_KEY = 20  # shorter passages ("Deels openbaar") may repeat: they are cells, not sentences
+
+    def __init__(self):
+        self.keys: list[str] = []
+
+    def add(self, text: str) -> None:
+        key = sentence_key(text)
+        if key:
+            self.keys.append(key)
+
+    def has(self, text: str) -> bool:
+        key = sentence_key(text)
+        if len(key) < self.MIN_KEY:
+            return False
+        return any(key in k or (len(k) >= self.MIN_KEY and k in key) for k in self.keys)
