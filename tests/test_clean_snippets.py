@@ -159,3 +159,13 @@ def test_columns_this_close_were_mixed_at_the_old_char_margin(tmp_path, monkeypa
     assert "regeling Een meerderheid" not in extract_pdf(path, ocr=False).pages[0].text.replace("\n", " ")
     monkeypatch.setitem(textlayer.LAPARAMS, "char_margin", 4.0)
     assert "regeling Een meerderheid" in extract_pdf(path, ocr=False).pages[0].text.replace("\n", " ")
+
+
+def test_a_repeat_cut_differently_or_with_a_word_changed_counts_as_shown():
+    seen = Seen()
+    seen.add("In uw brief vraagt u om informatie over (de handhaving van) regels over chemische stoffen die kunnen "
+             "worden gebruikt voor het zelfgekozen le")
+    assert seen.has("(de handhaving van) regels over chemische stoffen die kunnen worden gebruikt voor het "
+                    "zelfgekozen levenseinde en beleids(vorming) over de verkoop")
+    assert not seen.has("De minister heeft de regels voor de verkoop van deze stoffen in 2020 aangescherpt.")
+    assert not seen.has("Deels openbaar")  # cells may repeat: they are no sentences

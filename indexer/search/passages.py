@@ -116,20 +116,26 @@ def sentence_key(text: str) -> str:
 
 
 class Seen:
-    """The sentences a result already shows (its summary, earlier pages), so no sentence is shown twice."""
+    """The text a result already shows (its summary, earlier pages), so no sentence is shown twice.
 
-    MIN_KEY = 20  # shorter passages ("Deels openbaar") may repeat: they are cells, not sentences
+    Texts are compared by their runs of SHINGLE words: a passage of which half the runs were shown already is a
+    repeat, also when it is cut differently or quoted with a word changed ("beleids(vorming)", "beleid(svorming)").
+    Passages shorter than SHINGLE words are table cells or headings ("Deels openbaar"): those may repeat.
+    """
+
+    SHINGLE = 4
+    REPEAT = 0.5
 
     def __init__(self):
-        self.keys: list[str] = []
+        self.shingles: set[tuple[str, ...]] = set()
+
+    def _shingles(self, text: str) -> set[tuple[str, ...]]:
+        words = sentence_key(text).split()
+        return {tuple(words[i:i + self.SHINGLE]) for i in range(len(words) - self.SHINGLE + 1)}
 
     def add(self, text: str) -> None:
-        key = sentence_key(text)
-        if key:
-            self.keys.append(key)
+        self.shingles |= self._shingles(text)
 
     def has(self, text: str) -> bool:
-        key = sentence_key(text)
-        if len(key) < self.MIN_KEY:
-            return False
-        return any(key in k or (len(k) >= self.MIN_KEY and k in key) for k in self.keys)
+        runs = self._shingles(text)
+        return bool(runs) and len(runs & self.shingles) >= self.REPEAT * len(runs)

@@ -87,21 +87,21 @@ def page_snippet(text: str, chars: dict, seen: Seen, maxchars: int = 240, surrou
         i = bisect_right(starts, t.startchar) - 1
         if i >= 0 and t.endchar <= parts[i].end:
             held.setdefault(i, []).append(t)
-    ranked = sorted(((_passage_score(parts[i], found), i) for i, found in held.items()
-                     if not seen.has(text[parts[i].start:parts[i].end])), key=lambda item: (-item[0], item[1]))
+    # What each passage would show (cut around its matches), unless the result shows that already.
+    shown = {i: _fragment(text, parts[i], found, maxchars, surround) for i, found in held.items()}
+    shown = {i: f for i, f in shown.items() if not seen.has(text[f.startchar:f.endchar])}
+    ranked = sorted(shown, key=lambda i: (-_passage_score(parts[i], held[i]), i))
     if not ranked:
         return ""
-    first = ranked[0][1]
-    chosen = [first]
-    words = {t.text for t in held[first]}
-    for _score, i in ranked[1:]:
+    chosen = ranked[:1]
+    words = {t.text for t in held[ranked[0]]}
+    for i in ranked[1:]:
         if {t.text for t in held[i]} - words:
             chosen.append(i)
             break
-    fragments = []
-    for i in sorted(chosen):
-        fragments.append(_fragment(text, parts[i], held[i], maxchars, surround))
-        seen.add(text[parts[i].start:parts[i].end])
+    fragments = [shown[i] for i in sorted(chosen)]
+    for f in fragments:
+        seen.add(text[f.startchar:f.endchar])
     return MarkFormatter().format(fragments)
 
 
