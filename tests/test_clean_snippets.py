@@ -109,7 +109,7 @@ def pages_pdf(path, pages: list[list[str]]):
 
 
 @pytest.fixture(scope="module")
-def search(tmp_path_factory):
+def built(tmp_path_factory):
     root = tmp_path_factory.mktemp("clean-snippets")
     corpus = root / "corpus"
     (corpus / "pdf").mkdir(parents=True)
@@ -125,9 +125,14 @@ def search(tmp_path_factory):
                 "pdf": "kolommen.pdf"}]
     (corpus / "catalogue.yaml").write_text(yaml.safe_dump({"documents": records}), encoding="utf-8")
     build_index(corpus, root / "index")
-    service = QueryService(corpus)
     with store.open_index(store.current_generation(root / "index"), "public").searcher() as searcher:
-        yield lambda q: service.search(searcher, SearchRequest(q=q)).hits
+        yield QueryService(corpus), searcher
+
+
+@pytest.fixture(scope="module")
+def search(built):
+    service, searcher = built
+    return lambda q: service.search(searcher, SearchRequest(q=q)).hits
 
 
 def shown(hit) -> list[str]:
@@ -145,6 +150,15 @@ def test_no_sentence_is_shown_twice_in_a_result(search):
     assert sentences and len(sentences) == len(set(sentences))
     assert sum(DISCLAIMER in s for s in sentences) <= 1
     assert sum(SUMMARY in s for s in sentences) == 1
+
+
+def test_searching_inside_a_document_shows_no_sentence_twice(built):
+    service, searcher = built
+    pages = service.document_pages(searcher, "besluit-noodbevel", "noodbevel")
+    assert sorted(p.page for p in pages) == [1, 2, 3]
+    sentences = [s.strip() for p in pages for s in strip_marks(p.snippet).split(" … ") if s.strip()]
+    assert len(sentences) >= 3 and len(sentences) == len(set(sentences))
+    assert sum(DISCLAIMER in s for s in sentences) <= 1
 
 
 def test_a_two_column_snippet_keeps_to_its_column(search):

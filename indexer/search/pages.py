@@ -4,18 +4,17 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 
-from whoosh import highlight
 from whoosh import query as wq
 
 from ..index import internals
 from ..index.termscores import FieldNorms
 from .model import Hit, PageHit
 from .pageorder import nearness, page_weight
+from .passages import Seen
 from .phrases import PAGE_FIELDS
 from .query import QueryError, clean_query, index_languages, parse_query
 from .ranking import plain_terms
-from .passages import Seen
-from .snippets import MarkFormatter, page_snippet, strip_marks
+from .snippets import page_snippet, strip_marks
 from .synonyms import EMPTY, Table, expand
 
 PAGES_PER_HIT = 3
@@ -256,7 +255,18 @@ def document_pages(searcher, doc_id: str, text: str, limit: int = 20, *, synonym
                     languages=index_languages(searcher))
     flt = wq.And([wq.Term("kind", "page"), wq.Term("id", doc_id)])
     results = searcher.search(q, filter=flt, limit=limit)
-    results.formatter = MarkFormatter()
-    results.fragmenter = highlight.ContextFragmenter(maxchars=240, surround=70)
-    return [PageHit(page=r["page"], snippet=r.highlights("page_text", top=2) or "", section=r.get("page_section"))
-            for r in results]
+    # Snippets as on the results page (clean sentences, no sentence twice), the words found by analysing the page
+    # again: a document has a few dozen pages at most.
+    words = frozenset(word for fieldname, word in q.iter_all_terms() if fieldname == "page_text")
+    analyzer = searcher.schema["page_text"].analyzer
+    seen = Seen()
+    pages = []
+    for r in results:
+        page_text = r.get("page_text") or ""
+        chars: dict[str, list] = {}
+        for token in analyzer(page_text, positions=True, chars=True, mode="index", removestops=False):
+            if token.text in words:
+                chars.setdefault(token.text, []).append((token.pos, token.startchar, token.endchar))
+        pages.append(PageHit(page=r["page"], snippet=page_snippet(page_text, chars, seen),
+                             section=r.get("page_section")))
+    return pages
