@@ -1,7 +1,9 @@
 """Snippet passages: a page's text cut into sentences and table cells, each judged running text or debris."""
 from __future__ import annotations
 
+import functools
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from wordfreq import zipf_frequency
@@ -10,6 +12,7 @@ from ..extract.pagekind import PROSE_LINE_DIGITS, PROSE_LINE_WORDS
 
 _TOKEN = re.compile(r"\w+(?:[-'.,/:]\w+)*")
 _LETTERS = re.compile(r"[^\W\d_]+")
+_DIGIT = re.compile(r"\d")
 _BLOCK = re.compile(r"\n\s*\n")
 # A sentence ends at . ! ? (perhaps followed by a quote or bracket) before a capital, quote or bullet.
 _SENTENCE_END = re.compile(r"[.!?][\"'’”)]?\s+(?=[A-ZÀ-Ý‘“\"•–-])")
@@ -43,6 +46,7 @@ def junk_line(line: str) -> bool:
     return bool(runs) and sum(1 for w in runs if _word_like(w)) < MIN_WORD_SHARE * len(runs)
 
 
+@functools.lru_cache(maxsize=65536)
 def _word_like(run: str) -> bool:
     """Tell whether a run of letters looks like a word rather than OCR debris (wordfreq, as the analysis uses)."""
     if len(run) > 1 and any(c.isupper() for c in run[1:]) and not run.isupper():
@@ -54,10 +58,11 @@ def _word_like(run: str) -> bool:
     return frequency >= (COMMON_SHORT_WORD if len(run) <= 3 else KNOWN_WORD)
 
 
-def _prose_line(line: str) -> bool:
+def _prose_words(line: str) -> tuple[int, bool]:
+    """Return a line's word count and whether it is a line of running text (as indexer.extract.pagekind counts)."""
     tokens = _TOKEN.findall(line)
-    digits = sum(1 for t in tokens if any(c.isdigit() for c in t))
-    return len(tokens) >= PROSE_LINE_WORDS and digits <= PROSE_LINE_DIGITS * len(tokens)
+    digits = sum(1 for t in tokens if _DIGIT.search(t))
+    return len(tokens), len(tokens) >= PROSE_LINE_WORDS and digits <= PROSE_LINE_DIGITS * len(tokens)
 
 
 def _lines(text: str, start: int, end: int):
@@ -83,17 +88,25 @@ def _sentences(text: str, start: int, end: int):
         yield begin, end
 
 
-def passages(text: str) -> list[Passage]:
+def passages(text: str, at: list[int] | None = None) -> list[Passage]:
     """Cut a page into passages: running paragraphs into sentences, other blocks (table cells, lists, headings)
-    line by line, so cells are never glued into one snippet; junk lines stand alone."""
+    line by line, so cells are never glued into one snippet; junk lines stand alone.
+
+    With `at` (sorted character offsets, the matched words), only the blocks (text between blank lines) that hold
+    one of them are cut: a snippet needs no more, and a long page costs no more than its matching paragraphs.
+    """
     out: list[Passage] = []
-    starts = [0] + [m.end() for m in _BLOCK.finditer(text)]
-    ends = [m.start() for m in _BLOCK.finditer(text)] + [len(text)]
+    gaps = list(_BLOCK.finditer(text))
+    starts = [0] + [m.end() for m in gaps]
+    ends = [m.start() for m in gaps] + [len(text)]
     for b_start, b_end in zip(starts, ends):
+        if at is not None:
+            i = bisect_left(at, b_start)
+            if i == len(at) or at[i] >= b_end:
+                continue
         lines = list(_lines(text, b_start, b_end))
-        words = [len(_TOKEN.findall(text[s:e])) for s, e in lines]
-        prose_words = sum(n for (s, e), n in zip(lines, words) if _prose_line(text[s:e]))
-        if not lines or prose_words < 0.5 * sum(words):
+        counted = [_prose_words(text[s:e]) for s, e in lines]
+        if not lines or sum(n for n, prose in counted if prose) < 0.5 * sum(n for n, _ in counted):
             out += [Passage(s, e, False) for s, e in lines]
             continue
         run: list[tuple[int, int]] = []

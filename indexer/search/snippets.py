@@ -80,7 +80,7 @@ def page_snippet(text: str, chars: dict, seen: Seen, maxchars: int = 240, surrou
     tokens = [max(group, key=lambda t: t.endchar - t.startchar) for _, group in groupby(tokens, lambda t: t.startchar)]
     if not tokens:
         return ""
-    parts = passages(text)
+    parts = passages(text, [t.startchar for t in tokens])
     starts = [p.start for p in parts]
     held: dict[int, list] = {}
     for t in tokens:
