@@ -91,8 +91,8 @@ def narrow_columns_pdf(path, left: list[str], right: list[str], gutter: float = 
     return path
 
 
-LEFT = ["De gemeente onderzoekt of de regeling", "voor jongeren in de wijk goed werkt en", "neemt in het najaar een besluit over",
-        "het jongerenwerk in de avonduren."]
+LEFT = ["De gemeente onderzoekt of de regeling", "voor jongeren in de wijk goed werkt en",
+        "neemt in het najaar een besluit over", "het jongerenwerk in de avonduren."]
 RIGHT = ["Een meerderheid ervaart de overlast als", "ernstig en vraagt om meer toezicht door",
          "handhavers in de avonduren en in de", "weekenden rond het winkelcentrum."]
 

@@ -11,7 +11,8 @@ from .running_heads import Line
 
 # char_margin is how far apart (in character widths) two characters may stand and still share a line. At 4.0 the
 # lines of two columns with a gutter under ~28 pt (5 widths of 10 pt text) were read as one line ("zijn even-Een
-# meerderheid ervaart", issue 14); pdfminer's default 2.0 keeps gutters from ~16 pt apart (tests/test_clean_snippets.py).
+# meerderheid ervaart", issue 14); pdfminer's default 2.0 keeps gutters from ~16 pt apart
+# (tests/test_clean_snippets.py).
 # all_texts reads text in figures too.
 LAPARAMS = dict(char_margin=2.0, line_margin=0.5, word_margin=0.1, all_texts=True)
 
