@@ -7,7 +7,7 @@ import yaml
 
 from indexer.index import store
 from indexer.index.build import build_index
-from indexer.search import QueryService, SearchRequest, pages
+from indexer.search import QueryService, SearchRequest, pageorder
 from tests.pdfs import make_pdf
 
 FILLER = ("De gemeente heeft de stukken beoordeeld en legt hieronder uit welke informatie openbaar wordt gemaakt. "
@@ -44,5 +44,5 @@ def test_the_decision_page_comes_before_the_inventory_rows(search):
 
 def test_without_the_early_page_weight_the_inventory_row_would_come_first(search, monkeypatch):
     # The bug as it was: the short inventory page repeats every word twice and outscored the decision.
-    monkeypatch.setattr(pages, "EARLY_PAGE_WEIGHT", 0.0)
+    monkeypatch.setattr(pageorder, "EARLY_PAGE_WEIGHT", 0.0)
     assert search("noodbevel Willem II supporters")[:2] == [5, 1]

@@ -13,7 +13,8 @@ from .running_heads import BAND
 from .textlayer import LAPARAMS
 
 # Bump when the text this package produces changes: it is part of every cache key and of the index fingerprint.
-EXTRACT_VERSION = "8"  # 7 twice (OCR word boxes for the page view; first-page line sizes, upright OCR), merged: 8
+EXTRACT_VERSION = "9"  # 7 twice (OCR word boxes for the page view; first-page line sizes, upright OCR), merged: 8
+# 9: columns apart (char_margin 2.0), no hyphen joined across text boxes before a capital
 CACHE_DIRNAME = "extract-cache"  # inside the index folder, shared by all generations
 
 

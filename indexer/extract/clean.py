@@ -9,7 +9,7 @@ import unicodedata
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u200b-\u200d\u2060\ufeff]")
 _HYPHENS = str.maketrans({"\u2010": "-", "\u2011": "-"})
 # A word (possibly itself hyphenated) broken at a line end: "opsporings-\ndiensten".
-_LINE_END_HYPHEN = re.compile(r"(\w+(?:-\w+)*)-[ \t]*\n\s*([^\W\d_][\w]*(?:-\w+)*)")
+_LINE_END_HYPHEN = re.compile(r"(\w+(?:-\w+)*)-[ \t]*(\n\s*)([^\W\d_][\w]*(?:-\w+)*)")
 _CID = re.compile(r"\(cid:\d+\)")
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 # Words after which a line-end hyphen is a Dutch suspended hyphen: "beveiligings- en opsporingsdiensten".
@@ -41,7 +41,15 @@ def page_vocabulary(texts) -> set[str]:
 
 def rejoin_hyphens(text: str, vocabulary: frozenset[str] | set[str] = frozenset()) -> str:
     """Rejoin words hyphenated at a line end; keep real and suspended hyphens ("Noord-Holland", "beveiligings- en")."""
-    return _LINE_END_HYPHEN.sub(lambda m: _join(m.group(1), m.group(2), vocabulary), text)
+    return _LINE_END_HYPHEN.sub(lambda m: _rejoin(m, vocabulary), text)
+
+
+def _rejoin(m: re.Match, vocabulary) -> str:
+    # Across a blank line (another text box: the next column, a table cell) before a capital, the hyphen ends a
+    # box and a new sentence starts: "even-" + "Een meerderheid" stays apart (issue 14).
+    if m.group(2).count("\n") >= 2 and m.group(3)[0].isupper():
+        return m.group(0)
+    return _join(m.group(1), m.group(3), vocabulary)
 
 
 def _join(left: str, right: str, vocabulary) -> str:

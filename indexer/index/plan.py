@@ -10,6 +10,7 @@ from pathlib import Path
 from ..corpus import PDF_DIR, Catalogue, Record, slug, unlisted_pdfs
 from ..derive import derive
 from ..extract import ExtractedPDF, ExtractionError
+from ..extract.pagekind import prose_percent
 from . import versions
 from .access import unlisted_access
 
@@ -156,6 +157,7 @@ def document_entries(record: Record, pdf: ExtractedPDF | None):
         if page.text:
             yield dict(uid=f"page:{record.id}:{page.number}", kind="page", id=record.id, page=page.number,
                        page_text=page.text, page_section=page.section, ocr=page.ocr,
+                       page_prose=prose_percent(page.text),
                        **(dict(page_text_en=page.text) if english else {}),
                        access=record.access, language=record.language)
 

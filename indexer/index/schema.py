@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from whoosh.analysis import RegexTokenizer
-from whoosh.fields import BOOLEAN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.columns import NumericColumn
+from whoosh.fields import BOOLEAN, COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from ..analysis import dutch_analyzer, english_analyzer, plain_analyzer
 
-SCHEMA_VERSION = "9"  # 7-9: the document's day as a search term
+SCHEMA_VERSION = "10"  # 7-9: the document's day as a search term; 10: page_prose
 
 # Field weights: a word in the title counts more than in the summary, which counts more than in body text. The
 # author (a person or an organisation) is searched as free text too, below the title and summary: "NCTV" finds
@@ -30,6 +31,9 @@ def build_schema() -> Schema:
         page_text=TEXT(analyzer=text, stored=True, chars=True),  # page entries only, for snippets
         page=NUMERIC(int, stored=True, sortable=True),
         page_section=STORED(),
+        # How much of a page is running text, in percent (indexer.extract.pagekind): a column, not a term, read
+        # for the pages of the documents shown, so a letter page ranks above an inventory page with the same words.
+        page_prose=COLUMN(NumericColumn("B", default=100)),
         date=ID(stored=True, sortable=True),     # ISO date, sorts as text
         year=ID(stored=True, sortable=True),
         author=ID(stored=True, sortable=True),   # exact value, for facets and filters

@@ -4,25 +4,20 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 
-from whoosh import highlight
 from whoosh import query as wq
 
 from ..index import internals
 from ..index.termscores import FieldNorms
 from .model import Hit, PageHit
+from .pageorder import nearness, page_weight
+from .passages import Seen
 from .phrases import PAGE_FIELDS
 from .query import QueryError, clean_query, index_languages, parse_query
 from .ranking import plain_terms
-from .snippets import MarkFormatter, highlight_pinpoint
+from .snippets import page_snippet, strip_marks
 from .synonyms import EMPTY, Table, expand
 
 PAGES_PER_HIT = 3
-# A page's score times 1 + EARLY_PAGE_WEIGHT / (its place in the document): a decision letter states what it is
-# about on its first pages, while inventory lists and annexes further on repeat the same words in table rows.
-# Measured on the real judged set (make eval, page@1 overall): 0 -> 0.709, 0.25 -> 0.785, 0.5 -> 0.823,
-# 1.0 -> 0.848, 2.0 -> 0.861 but citations fall (0.6 -> 0.5); at 1.0 no group falls. An inventory page that
-# repeats the words three times or more still wins: that needs a page-kind signal, not a stronger prior.
-EARLY_PAGE_WEIGHT = 1.0
 
 
 MAX_BLOCK_MAPS = 5000  # terms whose block map is kept per index; a map is two short lists
@@ -123,13 +118,17 @@ def attach_pages(searcher, cache, text: str, hits: list[Hit], doc_query=None) ->
         found = _pages_by_blocks(searcher, cache, terms, sorted(owner))
     else:
         found = _pages_by_matcher(searcher, q, sorted(owner))
-    # Best pages first, earlier pages of a document favoured (a tie goes to the earlier page), a few per document.
-    order = {docnum: i for h in hits for i, docnum in enumerate(cache.pages_of(searcher, h.document.id))}
-    found = [(score * (1 + EARLY_PAGE_WEIGHT / (order[docnum] + 1)), docnum, encoded)
-             for score, docnum, encoded in found]
+    # Best pages first, weighed by place in the document, page kind and nearness of the words (indexer.search.
+    # pageorder); a tie goes to the earlier page; a few pages per document.
+    found = weigh_pages(searcher, cache, hits, q, found)
     found.sort(key=lambda item: (item[0], item[1]))
     taken: dict[int, int] = {}
-    fragmenter = highlight.PinpointFragmenter(maxchars=240, surround=70, autotrim=True)
+    # Per result, the sentences it shows: its summary (when it marks a word, it is shown) and earlier pages.
+    seen: dict[int, Seen] = {}
+    for hit in hits:
+        seen[id(hit)] = Seen()
+        if "<mark>" in hit.snippet:
+            seen[id(hit)].add(strip_marks(hit.snippet))
     decode = searcher.schema["page_text"].format.decoder("characters")
     for _score, docnum, encoded in found:
         hit = owner[docnum]
@@ -138,12 +137,29 @@ def attach_pages(searcher, cache, text: str, hits: list[Hit], doc_query=None) ->
         taken[id(hit)] = taken.get(id(hit), 0) + 1
         fields = searcher.stored_fields(docnum)
         chars = {word: decode(value) for word, value in encoded.items()}  # only for the pages shown
-        snippet = highlight_pinpoint(fields.get("page_text") or "", chars, fragmenter, top=2)
-        if snippet:
+        snippet = page_snippet(fields.get("page_text") or "", chars, seen[id(hit)])
+        # A page whose matching sentences the result already shows keeps its place, without a snippet.
+        if snippet or any(chars.values()):
             hit.pages.append(PageHit(page=fields["page"], snippet=snippet, section=fields.get("page_section")))
     for hit in hits:
-        if hit.pages and "<mark>" not in hit.snippet:
+        if hit.pages and hit.pages[0].snippet and "<mark>" not in hit.snippet:
             hit.snippet = hit.pages[0].snippet
+
+
+def weigh_pages(searcher, cache, hits: list[Hit], q, found: list) -> list:
+    """Return found [(-score, docnum, {word: encoded postings})] with each score times its page weight."""
+    order = {docnum: i for h in hits for i, docnum in enumerate(cache.pages_of(searcher, h.document.id))}
+    prose = searcher.reader().column_reader("page_prose") if "page_prose" in searcher.schema else None
+    positions = searcher.schema["page_text"].format.decoder("positions")
+    words = len({text for fieldname, text in q.iter_all_terms() if fieldname == "page_text"})
+    weighed = []
+    for score, docnum, encoded in found:
+        near = 0
+        if words >= 2 and len(encoded) >= 2:
+            near = nearness({word: positions(value) for word, value in encoded.items()})
+        share = prose[docnum] / 100 if prose is not None else None
+        weighed.append((score * page_weight(order[docnum] + 1, share, near, words), docnum, encoded))
+    return weighed
 
 
 def page_query(q):
@@ -239,7 +255,18 @@ def document_pages(searcher, doc_id: str, text: str, limit: int = 20, *, synonym
                     languages=index_languages(searcher))
     flt = wq.And([wq.Term("kind", "page"), wq.Term("id", doc_id)])
     results = searcher.search(q, filter=flt, limit=limit)
-    results.formatter = MarkFormatter()
-    results.fragmenter = highlight.ContextFragmenter(maxchars=240, surround=70)
-    return [PageHit(page=r["page"], snippet=r.highlights("page_text", top=2) or "", section=r.get("page_section"))
-            for r in results]
+    # Snippets as on the results page (clean sentences, no sentence twice), the words found by analysing the page
+    # again: a document has a few dozen pages at most.
+    words = frozenset(word for fieldname, word in q.iter_all_terms() if fieldname == "page_text")
+    analyzer = searcher.schema["page_text"].analyzer
+    seen = Seen()
+    pages = []
+    for r in results:
+        page_text = r.get("page_text") or ""
+        chars: dict[str, list] = {}
+        for token in analyzer(page_text, positions=True, chars=True, mode="index", removestops=False):
+            if token.text in words:
+                chars.setdefault(token.text, []).append((token.pos, token.startchar, token.endchar))
+        pages.append(PageHit(page=r["page"], snippet=page_snippet(page_text, chars, seen),
+                             section=r.get("page_section")))
+    return pages

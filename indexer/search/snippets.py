@@ -1,10 +1,14 @@
 """Snippets: the query's words marked with <mark> in summaries and page text, everything else HTML-escaped."""
 from __future__ import annotations
 
+import html
+from bisect import bisect_right
 from itertools import groupby
 
 from whoosh import highlight
 from whoosh.analysis import Token
+
+from .passages import Passage, Seen, passages
 
 
 class MarkFormatter(highlight.HtmlFormatter):
@@ -15,6 +19,11 @@ class MarkFormatter(highlight.HtmlFormatter):
 
     def format_token(self, text, token, replace=False):
         return f"<mark>{highlight.htmlescape(highlight.get_text(text, token, replace))}</mark>"
+
+
+def strip_marks(snippet: str) -> str:
+    """Return a snippet's plain text: marks dropped, HTML entities read back."""
+    return html.unescape(snippet.replace("<mark>", "").replace("</mark>", ""))
 
 
 def escape(text: str) -> str:
@@ -54,20 +63,66 @@ def highlight_retokenized(text: str, words, analyzer, fragmenter, top: int) -> s
     return MarkFormatter().format(fragments)
 
 
-def highlight_pinpoint(text: str, chars: dict, fragmenter, top: int) -> str:
-    """Mark words at their stored character positions, as Whoosh's Highlighter does for fields with chars."""
-    charlimit = fragmenter.charlimit
+def page_snippet(text: str, chars: dict, seen: Seen, maxchars: int = 240, surround: int = 70) -> str:
+    """Mark words at their stored character positions in the best one or two passages of a page.
+
+    The passages (indexer.search.passages) are sentences of running text, or single lines of a table, list or
+    heading: a snippet never glues table cells together. A sentence of running text is preferred to a cell or a
+    junk line with the same words; a passage the result already shows (in `seen`, which this updates) is skipped.
+    The second passage is shown only when it holds a query word the first lacks.
+    """
     tokens = []
     for word, positions in chars.items():
-        for pos, startchar, endchar in positions:
-            if charlimit and endchar > charlimit:
-                break
-            tokens.append(Token(text=word, pos=pos, startchar=startchar, endchar=endchar))
+        for _pos, startchar, endchar in positions:
+            if endchar <= len(text):
+                tokens.append(Token(text=word, startchar=startchar, endchar=endchar))
     tokens.sort(key=lambda t: t.startchar)
     tokens = [max(group, key=lambda t: t.endchar - t.startchar) for _, group in groupby(tokens, lambda t: t.startchar)]
-    fragments = fragmenter.fragment_matches(text, tokens)
-    fragments = highlight.top_fragments(fragments, top, highlight.BasicFragmentScorer(), highlight.FIRST, minscore=1)
+    if not tokens:
+        return ""
+    parts = passages(text, [t.startchar for t in tokens])
+    starts = [p.start for p in parts]
+    held: dict[int, list] = {}
+    for t in tokens:
+        i = bisect_right(starts, t.startchar) - 1
+        if i >= 0 and t.endchar <= parts[i].end:
+            held.setdefault(i, []).append(t)
+    # What each passage would show (cut around its matches), unless the result shows that already.
+    shown = {i: _fragment(text, parts[i], found, maxchars, surround) for i, found in held.items()}
+    shown = {i: f for i, f in shown.items() if not seen.has(text[f.startchar:f.endchar])}
+    ranked = sorted(shown, key=lambda i: (-_passage_score(parts[i], held[i]), i))
+    if not ranked:
+        return ""
+    chosen = ranked[:1]
+    words = {t.text for t in held[ranked[0]]}
+    for i in ranked[1:]:
+        if {t.text for t in held[i]} - words:
+            chosen.append(i)
+            break
+    fragments = [shown[i] for i in sorted(chosen)]
+    for f in fragments:
+        seen.add(text[f.startchar:f.endchar])
     return MarkFormatter().format(fragments)
+
+
+def _passage_score(passage: Passage, found: list) -> float:
+    """Distinct query words count most, then matches; a sentence of running text beats a cell or junk line."""
+    return (10 * len({t.text for t in found}) + len(found)) * (1.0 if passage.clean else 0.25)
+
+
+def _fragment(text: str, passage: Passage, found: list, maxchars: int, surround: int) -> highlight.Fragment:
+    """Return the passage as a fragment, cut to maxchars around its first match at word boundaries."""
+    start, end = passage.start, passage.end
+    if end - start > maxchars:
+        start = max(start, found[0].startchar - surround)
+        if start > passage.start:
+            space = text.find(" ", start, found[0].startchar)
+            start = space + 1 if space >= 0 else start
+        end = min(end, start + maxchars)
+        if end < passage.end:
+            space = text.rfind(" ", max(start, found[0].endchar), end)
+            end = space if space > 0 else end
+    return highlight.Fragment(text, [t for t in found if start <= t.startchar and t.endchar <= end], start, end)
 
 
 def merge_matched(tokens):

@@ -1,0 +1,154 @@
+"""Snippet passages: a page's text cut into sentences and table cells, each judged running text or debris."""
+from __future__ import annotations
+
+import functools
+import re
+from bisect import bisect_left
+from dataclasses import dataclass
+
+from wordfreq import zipf_frequency
+
+from ..extract.pagekind import PROSE_LINE_DIGITS, PROSE_LINE_WORDS
+
+_TOKEN = re.compile(r"\w+(?:[-'.,/:]\w+)*")
+_LETTERS = re.compile(r"[^\W\d_]+")
+_DIGIT = re.compile(r"\d")
+_BLOCK = re.compile(r"\n\s*\n")
+# A sentence ends at . ! ? (perhaps followed by a quote or bracket) before a capital, quote or bullet.
+_SENTENCE_END = re.compile(r"[.!?][\"'’”)]?\s+(?=[A-ZÀ-Ý‘“\"•–-])")
+# No sentence ends after "d.d.", "o.a.", "t.a.v." (single letters with dots) or a common abbreviation.
+_ABBREVIATION = re.compile(r"(?:\b[a-z]\.){1,4}$|\b(?:art|artt|nr|nrs|mr|dhr|mevr|drs|ing|ir|prof|jo|vgl|bijv|"
+                           r"resp|ca|evt|blz|pag|zgn|incl|excl|m\.b\.t|t\.a\.v)\.$", re.IGNORECASE)
+MIN_CLEAN_WORDS = 4      # a clean passage is a sentence of at least this many words
+MIN_WORD_SHARE = 0.5     # a line is junk when fewer of its letter runs than this look like words:
+LONG_WORD = 8            # a plain run this long is a word (compounds and names are missing from word lists),
+KNOWN_WORD = 2.0         # a shorter one needs this Zipf frequency in Dutch or English (wordfreq),
+COMMON_SHORT_WORD = 5.5  # and one of one to three letters must be as common as "de", "op", "we" ("tn", "Bk" are not)
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A stretch text[start:end]: a sentence of running text (clean) or a cell, row, heading or junk line."""
+
+    start: int
+    end: int
+    clean: bool
+
+
+def junk_line(line: str) -> bool:
+    """Tell whether a line is OCR or redaction debris: fewer than half of its letter runs look like words.
+
+    "we mame EE me tn en Bk COT O6" and "cL(Ge Clooc hcW-r)(9en hebberN" are junk; "Oude Koggestraat 19" is not
+    (one unknown name among words), nor is "Deels openbaar 10.2.e". A line without letters is no junk: a date, a
+    number or a code is a table cell.
+    """
+    runs = _LETTERS.findall(line)
+    return bool(runs) and sum(1 for w in runs if _word_like(w)) < MIN_WORD_SHARE * len(runs)
+
+
+@functools.lru_cache(maxsize=65536)
+def _word_like(run: str) -> bool:
+    """Tell whether a run of letters looks like a word rather than OCR debris (wordfreq, as the analysis uses)."""
+    if len(run) > 1 and any(c.isupper() for c in run[1:]) and not run.isupper():
+        return False  # "hebberN", "cL": capitals inside a word are misread letters
+    lower = run.lower()
+    if len(run) >= LONG_WORD and not run.isupper():
+        return True  # a long plain word: a compound or a name the word lists do not hold
+    frequency = max(zipf_frequency(lower, "nl"), zipf_frequency(lower, "en"))
+    return frequency >= (COMMON_SHORT_WORD if len(run) <= 3 else KNOWN_WORD)
+
+
+def _prose_words(line: str) -> tuple[int, bool]:
+    """Return a line's word count and whether it is a line of running text (as indexer.extract.pagekind counts)."""
+    tokens = _TOKEN.findall(line)
+    digits = sum(1 for t in tokens if _DIGIT.search(t))
+    return len(tokens), len(tokens) >= PROSE_LINE_WORDS and digits <= PROSE_LINE_DIGITS * len(tokens)
+
+
+def _lines(text: str, start: int, end: int):
+    """Yield (start, end) of the non-empty lines of text[start:end], without surrounding spaces."""
+    pos = start
+    for line in text[start:end].split("\n"):
+        stripped = line.strip()
+        if stripped:
+            s = pos + line.index(stripped[0])
+            yield s, s + len(stripped)
+        pos += len(line) + 1
+
+
+def _sentences(text: str, start: int, end: int):
+    """Yield (start, end) of the sentences of text[start:end] (lines of one paragraph, read as one)."""
+    begin = start
+    for m in _SENTENCE_END.finditer(text, start, end):
+        if _ABBREVIATION.search(text[max(begin, m.start() - 12):m.start() + 1]):
+            continue
+        yield begin, m.start() + len(m.group().rstrip())
+        begin = m.end()
+    if begin < end:
+        yield begin, end
+
+
+def passages(text: str, at: list[int] | None = None) -> list[Passage]:
+    """Cut a page into passages: running paragraphs into sentences, other blocks (table cells, lists, headings)
+    line by line, so cells are never glued into one snippet; junk lines stand alone.
+
+    With `at` (sorted character offsets, the matched words), only the blocks (text between blank lines) that hold
+    one of them are cut: a snippet needs no more, and a long page costs no more than its matching paragraphs.
+    """
+    out: list[Passage] = []
+    gaps = list(_BLOCK.finditer(text))
+    starts = [0] + [m.end() for m in gaps]
+    ends = [m.start() for m in gaps] + [len(text)]
+    for b_start, b_end in zip(starts, ends):
+        if at is not None:
+            i = bisect_left(at, b_start)
+            if i == len(at) or at[i] >= b_end:
+                continue
+        lines = list(_lines(text, b_start, b_end))
+        counted = [_prose_words(text[s:e]) for s, e in lines]
+        if not lines or sum(n for n, prose in counted if prose) < 0.5 * sum(n for n, _ in counted):
+            out += [Passage(s, e, False) for s, e in lines]
+            continue
+        run: list[tuple[int, int]] = []
+        for s, e in lines + [(-1, -1)]:
+            if s >= 0 and not junk_line(text[s:e]):
+                run.append((s, e))
+                continue
+            if run:
+                for a, z in _sentences(text, run[0][0], run[-1][1]):
+                    out.append(Passage(a, z, len(_TOKEN.findall(text[a:z])) >= MIN_CLEAN_WORDS))
+                run = []
+            if s >= 0:
+                out.append(Passage(s, e, False))
+    return out
+
+
+def sentence_key(text: str) -> str:
+    """Return what two copies of a sentence share: its letters and digits, lowercased, single-spaced."""
+    return " ".join(re.findall(r"\w+", text.lower()))
+
+
+class Seen:
+    """The text a result already shows (its summary, earlier pages), so no sentence is shown twice.
+
+    Texts are compared by their runs of SHINGLE words: a passage of which half the runs were shown already is a
+    repeat, also when it is cut differently or quoted with a word changed ("beleids(vorming)", "beleid(svorming)").
+    Passages shorter than SHINGLE words are table cells or headings ("Deels openbaar"): those may repeat.
+    """
+
+    SHINGLE = 4
+    REPEAT = 0.5
+
+    def __init__(self):
+        self.shingles: set[tuple[str, ...]] = set()
+
+    def _shingles(self, text: str) -> set[tuple[str, ...]]:
+        words = sentence_key(text).split()
+        return {tuple(words[i:i + self.SHINGLE]) for i in range(len(words) - self.SHINGLE + 1)}
+
+    def add(self, text: str) -> None:
+        self.shingles |= self._shingles(text)
+
+    def has(self, text: str) -> bool:
+        runs = self._shingles(text)
+        return bool(runs) and len(runs & self.shingles) >= self.REPEAT * len(runs)
