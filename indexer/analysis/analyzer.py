@@ -1,4 +1,4 @@
-"""The Dutch analyzer, used at index and query time: tokenize (dates as one term too) -> lowercase -> stop words -> fold accents ->
+"""The Dutch analyzer, used at index and query time: tokenize (dates and legal citations as terms too) -> lowercase -> stop words -> fold accents ->
 split compounds (index time) -> stem with overrides. Plus the English analyzer for records with `language: en`.
 
 Whoosh pickles analyzers into the index. The filter classes therefore carry the stable path `indexer.analysis.X`
@@ -13,13 +13,14 @@ from whoosh.analysis import CompositeAnalyzer, Filter, LowercaseFilter, RegexTok
 from whoosh.analysis.acore import Token
 from whoosh.lang import stemmer_for_language
 
+from .citeterms import CitationTokenizer
 from .compounds import split
 from .dates import DateTokenizer
 from .fold import fold_text
 from .wordforms import stem_with_overrides
 
 # Bump when analysis changes, so `build --if-needed` knows an index is stale.
-ANALYSIS_VERSION = "3"
+ANALYSIS_VERSION = "4"  # 4: legal citations as terms (indexer.analysis.citeterms)
 
 # Words with inner dots stay one token ("art.2.1"); a trailing "*" of a footnote is not part of the word.
 TOKEN_PATTERN = r"\w+(\.?\w+)*"
@@ -119,7 +120,8 @@ class MemoAnalyzer(CompositeAnalyzer):
     def _indexed(self, value, positions, chars, start_pos, start_char, boosts):
         # The token stream of the plain chain: stop words removed and the positions after them renumbered
         # (StopFilter: the first kept word keeps its own position, each next one follows it). The tokenizer's
-        # own tokens are used, so a tokenizer that adds terms (DateTokenizer's day terms) is memoised too.
+        # own tokens are used, so a tokenizer that adds terms (DateTokenizer's day terms) is memoised too. A
+        # `stacked` token (a citation's terms) stands at the position of the word before it.
         t = Token(positions, chars, removestops=True, mode="index", boosts=boosts)
         t.boost, t.stopped = 1.0, False
         analysed, memo = self.analysed, self.__dict__.setdefault("_memo", {})
@@ -133,7 +135,8 @@ class MemoAnalyzer(CompositeAnalyzer):
             if not texts:
                 continue
             if positions:
-                pos = token.pos if pos is None else pos + 1
+                if pos is None or not getattr(token, "stacked", False):
+                    pos = token.pos if pos is None else pos + 1
                 t.pos = pos
             if chars:
                 t.startchar, t.endchar = token.startchar, token.endchar
@@ -145,14 +148,14 @@ class MemoAnalyzer(CompositeAnalyzer):
 def dutch_analyzer():
     """Return the analyzer for Dutch text fields (stemmed, accent-folded, compounds split, Dutch stop words)."""
     # Accents are folded after the stop filter, or "één" would become the stop word "een".
-    return MemoAnalyzer(DateTokenizer(TOKEN_PATTERN), LowercaseFilter(),
+    return MemoAnalyzer(CitationTokenizer(TOKEN_PATTERN), LowercaseFilter(),
                         StopFilter(stoplist=frozenset(), lang="nl"),
                         FoldFilter(), DecompoundFilter(), DutchStemFilter())
 
 
 def english_analyzer():
     """Return the analyzer for English text fields (records with `language: en`): English stop words and stems."""
-    return MemoAnalyzer(DateTokenizer(TOKEN_PATTERN), LowercaseFilter(),
+    return MemoAnalyzer(CitationTokenizer(TOKEN_PATTERN), LowercaseFilter(),
                         StopFilter(stoplist=frozenset(), lang="en"), FoldFilter(), StemFilter(lang="en"))
 
 
@@ -162,5 +165,5 @@ def plain_analyzer():
 
 
 # The path pickled into every index: stable across moves inside the package (indexer/analysis/__init__.py).
-for _cls in (DateTokenizer, FoldFilter, DecompoundFilter, DutchStemFilter, MemoAnalyzer):
+for _cls in (CitationTokenizer, DateTokenizer, FoldFilter, DecompoundFilter, DutchStemFilter, MemoAnalyzer):
     _cls.__module__ = "indexer.analysis"
