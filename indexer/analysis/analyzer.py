@@ -25,6 +25,32 @@ ANALYSIS_VERSION = "4"  # 4: legal citations as terms (indexer.analysis.citeterm
 # Words with inner dots stay one token ("art.2.1"); a trailing "*" of a footnote is not part of the word.
 TOKEN_PATTERN = r"\w+(\.?\w+)*"
 
+class StackedStopFilter(StopFilter):
+    """Whoosh's stop filter, but a token marked `stacked` (a citation's terms) keeps the position of the word before it.
+
+    So the words of "op grond van artikel 10" stay next to each other for phrases, with the citation's terms beside
+    "artikel"; positions after stop words are renumbered as Whoosh does.
+    """
+
+    def __call__(self, tokens):
+        stoplist, minsize, maxsize, renumber = self.stops, self.min, self.max, self.renumber
+        pos = None
+        for t in tokens:
+            text = t.text
+            if len(text) >= minsize and (maxsize is None or len(text) <= maxsize) and text not in stoplist:
+                if renumber and t.positions:
+                    if pos is None:
+                        pos = t.pos
+                    else:
+                        pos += 0 if getattr(t, "stacked", False) else 1
+                        t.pos = pos
+                t.stopped = False
+                yield t
+            elif not t.removestops:
+                t.stopped = True
+                yield t
+
+
 class FoldFilter(Filter):
     """Fold all diacritics and ligatures (è, à, ç, ê, ë, ﬁ, æ ...) so accented and plain spellings meet."""
 
@@ -149,14 +175,14 @@ def dutch_analyzer():
     """Return the analyzer for Dutch text fields (stemmed, accent-folded, compounds split, Dutch stop words)."""
     # Accents are folded after the stop filter, or "één" would become the stop word "een".
     return MemoAnalyzer(CitationTokenizer(TOKEN_PATTERN), LowercaseFilter(),
-                        StopFilter(stoplist=frozenset(), lang="nl"),
+                        StackedStopFilter(stoplist=frozenset(), lang="nl"),
                         FoldFilter(), DecompoundFilter(), DutchStemFilter())
 
 
 def english_analyzer():
     """Return the analyzer for English text fields (records with `language: en`): English stop words and stems."""
     return MemoAnalyzer(CitationTokenizer(TOKEN_PATTERN), LowercaseFilter(),
-                        StopFilter(stoplist=frozenset(), lang="en"), FoldFilter(), StemFilter(lang="en"))
+                        StackedStopFilter(stoplist=frozenset(), lang="en"), FoldFilter(), StemFilter(lang="en"))
 
 
 def plain_analyzer():
@@ -165,5 +191,5 @@ def plain_analyzer():
 
 
 # The path pickled into every index: stable across moves inside the package (indexer/analysis/__init__.py).
-for _cls in (CitationTokenizer, DateTokenizer, FoldFilter, DecompoundFilter, DutchStemFilter, MemoAnalyzer):
+for _cls in (CitationTokenizer, DateTokenizer, StackedStopFilter, FoldFilter, DecompoundFilter, DutchStemFilter, MemoAnalyzer):
     _cls.__module__ = "indexer.analysis"
