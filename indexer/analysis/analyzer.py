@@ -120,7 +120,7 @@ class MemoAnalyzer(CompositeAnalyzer):
 
     def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
                  start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
-        # Whoosh's field formats ask for boosts as well (always 1.0 in these chains): that is the index path.
+        # Whoosh's field formats ask for boosts as well (token weights: 1.0 but for compact citations): the index path.
         if mode != "index" or keeporiginal or not removestops or not tokenize or kwargs.keys() - {"boosts"}:
             return super().__call__(value, positions=positions, chars=chars, keeporiginal=keeporiginal,
                                     removestops=removestops, start_pos=start_pos, start_char=start_char,
@@ -166,6 +166,7 @@ class MemoAnalyzer(CompositeAnalyzer):
                 t.pos = pos
             if chars:
                 t.startchar, t.endchar = token.startchar, token.endchar
+            t.boost = token.boost  # a term's weight in the index (a compact citation weighs less, citeterms)
             for text in texts:
                 t.text = text
                 yield t

@@ -43,6 +43,7 @@ class Citation:
     lid: str = ""
     subs: tuple[str, ...] = ()
     law: str = ""
+    label: bool = False  # the compact form ("10.2.e") of inventories and redaction marks, not a sentence citing it
 
     def paths(self) -> list[tuple[str, ...]]:
         """Return the citation's levels, widest first: (article,), (article, lid), (article, lid, item) per item."""
@@ -202,7 +203,7 @@ def find_citations(text: str) -> Iterator[Citation]:
             continue  # "versie 1.2.3.a", "paragraaf 4.1.2.b": a numbered part, not a citation
         if compact:
             nums, sub = compact.split("."), (m.group("c_sub") or m.group("b_sub")).lower()
-            yield Citation(m.start(), m.end(), ".".join(nums[:-1]), nums[-1], (sub,), law)
+            yield Citation(m.start(), m.end(), ".".join(nums[:-1]), nums[-1], (sub,), law, label=True)
             continue
         article = _clean_number(m.group("art"))
         lid = m.group("lid_n") or m.group("lid_e") or ""
