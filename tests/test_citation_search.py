@@ -21,6 +21,8 @@ DOCUMENTS = {
     # Another ground of the same paragraph: "artikel 10" and "artikel 10 lid 2" find it, "sub e" does not.
     "wob-ander-onderdeel": ["Op grond van artikel 10, tweede lid, aanhef en onder g, van de Wob blijft "
                             "openbaarmaking achterwege wegens onevenredige benadeling."],
+    # An inventory: the compact ground beside each document, many times.
+    "inventaris": ["Inventarislijst. " + " ".join(f"Document {n}: deels openbaar, 10.2.e." for n in range(1, 9))],
     "gemeentewet": ["De burgemeester kan op grond van artikel 172 van de Gemeentewet bevelen geven ter "
                     "handhaving van de openbare orde."],
     "strafrecht": ["Wie een bevel niet opvolgt, overtreedt artikel 172 van het Wetboek van Strafrecht, "
@@ -64,14 +66,15 @@ def ids(found) -> list[str]:
                                "art. 10 lid 2 sub e Wet openbaarheid van bestuur"])
 def test_every_form_of_the_citation_finds_the_decision_and_only_item_e(results, q):
     found = results(q)
-    assert ids(found) == ["wob-besluit"]
+    # The decision that cites the ground in a sentence ranks above the inventory that repeats "10.2.e".
+    assert ids(found) == ["wob-besluit", "inventaris"]
     assert not any("niet gezocht" in n for n in found.notices)  # "lid", "2", "e" are part of the citation
     assert not any("verbreed" in n for n in found.notices)      # the law of a citation is not widened to Woo
 
 
 def test_wider_citations_find_every_item(results):
-    assert set(ids(results("artikel 10"))) == {"wob-besluit", "wob-ander-onderdeel"}
-    assert set(ids(results("artikel 10 lid 2 Wob"))) == {"wob-besluit", "wob-ander-onderdeel"}
+    assert set(ids(results("artikel 10"))) == {"wob-besluit", "wob-ander-onderdeel", "inventaris"}
+    assert set(ids(results("artikel 10 lid 2 Wob"))) == {"wob-besluit", "wob-ander-onderdeel", "inventaris"}
     assert ids(results("artikel 11 lid 1 Wob")) == ["wob-besluit"]
 
 
@@ -109,13 +112,13 @@ def client(corpus, tmp_path):
 
 def test_results_page_and_api_show_the_facet_and_mark_the_citation(client):
     page = client.get("/?q=artikel+10+lid+2+sub+e").get_data(as_text=True)
-    assert "1 resultaat" in page and "niet gezocht" not in page
+    assert "2 resultaten" in page and "niet gezocht" not in page
     assert "Wetsartikel" in page and "art. 10 lid 2 sub e Wob" in page
     # The citation is marked as a whole, however it is written (the PDF wraps this one before "Wob").
     assert re.search(r"<mark>artikel 10, tweede lid, aanhef en onder e, van de\s+Wob</mark>", page)
     assert "<mark>10.2.e</mark>" in page
     data = client.get("/api/search?q=artikel+10+lid+2+sub+e").get_json()
-    assert [h["id"] for h in data["hits"]] == ["wob-besluit"]
+    assert [h["id"] for h in data["hits"]] == ["wob-besluit", "inventaris"]
     assert {"value": "art. 10 lid 2 sub e Wob", "count": 1, "selected": False} in data["facets"]["article"]
     filtered = client.get("/api/search?q=artikel+10&article=art.+10+lid+2+sub+g+Wob").get_json()
     assert [h["id"] for h in filtered["hits"]] == ["wob-ander-onderdeel"]

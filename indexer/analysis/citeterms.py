@@ -19,8 +19,10 @@ _QUERY_WORD = re.compile(r"wetsartikel_(?P<art>\d[0-9a-zDC]*)_(?P<lid>\d*)_(?P<s
 _QUOTED = re.compile(r'"[^"]*"')
 FACET_VALUES = 10  # citations kept per document for the facet "Wetsartikel"
 # What one compact citation ("10.2.e" beside a blacked-out name, in an inventory row) weighs against a sentence that
-# cites the article: an inventory with 60 such marks must not outrank the decision that explains the ground.
-LABEL_WEIGHT = 0.2
+# cites the article: an inventory with 60 such marks must not outrank the decision that explains the ground. Measured
+# on the citation needs of tests/relevance/real_judgments.yaml (nDCG@10 0.891 at 1.0, 0.883 at 0.5 and 0.2, 0.898
+# at 0.1): the decision explaining "artikel 10 lid 1 sub d Wob" comes first at 0.1, an inventory at 1.0.
+LABEL_WEIGHT = 0.1
 
 
 def query_word(citation: Citation) -> str:
