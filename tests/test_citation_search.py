@@ -11,6 +11,7 @@ from indexer.index.build import build_index
 from indexer.search import QueryService, SearchRequest
 from search_app import create_app
 from tests.pdfs import make_pdf
+from tests.test_pageview import covers, marks, pdfminer_word_boxes
 
 DOCUMENTS = {
     # A Wob decision as decisions write it, with the compact form of its inventory.
@@ -128,3 +129,13 @@ def test_help_page_explains_citation_search_and_the_facet(client):
     page = client.get("/help").get_data(as_text=True)
     assert "Zoeken op wetsartikel" in page and "<code>artikel 10 lid 2 sub e</code>" in page
     assert "Wetsartikel" in page and "laws.txt" in page
+
+
+def test_page_view_marks_the_citation_as_one_box_from_article_to_law(client, corpus):
+    # One mark from "artikel" to "Gemeentewet", where pdfminer sees the words, and not "openbare orde" or "bevelen".
+    corpus_dir, _ = corpus
+    html = client.get("/documenten/gemeentewet/pagina/1?q=artikel+172+Gemeentewet").get_data(as_text=True)
+    found = marks(html)
+    expected = pdfminer_word_boxes(corpus_dir / "pdf" / "gemeentewet.pdf", 1, "artikel 172 van de Gemeentewet")
+    assert len(found) == 1 and len(expected) == 1
+    assert covers(found[0], expected[0])
