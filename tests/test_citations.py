@@ -125,10 +125,11 @@ def test_analyzer_with_the_citation_tokenizer_pickles_by_its_stable_path():
 
 def test_facet_values_most_frequent_first_with_the_law_the_document_names():
     text = ("Op grond van artikel 10, tweede lid, aanhef en onder e, van de Wob. " + "10.2.e " * 5
-            + "Artikel 11, eerste lid, van de Wob. artikel 4:8 Awb. Artikel 3 van dit besluit.")
+            + "Artikel 11, eerste lid, van de Wob. artikel 4:8 Awb. Artikel 3 van dit besluit. Bijlage: Artikel 10")
     values = citation_values(text)
     assert values[0] == "art. 10 lid 2 sub e Wob"  # the bare 10.2.e counts for the Wob, which the text names
-    assert set(values) == {"art. 10 lid 2 sub e Wob", "art. 11 lid 1 Wob", "art. 4:8 Awb", "art. 3"}
+    # "Artikel 10" of the annex is the Wob's too; "artikel 3 van dit besluit" names no law.
+    assert set(values) == {"art. 10 lid 2 sub e Wob", "art. 11 lid 1 Wob", "art. 4:8 Awb", "art. 3", "art. 10 Wob"}
     assert citation_values(text, limit=2) == values[:2]
     assert citation_values("Geen verwijzingen naar wetten.") == []
 

@@ -72,16 +72,17 @@ def citation_values(text: str, limit: int = FACET_VALUES) -> list[str]:
     """Return the citations of a document's text for the facet, most frequent first, at most `limit`.
 
     Each value is a citation's most precise level ("art. 10 lid 2 sub e Wob"). A citation written without law
-    counts for the law the same document names with that article, when it names exactly one ("10.2.e" in the
-    margins of a Wob decision that cites "artikel 10, tweede lid, aanhef en onder e, van de Wob").
+    counts for the law the same document names with that article (or a part of it), when it names exactly one
+    ("10.2.e" in the margins of a Wob decision that cites "artikel 10, tweede lid, aanhef en onder e, van de Wob").
     """
     counts: Counter = Counter()
     laws: dict[tuple, set] = {}
     for citation in find_citations(text):
-        deepest = citation.paths()[-len(citation.subs) or -1:]
-        for path in deepest:
+        paths = citation.paths()
+        for path in paths[-len(citation.subs) or -1:]:  # the most precise level: one per item
             counts[(path, citation.law)] += 1
-            if citation.law:
+        if citation.law:
+            for path in paths:  # "artikel 10" quoted in an annex belongs to the Wob the decision cites
                 laws.setdefault(path, set()).add(citation.law)
     merged: Counter = Counter()
     for (path, law), n in counts.items():
