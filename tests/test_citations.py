@@ -50,7 +50,7 @@ def test_normal_form(text, expected):
 
 @pytest.mark.parametrize("text", [
     "dit artikel is van toepassing", "een lid van de gemeenteraad", "onder e van de lijst", "lid 2 sub e",
-    "1. a. b. 2.", "versie 1.2.3.a", "paragraaf 4.1.2.b", "het artikel onder a", "10.2", "bedrag 10.2.2021",
+    "1. a. b. 2.", "versie 1.2.3.a", "Document Beoordeling Wob artikel\n\n1. dieren op pd", "paragraaf 4.1.2.b", "het artikel onder a", "10.2", "bedrag 10.2.2021",
 ])
 def test_no_false_citations(text):
     assert list(find_citations(text)) == []

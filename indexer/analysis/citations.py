@@ -170,7 +170,8 @@ _SUB = rf"(?:aanhef\s+en\s+)?(?:sub|onder|onderdeel|letter)\s+(?P<subs>{_ITEM}(?
 def _compact(name: str) -> str:
     return rf"(?P<{name}_nums>\d{{1,3}}(?:\.\d{{1,2}}){{1,2}})\.(?P<{name}_sub>[a-i])(?![\w]|\.\w)"
 _NUMBERED = re.compile(r"(?:versie|paragraaf|par\.|hoofdstuk|bijlage|nr\.|nummer|punt|§)\s*$", re.IGNORECASE)
-_PREFIX = r"(?<![\w.§])(?:artikel(?:en)?|artt?\.|art(?=\s*\d))\s*"
+# At most one line break between "artikel" and its number: a table header "artikel" over a numbered list is none.
+_PREFIX = r"(?<![\w.§])(?:artikel(?:en)?|artt?\.|art(?=\s*\d))[^\S\n]*\n?[^\S\n]*"
 
 
 def _citation_pattern(law_alternatives: str) -> "re.Pattern":
