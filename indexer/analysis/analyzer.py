@@ -1,5 +1,6 @@
-"""The Dutch analyzer, used at index and query time: tokenize (dates as one term too) -> lowercase -> stop words -> fold accents ->
-split compounds (index time) -> stem with overrides and word families. Plus the English analyzer for `language: en`.
+"""The Dutch analyzer, used at index and query time: tokenize (dates and legal citations as terms too) -> lowercase ->
+stop words -> fold accents -> split compounds (index time) -> stem with overrides and word families. Plus the English
+analyzer for `language: en`.
 
 Whoosh pickles analyzers into the index. The filter classes therefore carry the stable path `indexer.analysis.X`
 (set below; the package re-exports them), whatever module they live in, and no filter holds a word list: those
@@ -13,6 +14,7 @@ from whoosh.analysis import CompositeAnalyzer, Filter, LowercaseFilter, RegexTok
 from whoosh.analysis.acore import Token
 from whoosh.lang import stemmer_for_language
 
+from .citeterms import CitationTokenizer
 from .compounds import split
 from .dates import DateTokenizer
 from .families import family_stem
@@ -21,7 +23,8 @@ from .wordforms import stem_with_overrides
 
 # Bump when analysis changes, so `build --if-needed` knows an index is stale.
 # 4: compound parts weigh PART_WEIGHT; stricter splitting; fixed stems (-lijk, -baar, ...); word families.
-ANALYSIS_VERSION = "4"
+# 5: legal citations as terms (indexer.analysis.citeterms).
+ANALYSIS_VERSION = "5"
 
 # What a compound part weighs against the word itself (Whoosh adds token boosts into a term's weight): "orde" in
 # "ordeverstoringen" counts a quarter of "orde" standing alone, so whole words rank above parts.
@@ -29,6 +32,32 @@ PART_WEIGHT = 0.25
 
 # Words with inner dots stay one token ("art.2.1"); a trailing "*" of a footnote is not part of the word.
 TOKEN_PATTERN = r"\w+(\.?\w+)*"
+
+class StackedStopFilter(StopFilter):
+    """Whoosh's stop filter, but a token marked `stacked` (a citation's terms) keeps the position of the word before it.
+
+    So the words of "op grond van artikel 10" stay next to each other for phrases, with the citation's terms beside
+    "artikel"; positions after stop words are renumbered as Whoosh does.
+    """
+
+    def __call__(self, tokens):
+        stoplist, minsize, maxsize, renumber = self.stops, self.min, self.max, self.renumber
+        pos = None
+        for t in tokens:
+            text = t.text
+            if len(text) >= minsize and (maxsize is None or len(text) <= maxsize) and text not in stoplist:
+                if renumber and t.positions:
+                    if pos is None:
+                        pos = t.pos
+                    else:
+                        pos += 0 if getattr(t, "stacked", False) else 1
+                        t.pos = pos
+                t.stopped = False
+                yield t
+            elif not t.removestops:
+                t.stopped = True
+                yield t
+
 
 class FoldFilter(Filter):
     """Fold all diacritics and ligatures (è, à, ç, ê, ë, ﬁ, æ ...) so accented and plain spellings meet."""
@@ -104,7 +133,7 @@ class MemoAnalyzer(CompositeAnalyzer):
 
     def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
                  start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
-        # Whoosh's field formats ask for boosts as well (always 1.0 in these chains): that is the index path.
+        # Whoosh's field formats ask for boosts as well (token weights: 1.0 but for compact citations): the index path.
         if mode != "index" or keeporiginal or not removestops or not tokenize or kwargs.keys() - {"boosts"}:
             return super().__call__(value, positions=positions, chars=chars, keeporiginal=keeporiginal,
                                     removestops=removestops, start_pos=start_pos, start_char=start_char,
@@ -130,7 +159,8 @@ class MemoAnalyzer(CompositeAnalyzer):
     def _indexed(self, value, positions, chars, start_pos, start_char, boosts):
         # The token stream of the plain chain: stop words removed and the positions after them renumbered
         # (StopFilter: the first kept word keeps its own position, each next one follows it). The tokenizer's
-        # own tokens are used, so a tokenizer that adds terms (DateTokenizer's day terms) is memoised too.
+        # own tokens are used, so a tokenizer that adds terms (DateTokenizer's day terms) is memoised too. A
+        # `stacked` token (a citation's terms) stands at the position of the word before it.
         t = Token(positions, chars, removestops=True, mode="index", boosts=boosts)
         t.boost, t.stopped = 1.0, False
         analysed, memo = self.analysed, self.__dict__.setdefault("_memo", {})
@@ -144,26 +174,30 @@ class MemoAnalyzer(CompositeAnalyzer):
             if not texts:
                 continue
             if positions:
-                pos = token.pos if pos is None else pos + 1
+                if pos is None or not getattr(token, "stacked", False):
+                    pos = token.pos if pos is None else pos + 1
                 t.pos = pos
             if chars:
                 t.startchar, t.endchar = token.startchar, token.endchar
-            for t.text, t.boost in texts:
+            # A term's weight in the index: the tokenizer's (a compact citation weighs less, citeterms) times the
+            # filters' (a compound part weighs PART_WEIGHT).
+            for text, boost in texts:
+                t.text, t.boost = text, token.boost * boost
                 yield t
 
 
 def dutch_analyzer():
     """Return the analyzer for Dutch text fields (stemmed, accent-folded, compounds split, Dutch stop words)."""
     # Accents are folded after the stop filter, or "één" would become the stop word "een".
-    return MemoAnalyzer(DateTokenizer(TOKEN_PATTERN), LowercaseFilter(),
-                        StopFilter(stoplist=frozenset(), lang="nl"),
+    return MemoAnalyzer(CitationTokenizer(TOKEN_PATTERN), LowercaseFilter(),
+                        StackedStopFilter(stoplist=frozenset(), lang="nl"),
                         FoldFilter(), DecompoundFilter(), DutchStemFilter())
 
 
 def english_analyzer():
     """Return the analyzer for English text fields (records with `language: en`): English stop words and stems."""
-    return MemoAnalyzer(DateTokenizer(TOKEN_PATTERN), LowercaseFilter(),
-                        StopFilter(stoplist=frozenset(), lang="en"), FoldFilter(), StemFilter(lang="en"))
+    return MemoAnalyzer(CitationTokenizer(TOKEN_PATTERN), LowercaseFilter(),
+                        StackedStopFilter(stoplist=frozenset(), lang="en"), FoldFilter(), StemFilter(lang="en"))
 
 
 def plain_analyzer():
@@ -172,5 +206,5 @@ def plain_analyzer():
 
 
 # The path pickled into every index: stable across moves inside the package (indexer/analysis/__init__.py).
-for _cls in (DateTokenizer, FoldFilter, DecompoundFilter, DutchStemFilter, MemoAnalyzer):
+for _cls in (CitationTokenizer, DateTokenizer, StackedStopFilter, FoldFilter, DecompoundFilter, DutchStemFilter, MemoAnalyzer):
     _cls.__module__ = "indexer.analysis"

@@ -7,6 +7,7 @@ import json
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
+from ..analysis import citation_values
 from ..corpus import PDF_DIR, Catalogue, Record, slug, unlisted_pdfs
 from ..derive import derive
 from ..extract import ExtractedPDF, ExtractionError
@@ -152,6 +153,7 @@ def document_entries(record: Record, pdf: ExtractedPDF | None):
         # Only replaced documents get the field: an empty ID would index an empty term on every document.
         **({"superseded_by": record.superseded_by} if record.superseded_by else {}),
         derived=dict(record.derived), aliases=" ".join(former_ids(record)),
+        **_articles(record, content),
     )
     for page in pages:
         if page.text:
@@ -160,6 +162,12 @@ def document_entries(record: Record, pdf: ExtractedPDF | None):
                        page_prose=prose_percent(page.text),
                        **(dict(page_text_en=page.text) if english else {}),
                        access=record.access, language=record.language)
+
+
+def _articles(record: Record, content: str) -> dict:
+    """Return the facet field of a document's legal citations, or nothing when it cites none (no empty term)."""
+    values = citation_values("\n".join((record.title, record.summary, content)))
+    return {"article": ",".join(values)} if values else {}
 
 
 def former_ids(record: Record) -> list[str]:

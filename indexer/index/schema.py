@@ -7,7 +7,7 @@ from whoosh.fields import BOOLEAN, COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, S
 
 from ..analysis import dutch_analyzer, english_analyzer, plain_analyzer
 
-SCHEMA_VERSION = "10"  # 7-9: the document's day as a search term; 10: page_prose
+SCHEMA_VERSION = "11"  # 7-9: the document's day as a search term; 10: page_prose; 11: a document's legal citations
 
 # Field weights: a word in the title counts more than in the summary, which counts more than in body text. The
 # author (a person or an organisation) is searched as free text too, below the title and summary: "NCTV" finds
@@ -43,6 +43,8 @@ def build_schema() -> Schema:
         # Only a day term is a token here: other query words ("2", "g" in "artikel 10 lid 2 sub g") must be
         # dropped from this field as the Dutch analyzer drops them, or no document could hold every word.
         day=TEXT(analyzer=RegexTokenizer(r"\d{4}-\d{2}-\d{2}"), phrase=False, field_boost=FIELD_BOOSTS["day"]),
+        # The legal citations a document makes most often ("art. 10 lid 2 sub e Wob"), for the facet "Wetsartikel".
+        article=KEYWORD(commas=True, lowercase=False),
         doctype_text=TEXT(analyzer=text),        # searchable with type:
         doctype=ID(stored=True, sortable=True),
         section=ID(stored=True, sortable=True),

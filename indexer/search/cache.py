@@ -12,7 +12,7 @@ from pathlib import Path
 from whoosh import query as wq
 
 from ..index import scoretables
-from .facets import FACET_FIELDS, bitmap
+from .facets import FACET_FIELDS, MULTI_VALUED, bitmap
 from .pages import BlockMaps
 from .phrases import bind_tables
 from .tables import TermScores
@@ -35,18 +35,19 @@ class SearcherCache:
         self.terms = TermScores(stored=stored)
         self.blocks = BlockMaps()  # where the posting blocks of page words start, to reach the pages shown
         self.docs = frozenset(searcher.docs_for_query(wq.Term("kind", "doc")))
-        self.values: dict[str, list[str]] = {}    # facet -> value per docnum ("" for none)
+        self.values: dict[str, list] = {}    # facet -> value per docnum ("" for none; a tuple for MULTI_VALUED)
         self.by_value: dict[str, dict[str, frozenset]] = {}  # facet -> value -> docnums
         for name in FACET_FIELDS:
-            values = [""] * size
+            multi = name in MULTI_VALUED
+            values: list = [()] * size if multi else [""] * size
             groups = {}
-            field_obj = searcher.schema[name]
-            for btext in reader.lexicon(name):
+            field_obj = searcher.schema[name] if name in searcher.schema else None  # an index of an older schema
+            for btext in reader.lexicon(name) if field_obj is not None else ():
                 value = field_obj.from_bytes(btext)
                 docnums = frozenset(reader.postings(name, btext).all_ids())
                 groups[value] = docnums
                 for docnum in docnums:
-                    values[docnum] = value
+                    values[docnum] = values[docnum] + (value,) if multi else value
             self.values[name], self.by_value[name] = values, groups
         # Replaced documents: docnum -> the id of the document that replaces it (the catalogue's `vervangt`).
         self.superseded: dict[int, str] = {}

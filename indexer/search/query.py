@@ -22,7 +22,7 @@ from whoosh.qparser import (
 from whoosh.qparser.plugins import Plugin, RegexTagger
 from whoosh.searching import SearchContext
 
-from ..analysis import normalise_dates
+from ..analysis import citation_term, normalise_citations, normalise_dates
 from .phrases import phrases_on_pages
 
 MAX_QUERY_LENGTH = 1000
@@ -102,9 +102,14 @@ def _twins(schema, languages=None) -> dict[str, str]:
 
 
 class DutchParser(QueryParser):
-    """A word that analysis splits in several ("mid-term", "openbare-orde") is searched as a phrase, not as AND."""
+    """A word that analysis splits in several ("mid-term", "openbare-orde") is searched as a phrase, not as AND.
+
+    A citation's query word gives its law's term and the term without law: either matches (indexer.analysis.citeterms).
+    """
 
     def multitoken_query(self, spec, texts, fieldname, termclass, boost):
+        if termclass is wq.Term and all(citation_term(t) for t in texts):
+            return wq.Or([wq.Term(fieldname, t) for t in texts], boost=boost)
         if termclass is wq.Term:
             return self.phraseclass(fieldname, texts, boost=boost)
         return super().multitoken_query(spec, texts, fieldname, termclass, boost)
@@ -212,7 +217,8 @@ def parse_query(text: str, schema, *, any_word: bool = False, fields=SEARCH_FIEL
     Fields with an English twin in the schema are searched in both languages, unless `languages` leaves out "en".
     """
     parser = _make_parser(fields, schema, OrGroup if any_word else AndGroup, languages)
-    text = normalise_dates(text)  # "2 maart 2021" is one word, that day's term, not "maart" and "2021"
+    # "2 maart 2021" is one word, that day's term, not "maart" and "2021"; "artikel 10 lid 2 sub e" is one word too
+    text = normalise_dates(normalise_citations(text))
     # Whoosh's parser can raise on odd operator mixes ("NIET OF APV" raised IndexError): user text must never
     # crash a search, so retry without syntax characters, then with operators read as plain words.
     plain = re.sub(r"[\"'()*?:^~+\-]", " ", text)

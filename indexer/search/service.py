@@ -13,7 +13,7 @@ from pathlib import Path
 from whoosh import query as wq
 from whoosh import sorting
 
-from ..analysis import normalise_dates
+from ..analysis import normalise_citations, normalise_dates
 from .cache import SearcherCache, searcher_cache
 from .documents import count_documents, get_document, list_documents, resolve_alias
 from .facets import allowed_docs, count_facets, filter_query
@@ -99,7 +99,8 @@ def search(searcher, request: SearchRequest, *, synonyms: Table = EMPTY) -> Sear
     # Abbreviations and synonyms: "APV" also finds the words it stands for.
     expansion = expand(request.q, synonyms)
     langs = index_languages(searcher)
-    ignored = ignored_notice(ignored_words(normalise_dates(request.q), schema["content"].analyzer)) if request.q else None
+    ignored = (ignored_notice(ignored_words(normalise_dates(normalise_citations(request.q)), schema["content"].analyzer))
+               if request.q else None)
     if ignored:
         notices.append(ignored)
     if request.q:

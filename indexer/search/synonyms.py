@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from ..analysis import fold_text
+from ..analysis import fold_text, normalise_citations
 
 FILE_NAME = "afkortingen.yaml"
 log = logging.getLogger("kennisbank")
@@ -198,7 +198,11 @@ def _expand_segment(segment: str, table: Table, widened: list) -> str:
 
 
 def expand(text: str, table: Table = EMPTY) -> Expansion:
-    """Widen every abbreviation, full form or synonym in the query text with the other forms of its group."""
+    """Widen every abbreviation, full form or synonym in the query text with the other forms of its group.
+
+    Legal citations are made one word first: the law of "artikel 10 lid 2 sub e Wob" is part of the citation.
+    """
+    text = normalise_citations(text)
     if not table.groups or not text:
         return Expansion(text, [])
     widened: list[tuple[str, list[str]]] = []
