@@ -148,3 +148,12 @@ def test_laws_file_loads_and_refuses_a_form_of_two_laws():
     assert law_of("besluit") == ""
     with pytest.raises(ValueError, match="regel 2"):
         parse_laws("Wob | Wet openbaarheid van bestuur\nWoo | wet openbaarheid van bestuur\n")
+
+
+def test_facet_leaves_out_the_article_headings_of_a_quoted_law():
+    # The bench's Wob decisions quote the Wob in an annex, "Artikel 1\nIn deze wet ...": before, a third of them
+    # got the facet value "art. 1", a heading they do not cite.
+    text = ("Op grond van artikel 10, tweede lid, aanhef en onder e, van de Wob.\n\nBijlage\nArtikel 1\n"
+            "In deze wet en de daarop berustende bepalingen wordt verstaan onder: a. document\nArtikel 2\nEen "
+            "bestuursorgaan verstrekt informatie.\nZie ook artikel 3 van dit besluit.")
+    assert citation_values(text) == ["art. 10 lid 2 sub e Wob", "art. 3"]

@@ -17,6 +17,7 @@ from indexer.index.build import build_index
 from indexer.search import QueryService, SearchRequest
 from indexer.search.passages import Seen, junk_line, passages
 from indexer.search.snippets import page_snippet, strip_marks
+from search_app import create_app
 
 WIDTH, HEIGHT = A4
 
@@ -55,6 +56,16 @@ def test_a_sentence_beats_table_cells_and_cells_are_not_glued():
     assert strip_marks(snippet) == prose
     only_table = page_snippet(table, _chars(table, "noodbevel", "supporters"), Seen())
     assert strip_marks(only_table) == "Mail noodbevel supporters"  # one cell, not the column glued together
+
+
+def test_a_citation_wrapped_over_two_table_lines_is_shown_whole():
+    # Reproduces the merge of issues 14a and 14c: an inventory cell "Art. 10 lid 2 sub e / Wob" is one citation
+    # term over two lines, and fitted no single line's passage, so the page showed "p. 12" with no snippet.
+    table = "Nr.\n12\n\nGedeeltelijk openbaar\nArt. 10 lid 2 sub e\nWob\nInspectie\n"
+    start = table.index("Art.")
+    chars = {"\u00a710\u00a72\u00a7e\u00a7": [(0, start, table.index("Wob") + 3)]}
+    snippet = page_snippet(table, chars, Seen())
+    assert snippet.startswith("<mark>Art. 10 lid 2 sub e") and strip_marks(snippet).endswith("Wob")
 
 
 def test_a_junk_line_loses_to_a_sentence_with_the_word():
@@ -109,7 +120,8 @@ def pages_pdf(path, pages: list[list[str]]):
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
+def built_dirs(tmp_path_factory):
+    """The corpus and index folders of the snippet corpus: a decision of three pages and a two-column letter."""
     root = tmp_path_factory.mktemp("clean-snippets")
     corpus = root / "corpus"
     (corpus / "pdf").mkdir(parents=True)
@@ -125,7 +137,13 @@ def built(tmp_path_factory):
                 "pdf": "kolommen.pdf"}]
     (corpus / "catalogue.yaml").write_text(yaml.safe_dump({"documents": records}), encoding="utf-8")
     build_index(corpus, root / "index")
-    with store.open_index(store.current_generation(root / "index"), "public").searcher() as searcher:
+    return corpus, root / "index"
+
+
+@pytest.fixture(scope="module")
+def built(built_dirs):
+    corpus, index = built_dirs
+    with store.open_index(store.current_generation(index), "public").searcher() as searcher:
         yield QueryService(corpus), searcher
 
 
@@ -183,3 +201,17 @@ def test_a_repeat_cut_differently_or_with_a_word_changed_counts_as_shown():
                     "zelfgekozen levenseinde en beleids(vorming) over de verkoop")
     assert not seen.has("De minister heeft de regels voor de verkoop van deze stoffen in 2020 aangescherpt.")
     assert not seen.has("Deels openbaar")  # cells may repeat: they are no sentences
+
+
+def test_pages_with_nothing_new_are_listed_on_one_line_not_as_empty_entries(built_dirs, tmp_path):
+    # Before, a page whose sentences the result already showed was an entry with a page link and no text
+    # ("p. 2  PDF"), which read as a broken snippet; on an inventory nearly every page looked so.
+    corpus, index = built_dirs
+    app = create_app({"TESTING": True, "CORPUS_DIR": str(corpus), "INDEX_DIR": str(index),
+                      "INSTANCE_DIR": str(tmp_path / "instance"), "SECRET_KEY": "test"})
+    page = app.test_client().get("/?q=geadresseerde").get_data(as_text=True)  # only in the disclaimer, p. 1-3
+    hit = page.split('<li class="hit">')[1]
+    entries = re.findall(r'<span class="page-snippet">(.*?)</span>\s*(?:<a|</li>)', hit, re.S)
+    assert len(entries) == 1 and "geadresseerde" in entries[0]
+    more = re.search(r'<p class="page-more">(.*?)</p>', hit, re.S)
+    assert more and re.sub(r"<[^>]+>", "", re.sub(r'<span class="visually-hidden">.*?</span>', "", more.group(1))) == "Ook op p. 2, p. 3"

@@ -78,6 +78,8 @@ def citation_values(text: str, limit: int = FACET_VALUES) -> list[str]:
     counts: Counter = Counter()
     laws: dict[tuple, set] = {}
     for citation in find_citations(text):
+        if _heading(text, citation):
+            continue
         paths = citation.paths()
         for path in paths[-len(citation.subs) or -1:]:  # the most precise level: one per item
             counts[(path, citation.law)] += 1
@@ -90,6 +92,16 @@ def citation_values(text: str, limit: int = FACET_VALUES) -> list[str]:
         merged[(path, law or (next(iter(named)) if len(named) == 1 else ""))] += n
     best = sorted(merged.items(), key=lambda item: (-item[1], display(*item[0])))
     return [display(path, law) for (path, law), _ in best[:limit]]
+
+
+def _heading(text: str, citation) -> bool:
+    """Tell whether a bare "Artikel 1" stands alone on its line: the heading of a law's text quoted in an annex,
+    which a document does not cite (such annexes gave "art. 1" to a third of the Wob decisions)."""
+    if citation.lid or citation.subs or citation.law:
+        return False
+    start = text.rfind("\n", 0, citation.start) + 1
+    end = text.find("\n", citation.end)
+    return not text[start:citation.start].strip() and not text[citation.end:end if end >= 0 else len(text)].strip()
 
 
 class CitationTokenizer(Tokenizer):

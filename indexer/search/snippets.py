@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import html
 from bisect import bisect_right
+from dataclasses import replace
 from itertools import groupby
 
 from whoosh import highlight
@@ -85,8 +86,12 @@ def page_snippet(text: str, chars: dict, seen: Seen, maxchars: int = 240, surrou
     held: dict[int, list] = {}
     for t in tokens:
         i = bisect_right(starts, t.startchar) - 1
-        if i >= 0 and t.endchar <= parts[i].end:
-            held.setdefault(i, []).append(t)
+        if i < 0 or t.startchar >= parts[i].end:
+            continue
+        if t.endchar > parts[i].end:
+            # A match that runs past its line (a citation wrapped over two table lines) takes the rest along.
+            parts[i] = replace(parts[i], end=t.endchar)
+        held.setdefault(i, []).append(t)
     # What each passage would show (cut around its matches), unless the result shows that already.
     shown = {i: _fragment(text, parts[i], found, maxchars, surround) for i, found in held.items()}
     shown = {i: f for i, f in shown.items() if not seen.has(text[f.startchar:f.endchar])}
