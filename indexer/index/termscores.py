@@ -56,16 +56,31 @@ def score_table(searcher, fieldname: str, text, norms: FieldNorms | None = None)
         return {}
     if (fieldname, btext) not in searcher.reader():
         return {}
+    table = _block_scores(searcher, fieldname, btext, norms)
+    if table is not None:
+        return table
     m = searcher.postings(fieldname, btext)
-    if searcher.is_atomic():
-        scorer = getattr(m, "scorer", None)
-        table = internals.posting_scores(m, norms.norms(searcher, fieldname, scorer) if norms else None)
-        if table is not None:
-            return table
     table = {}  # Whoosh's own per-posting scoring: the same numbers, only slower
     while m.is_active():
         table[m.id()] = m.score()
         m.next()
+    return table
+
+
+def _block_scores(searcher, fieldname: str, btext: bytes, norms: FieldNorms | None) -> dict[int, float] | None:
+    """Score a word's postings a block at a time, segment by segment (docnums index-wide), or return None."""
+    if searcher.is_atomic():
+        leaves = [(searcher, 0)]
+    else:  # each segment's scorer takes idf and average length from the whole index, as Whoosh's own does
+        leaves = [(sub, offset) for sub, offset in searcher.leaf_searchers() if (fieldname, btext) in sub.reader()]
+    table = {}
+    for sub, offset in leaves:
+        m = sub.postings(fieldname, btext)
+        part = internals.posting_scores(m, norms.norms(searcher, fieldname, getattr(m, "scorer", None))
+                                        if norms else None, offset)
+        if part is None:
+            return None
+        table.update(part)
     return table
 
 
