@@ -4,8 +4,8 @@ Usage: make bench-build (BENCH_SIZES=1000 for a quicker run; BENCH_OLD=0 skips t
 rounds, the fastest of each way counts). In one run and on the same planned documents (generated beforehand,
 not timed), per size, each way in turn:
 - ours: the product's write (both indexes, score tables, publish) with its default settings (one process);
-- ours, two processes: the same with KENNISBANK_INDEX_JOBS=2 (worker processes, merged in order);
-- old path: one process, the analysis chain without its word memo and a 128 MB posting buffer, as before;
+- ours, two processes: the same with KENNISBANK_INDEX_JOBS=2 (worker processes, each writing whole segments);
+- old path: one process, one segment, the analysis chain without its word memo and a 128 MB posting buffer;
 - naive: plain Whoosh with its default analyzer in one process, one entry per document (bench/synthetic_index);
 - tantivy with its default tokenizer, when the `tantivy` package is installed (optional, not a dependency).
 """
@@ -23,7 +23,7 @@ from pathlib import Path
 from whoosh.analysis import CompositeAnalyzer
 
 from indexer.analysis import MemoAnalyzer, dutch_analyzer
-from indexer.index import parallel
+from indexer.index import parallel, segments
 from indexer.index.parallel import cores
 
 from .corpus_gen import CorpusGenerator, dutch_vocabulary
@@ -36,14 +36,14 @@ SEED = 8
 
 @contextlib.contextmanager
 def old_path():
-    """Write as `kennisbank build` did before issue 18: every word through the whole filter chain (no memo)
-    and Whoosh's default posting buffer of 128 MB (run with one process)."""
-    memo_call, limit = MemoAnalyzer.__call__, parallel.WRITER_LIMIT_MB
-    MemoAnalyzer.__call__, parallel.WRITER_LIMIT_MB = CompositeAnalyzer.__call__, 128
+    """Write as `kennisbank build` did before issue 18: every word through the whole filter chain (no memo),
+    Whoosh's default posting buffer of 128 MB and each index in one segment (run with one process)."""
+    memo_call, limit, count = MemoAnalyzer.__call__, parallel.WRITER_LIMIT_MB, segments.SEGMENTS
+    MemoAnalyzer.__call__, parallel.WRITER_LIMIT_MB, segments.SEGMENTS = CompositeAnalyzer.__call__, 128, 1
     try:
         yield
     finally:
-        MemoAnalyzer.__call__, parallel.WRITER_LIMIT_MB = memo_call, limit
+        MemoAnalyzer.__call__, parallel.WRITER_LIMIT_MB, segments.SEGMENTS = memo_call, limit, count
 
 
 def timed(build) -> float:

@@ -201,6 +201,9 @@ def write_segment(part_dir: str, schema, entries: list[dict], limitmb: int = 128
     """
     os.makedirs(part_dir, exist_ok=True)
     writer = SegmentWriter(create_in(part_dir, schema), _lk=False, limitmb=limitmb)
+    # The writer took an unpickled copy of the schema from the table of contents: analyse with the caller's,
+    # whose analyzers keep their word memo from one segment to the next.
+    writer.schema = schema
     try:
         for n, entry in enumerate(entries):
             writer.add_document(**entry)

@@ -87,10 +87,17 @@ def _block_scores(searcher, fieldname: str, btext: bytes, norms: FieldNorms | No
 def common_word_tables(searcher, fields, min_postings: int):
     """Yield (field, text, {docnum: score}) for each word of the fields found in at least min_postings entries."""
     reader, norms = searcher.reader(), FieldNorms()
+    if reader.doc_count_all() < min_postings:  # no word can be in that many entries
+        return
     for fieldname in fields:
         if fieldname not in searcher.schema:
             continue
         field = searcher.schema[fieldname]
-        common = [btext for btext, info in reader.iter_field(fieldname) if info.doc_frequency() >= min_postings]
+        # Counted segment by segment: Whoosh's walk over several segments merges their term lists in Python.
+        counts: dict[bytes, int] = {}
+        for leaf, _offset in reader.leaf_readers():
+            for btext, info in leaf.iter_field(fieldname):
+                counts[btext] = counts.get(btext, 0) + info.doc_frequency()
+        common = sorted(btext for btext, n in counts.items() if n >= min_postings)
         for btext in common:
             yield fieldname, field.from_bytes(btext), score_table(searcher, fieldname, field.from_bytes(btext), norms)
