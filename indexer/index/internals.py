@@ -24,6 +24,7 @@ from whoosh.columns import NumericColumn
 from whoosh.index import TOC, clean_files, create_in, open_dir
 from whoosh.scoring import WeightLengthScorer
 from whoosh.system import _INT_SIZE, unpack_int
+from whoosh.util.numeric import byte_to_length
 from whoosh.writing import SegmentWriter
 
 log = logging.getLogger("kennisbank.whoosh")
@@ -209,12 +210,48 @@ def write_segment(part_dir: str, schema, entries: list[dict], limitmb: int = 128
             writer.add_document(**entry)
             if n == 0 and pause is not None:
                 pause()
-        segment = writer._finalize_segment()
+        segment = _finalize(writer)
         writer._finish()
         return segment
     except BaseException:
         writer.cancel()
         raise
+
+
+def _finalize(writer):
+    # SegmentWriter._finalize_segment, with the document lengths each posting's term info needs (shortest and
+    # longest document) read from a length table per field instead of a column lookup per posting (8% of it).
+    writer.perdocwriter.close()
+    lengths = _Lengths(writer.per_document_reader()) if writer.codec.length_stats else None
+    writer.fieldwriter.add_postings(writer.schema, lengths, writer.pool.iter_postings())
+    writer.fieldwriter.close()
+    if lengths is not None:
+        lengths.close()
+    writer._close_segment()
+    writer._assemble_segment()
+    return writer.get_segment()
+
+
+class _Lengths:
+    """The document length reader a field writer asks for each posting, with each field's bytes read once."""
+
+    def __init__(self, reader):
+        self._reader, self._tables = reader, {}
+
+    def doc_field_length(self, docnum, fieldname, default=0):
+        table = self._tables.get(fieldname)
+        if table is None:
+            column = self._reader._cached_reader(whoosh3._lenfield(fieldname), whoosh3.LENGTHS_COLUMN)
+            size = self._reader.doc_count_all()
+            values = _one_byte_column(column, size) if column is not None else None
+            table = self._tables[fieldname] = values if values is not None else False
+        if table is False:  # no such column, or another layout: Whoosh's own lookup
+            return self._reader.doc_field_length(docnum, fieldname, default)
+        lbyte = table[docnum]  # as W3PerDocReader.doc_field_length: None for a length byte of 0
+        return byte_to_length(lbyte) if lbyte else None
+
+    def close(self):
+        self._reader.close()
 
 
 def segment_files(folder: str, segment) -> list[str]:
