@@ -183,3 +183,29 @@ def test_full_runs_are_contiguous_and_balanced_by_text(monkeypatch):
     assert 2 < len(segments.full_runs(keys, docs, most=8)) <= 6  # never more segments than documents
     monkeypatch.setattr(segments, "MIN_SEGMENT_CHARS", 1000)
     assert len(segments.full_runs(keys, docs)) == 1  # little text: one segment
+
+
+def test_an_update_failing_after_linking_segments_leaves_the_old_generation_serving(corpus_copy, several,
+                                                                                    monkeypatch):
+    corpus, index = corpus_copy
+    with_members(corpus)  # two indexes written, so the failure comes with one of them complete
+    build_index(corpus, index)
+    old_gen = store.current_generation(index)
+    before, old_files = facts(index), file_hashes(old_gen)
+    change_one_record(corpus)
+    commits = []
+    real_commit = internals.commit_segments
+
+    def failing_commit(folder, found):
+        commits.append(folder)
+        if len(commits) == 2:  # the first index is complete, its kept segments linked: now a disk error
+            raise OSError(28, "No space left on device")
+        real_commit(folder, found)
+    monkeypatch.setattr(internals, "commit_segments", failing_commit)
+    with pytest.raises(OSError):
+        update_index(corpus, index)
+    assert len(commits) == 2
+    assert store.current_generation(index) == old_gen and not list(index.glob("tmp-*"))
+    assert file_hashes(old_gen) == old_files and facts(index) == before
+    monkeypatch.setattr(internals, "commit_segments", real_commit)
+    assert update_index(corpus, index).replaced == ["handreiking-polarisatie"]
