@@ -5,6 +5,7 @@ ranking (indexer.search). The fast block reads live in indexer.index.internals; 
 """
 from __future__ import annotations
 
+from whoosh.reading import TermNotFound
 from whoosh.scoring import BM25FScorer
 from whoosh.util.numeric import byte_to_length
 
@@ -72,10 +73,13 @@ def _block_scores(searcher, fieldname: str, btext: bytes, norms: FieldNorms | No
     if searcher.is_atomic():
         leaves = [(searcher, 0)]
     else:  # each segment's scorer takes idf and average length from the whole index, as Whoosh's own does
-        leaves = [(sub, offset) for sub, offset in searcher.leaf_searchers() if (fieldname, btext) in sub.reader()]
+        leaves = searcher.leaf_searchers()
     table = {}
     for sub, offset in leaves:
-        m = sub.postings(fieldname, btext)
+        try:
+            m = sub.postings(fieldname, btext)
+        except TermNotFound:  # not in this segment
+            continue
         part = internals.posting_scores(m, norms.norms(searcher, fieldname, getattr(m, "scorer", None))
                                         if norms else None, offset)
         if part is None:

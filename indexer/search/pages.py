@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import threading
+from bisect import bisect_left
 from collections import OrderedDict
 
 from whoosh import highlight
 from whoosh import query as wq
+from whoosh.reading import TermNotFound
 
 from ..index import internals
 from ..index.termscores import FieldNorms
@@ -54,11 +56,15 @@ class BlockMaps:
             return self._find(searcher, searcher, 0, fieldname, btext, docnums, norms)
         found = {}
         for sub, offset in searcher.leaf_searchers():
-            end = offset + sub.doc_count_all()
-            local = [d - offset for d in docnums if offset <= d < end]
-            if local and (fieldname, btext) in sub.reader():
-                got = self._find(searcher, sub, offset, fieldname, btext, local, norms)
-                found.update({d + offset: value for d, value in got.items()})
+            first, last = bisect_left(docnums, offset), bisect_left(docnums, offset + sub.doc_count_all())
+            if first == last:
+                continue
+            try:
+                got = self._find(searcher, sub, offset, fieldname, btext, [d - offset for d in docnums[first:last]],
+                                 norms)
+            except TermNotFound:  # not in this segment
+                continue
+            found.update({d + offset: value for d, value in got.items()})
         return found
 
     def _find(self, top, searcher, offset: int, fieldname: str, btext: bytes, docnums, norms) -> dict:
