@@ -21,3 +21,20 @@ def test_the_build_bench_measures_every_path_on_the_same_documents(tmp_path, mon
     one, two, old = (index_content(tmp_path / name) for name in ("ours", "ours_two_processes", "old_path"))
     assert one["public"][1] and one == two == old
     assert store.read_manifest(store.current_generation(tmp_path / "ours"))["report"]["pages"] == row["pages"]
+
+
+def test_the_real_pdf_bench_times_a_warm_build_and_an_update_of_one_record(tmp_path):
+    from bench.real_build_bench import text_on_every_page, warm_and_update, write_corpus
+    from tests.conftest import FILLER
+    from tests.pdfs import make_pdf
+
+    files = []
+    for n in range(3):
+        make_pdf(tmp_path / f"bron-{n}.pdf", [f"Pagina een van document {n}. " + FILLER, "Pagina twee. " + FILLER])
+        files.append(tmp_path / f"bron-{n}.pdf")
+    assert text_on_every_page(files[0]) == 2
+    corpus = write_corpus(tmp_path / "corpus", files)
+    row = warm_and_update(corpus, tmp_path / "index", 1, 1, log=lambda m: None)
+    assert row["warm_seconds"] > 0 and row["update_seconds"] > 0 and row["update_over_warm"] > 0
+    gen = store.current_generation(tmp_path / "index")
+    assert store.read_manifest(gen)["report"]["mode"] == "update"
