@@ -209,3 +209,14 @@ def test_an_update_failing_after_linking_segments_leaves_the_old_generation_serv
     assert file_hashes(old_gen) == old_files and facts(index) == before
     monkeypatch.setattr(internals, "commit_segments", real_commit)
     assert update_index(corpus, index).replaced == ["handreiking-polarisatie"]
+
+
+def test_the_segment_setting_bounds_a_full_build_and_a_bad_value_warns_in_dutch(corpus_copy, several, monkeypatch,
+                                                                                  caplog):
+    corpus, index = corpus_copy
+    monkeypatch.setenv("KENNISBANK_INDEX_SEGMENTS", "2")
+    build_index(corpus, index)
+    assert segment_counts(index) == {"public": 2, "all": 2}
+    monkeypatch.setenv("KENNISBANK_INDEX_SEGMENTS", "nul")
+    assert segments.index_segments() == segments.SEGMENTS
+    assert any("KENNISBANK_INDEX_SEGMENTS='nul' is geen geheel getal" in r.getMessage() for r in caplog.records)

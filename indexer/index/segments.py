@@ -1,11 +1,17 @@
 """How an index is cut into segments: contiguous runs of documents; an update keeps the runs that did not change."""
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
-# A full build writes this many segments when there is enough text (fewer below MIN_SEGMENT_CHARS each):
-# worker processes write them side by side with no merge after, and an update rewrites only the segments
-# whose documents changed. Searching reads every segment's term lists, so more segments cost query time.
+from .. import settings
+
+log = logging.getLogger("kennisbank.build")
+
+# A full build writes this many segments (KENNISBANK_INDEX_SEGMENTS) when there is enough text (fewer below
+# MIN_SEGMENT_CHARS each): worker processes write them side by side with no merge after, and an update
+# rewrites only the segments whose documents changed. Searching reads every segment's term lists, so more
+# segments cost query time (bench/segment_ab.py).
 SEGMENTS = 8
 MIN_SEGMENT_CHARS = 400_000
 # An update that leaves more segments than this (small ones added one update after another) rewrites the
@@ -47,9 +53,22 @@ def split(keys: list[Key], docs: list[list[dict]], sizes: list[int], count: int)
     return runs
 
 
+def index_segments() -> int:
+    """Return KENNISBANK_INDEX_SEGMENTS, or SEGMENTS when it is not set; a value that is no whole number > 0
+    warns in Dutch and gives SEGMENTS."""
+    raw = settings.get("INDEX_SEGMENTS").strip()
+    if not raw:
+        return SEGMENTS
+    if raw.isdigit() and int(raw) > 0:
+        return int(raw)
+    log.warning("KENNISBANK_INDEX_SEGMENTS=%r is geen geheel getal groter dan 0: %d segmenten", raw, SEGMENTS)
+    return SEGMENTS
+
+
 def segment_count(total_chars: int, most: int | None = None) -> int:
-    """Return how many segments a full build writes for this much text (at most `most`, default SEGMENTS)."""
-    return max(1, min(most or SEGMENTS, total_chars // MIN_SEGMENT_CHARS))
+    """Return how many segments a full build writes for this much text (at most `most`, default
+    index_segments())."""
+    return max(1, min(most or index_segments(), total_chars // MIN_SEGMENT_CHARS))
 
 
 def full_runs(keys: list[Key], docs: list[list[dict]], most: int | None = None) -> list[Run]:
@@ -66,7 +85,7 @@ def update_runs(keys: list[Key], docs: list[list[dict]], previous: list[dict], m
     most a full build's segment size; then the smallest neighbours are joined until at most MAX_SEGMENTS remain.
     """
     sizes = [entry_chars(entries) for entries in docs]
-    target = max(MIN_SEGMENT_CHARS, sum(sizes) // (most or SEGMENTS))
+    target = max(MIN_SEGMENT_CHARS, sum(sizes) // (most or index_segments()))
     starts = {tuple(seg["docs"][0]): seg for seg in previous if seg["docs"]}
     runs: list[Run] = []
     pending = 0  # first document not yet in a run
