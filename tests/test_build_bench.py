@@ -3,22 +3,25 @@ from __future__ import annotations
 
 from bench.build_bench import measure, table
 from bench.corpus_gen import CorpusGenerator
-from indexer.index import parallel, store
+from indexer.index import parallel, segments, store
 
 from .test_synthetic_corpus import WORDS
 from .test_versions import index_content
 
 
 def test_the_build_bench_measures_every_path_on_the_same_documents(tmp_path, monkeypatch):
-    monkeypatch.setattr(parallel, "MIN_PARALLEL_CHARS", 0)  # so the two-process run really uses two
+    monkeypatch.setattr(parallel, "MIN_PARALLEL_CHARS", 0)  # so the default run really uses every core
+    monkeypatch.setattr(segments, "MIN_SEGMENT_CHARS", 1)  # in several segments, so there is work to share
+    monkeypatch.setenv("KENNISBANK_INDEX_JOBS", "2")
     row = measure(6, tmp_path, old=True, log=lambda m: None, generator=CorpusGenerator(WORDS, seed=3))
     assert row["documents"] == 6 and row["pages"] >= 6 * 6
-    for name in ("ours", "ours_two_processes", "old_path", "naive"):
+    for name in ("ours", "ours_one_process", "old_path", "naive"):
         assert row[name]["seconds"] > 0 and row[name]["pages_per_s"] > 0
-    assert row["ours"]["processes"] == 1 and row["ours_two_processes"]["processes"] == 2
-    assert "ours_two_processes_seconds_over_ours" in row["ratios"] and "p/s" in table([row])
-    # The default, the two-process and the old path (no word memo) wrote the same index.
-    one, two, old = (index_content(tmp_path / name) for name in ("ours", "ours_two_processes", "old_path"))
+    assert row["ours"]["processes"] == 2 and row["ours_one_process"]["processes"] == 1
+    assert "ours_one_process_seconds_over_ours" in row["ratios"] and "p/s" in table([row])
+    # The default (two processes, several segments), one process and the old path (no word memo, one segment)
+    # wrote the same index.
+    two, one, old = (index_content(tmp_path / name) for name in ("ours", "ours_one_process", "old_path"))
     assert one["public"][1] and one == two == old
     assert store.read_manifest(store.current_generation(tmp_path / "ours"))["report"]["pages"] == row["pages"]
 
