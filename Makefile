@@ -7,7 +7,7 @@ THREADS ?= 4
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test index install bench bench-search bench-pages bench-build loadtest clean help eval
+.PHONY: run test index install bench bench-search bench-pages bench-build bench-build-real loadtest clean help eval
 
 help:
 	@echo "make run    - install, build the index if needed, serve on http://$(HOST):$(PORT)"
@@ -19,6 +19,7 @@ help:
 	@echo "make bench-search - search latency/throughput at 1k, 5k, 20k synthetic documents (BENCH_SIZES=1000,5000)"
 	@echo "make bench-pages - page view: cold render + marks p95 against plain pypdfium2 (bench/results/pages.json)"
 	@echo "make bench-build - indexing pages/s at 1k, 5k, 20k synthetic documents against plain Whoosh (BENCH_SIZES=1000)"
+	@echo "make bench-build-real - cold build vs plain pdfminer, warm rebuild, update of one record on the bench PDFs"
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -66,6 +67,11 @@ bench-pages: $(STAMP)
 # writes bench/results/build.json. BENCH_OLD=0 skips the (slow) old path.
 bench-build: $(STAMP)
 	$(BIN)/python -m bench.build_bench
+
+# On the bench PDFs with a text layer on every page: cold build against plain single-process pdfminer, warm
+# rebuild, and update of one changed record (also with each index in one segment); bench/results/build-real.json.
+bench-build-real: $(STAMP)
+	$(BIN)/python -m bench.real_build_bench
 
 clean:
 	rm -rf $(VENV) *.egg-info build

@@ -3,9 +3,10 @@
 Usage: make bench-build (BENCH_SIZES=1000 for a quicker run; BENCH_OLD=0 skips the old path; BENCH_ROUNDS=2
 rounds, the fastest of each way counts). In one run and on the same planned documents (generated beforehand,
 not timed), per size, each way in turn:
-- ours: the product's write (both indexes, score tables, publish) with its default settings (one process);
-- ours, two processes: the same with KENNISBANK_INDEX_JOBS=2 (worker processes, merged in order);
-- old path: one process, the analysis chain without its word memo and a 128 MB posting buffer, as before;
+- ours: the product's write (both indexes, score tables, publish) with its default settings (worker processes on
+  every core, each writing whole segments, when there is enough text);
+- ours, one process: the same with KENNISBANK_INDEX_JOBS=1 (the segments written one after the other);
+- old path: one process, one segment, the analysis chain without its word memo and a 128 MB posting buffer;
 - naive: plain Whoosh with its default analyzer in one process, one entry per document (bench/synthetic_index);
 - tantivy with its default tokenizer, when the `tantivy` package is installed (optional, not a dependency).
 """
@@ -23,7 +24,7 @@ from pathlib import Path
 from whoosh.analysis import CompositeAnalyzer
 
 from indexer.analysis import MemoAnalyzer, dutch_analyzer
-from indexer.index import parallel
+from indexer.index import parallel, segments
 from indexer.index.parallel import cores
 
 from .corpus_gen import CorpusGenerator, dutch_vocabulary
@@ -36,14 +37,14 @@ SEED = 8
 
 @contextlib.contextmanager
 def old_path():
-    """Write as `kennisbank build` did before issue 18: every word through the whole filter chain (no memo)
-    and Whoosh's default posting buffer of 128 MB (run with one process)."""
-    memo_call, limit = MemoAnalyzer.__call__, parallel.WRITER_LIMIT_MB
-    MemoAnalyzer.__call__, parallel.WRITER_LIMIT_MB = CompositeAnalyzer.__call__, 128
+    """Write as `kennisbank build` did before issue 18: every word through the whole filter chain (no memo),
+    Whoosh's default posting buffer of 128 MB and each index in one segment (run with one process)."""
+    memo_call, limit, count = MemoAnalyzer.__call__, parallel.WRITER_LIMIT_MB, segments.SEGMENTS
+    MemoAnalyzer.__call__, parallel.WRITER_LIMIT_MB, segments.SEGMENTS = CompositeAnalyzer.__call__, 128, 1
     try:
         yield
     finally:
-        MemoAnalyzer.__call__, parallel.WRITER_LIMIT_MB = memo_call, limit
+        MemoAnalyzer.__call__, parallel.WRITER_LIMIT_MB, segments.SEGMENTS = memo_call, limit, count
 
 
 def timed(build) -> float:
@@ -84,7 +85,7 @@ def measure(size: int, work: Path, old: bool, log=print, generator: CorpusGenera
         list(dutch_analyzer()(word, mode="index"))
     pages = plan[1]
     row = {"documents": size, "pages": pages, "rounds": rounds}
-    runs = [("ours", None), ("ours_two_processes", 2)] + ([("old_path", 1)] if old else []) + [("naive", 1)]
+    runs = [("ours", None), ("ours_one_process", 1)] + ([("old_path", 1)] if old else []) + [("naive", 1)]
     times: dict[str, list[float]] = {name: [] for name, _ in runs}
     # Every way once per round, in turn, so a change in the machine's load falls on all of them; the fastest
     # round of each counts.
@@ -100,18 +101,18 @@ def measure(size: int, work: Path, old: bool, log=print, generator: CorpusGenera
     for name, jobs in runs:
         seconds = min(times[name])
         row[name] = {"seconds": seconds, "pages_per_s": round(pages / seconds, 1), "all_seconds": times[name],
-                     "processes": jobs or parallel.index_jobs() or cores()}
+                     "processes": jobs or parallel.index_jobs() or cores()}  # at most: little text writes in one
     seconds = tantivy_seconds(generator, size, work / "tantivy")
     if seconds is not None:
         row["tantivy"] = {"seconds": seconds, "pages_per_s": round(pages / seconds, 1)}
     base = row["ours"]["seconds"]
     row["ratios"] = {f"{k}_seconds_over_ours": round(row[k]["seconds"] / base, 2)
-                     for k in ("ours_two_processes", "old_path", "naive", "tantivy") if k in row}
+                     for k in ("ours_one_process", "old_path", "naive", "tantivy") if k in row}
     return row
 
 
 def table(rows: list[dict]) -> str:
-    names = ["ours", "ours_two_processes", "old_path", "naive", "tantivy"]
+    names = ["ours", "ours_one_process", "old_path", "naive", "tantivy"]
     head = f"{'docs':>6} {'pages':>7} | " + " | ".join(f"{n:>16}" for n in names)
     lines = [head, "-" * len(head)]
     for r in rows:

@@ -21,7 +21,8 @@ WRITER_OPTIONS = dict(limitmb=256)
 # Bump when build_ours writes different index content, so cached indexes are rebuilt rather than reused.
 # b2: written by `kennisbank build`'s own write path (before: a one-off two-process writer whose merge rounded
 # the field length totals and dealt documents to processes in whatever order they asked).
-BUILD_PATH = "b2"
+# b3: each index in several segments, never merged (issue 18).
+BUILD_PATH = "b3"
 
 
 def synthetic_plan(generator: CorpusGenerator, count: int) -> tuple[dict[str, PlannedDocument], int]:

@@ -41,8 +41,12 @@ SETTINGS = (
             "Host-header"),
     Setting("KENNISBANK_JOBS", "JOBS", "",
             "werkprocessen voor het uitlezen van PDF's", "aantal kernen"),
-    Setting("KENNISBANK_INDEX_JOBS", "INDEX_JOBS", "1",
-            "werkprocessen voor het schrijven van de index (0 = aantal kernen); meer dan 1 loont alleen bij vrije kernen"),
+    Setting("KENNISBANK_INDEX_JOBS", "INDEX_JOBS", "0",
+            "werkprocessen voor het schrijven van de index (0 = aantal kernen); elk schrijft hele segmenten, "
+            "alleen bij genoeg tekst"),
+    Setting("KENNISBANK_INDEX_SEGMENTS", "INDEX_SEGMENTS", "",
+            "segmenten per index bij een volledige build (bij genoeg tekst); meer maakt `update` sneller en de eerste "
+            "zoekvraag per woord trager, 1 = één segment (`update` schrijft dan alles opnieuw)", "`8`"),
     Setting("KENNISBANK_PDF_TIMEOUT", "PDF_TIMEOUT", "120",
             "seconden die één PDF (of één OCR-pagina) mag duren; daarna probeert pypdfium2 het"),
     Setting("KENNISBANK_PDF_MEMORY", "PDF_MEMORY", "2048",

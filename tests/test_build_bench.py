@@ -3,21 +3,41 @@ from __future__ import annotations
 
 from bench.build_bench import measure, table
 from bench.corpus_gen import CorpusGenerator
-from indexer.index import parallel, store
+from indexer.index import parallel, segments, store
 
 from .test_synthetic_corpus import WORDS
 from .test_versions import index_content
 
 
 def test_the_build_bench_measures_every_path_on_the_same_documents(tmp_path, monkeypatch):
-    monkeypatch.setattr(parallel, "MIN_PARALLEL_CHARS", 0)  # so the two-process run really uses two
+    monkeypatch.setattr(parallel, "MIN_PARALLEL_CHARS", 0)  # so the default run really uses every core
+    monkeypatch.setattr(segments, "MIN_SEGMENT_CHARS", 1)  # in several segments, so there is work to share
+    monkeypatch.setenv("KENNISBANK_INDEX_JOBS", "2")
     row = measure(6, tmp_path, old=True, log=lambda m: None, generator=CorpusGenerator(WORDS, seed=3))
     assert row["documents"] == 6 and row["pages"] >= 6 * 6
-    for name in ("ours", "ours_two_processes", "old_path", "naive"):
+    for name in ("ours", "ours_one_process", "old_path", "naive"):
         assert row[name]["seconds"] > 0 and row[name]["pages_per_s"] > 0
-    assert row["ours"]["processes"] == 1 and row["ours_two_processes"]["processes"] == 2
-    assert "ours_two_processes_seconds_over_ours" in row["ratios"] and "p/s" in table([row])
-    # The default, the two-process and the old path (no word memo) wrote the same index.
-    one, two, old = (index_content(tmp_path / name) for name in ("ours", "ours_two_processes", "old_path"))
+    assert row["ours"]["processes"] == 2 and row["ours_one_process"]["processes"] == 1
+    assert "ours_one_process_seconds_over_ours" in row["ratios"] and "p/s" in table([row])
+    # The default (two processes, several segments), one process and the old path (no word memo, one segment)
+    # wrote the same index.
+    two, one, old = (index_content(tmp_path / name) for name in ("ours", "ours_one_process", "old_path"))
     assert one["public"][1] and one == two == old
     assert store.read_manifest(store.current_generation(tmp_path / "ours"))["report"]["pages"] == row["pages"]
+
+
+def test_the_real_pdf_bench_times_a_warm_build_and_an_update_of_one_record(tmp_path):
+    from bench.real_build_bench import text_on_every_page, warm_and_update, write_corpus
+    from tests.conftest import FILLER
+    from tests.pdfs import make_pdf
+
+    files = []
+    for n in range(3):
+        make_pdf(tmp_path / f"bron-{n}.pdf", [f"Pagina een van document {n}. " + FILLER, "Pagina twee. " + FILLER])
+        files.append(tmp_path / f"bron-{n}.pdf")
+    assert text_on_every_page(files[0]) == 2
+    corpus = write_corpus(tmp_path / "corpus", files)
+    row = warm_and_update(corpus, tmp_path / "index", 1, 1, log=lambda m: None)
+    assert row["warm_seconds"] > 0 and row["update_seconds"] > 0 and row["update_over_warm"] > 0
+    gen = store.current_generation(tmp_path / "index")
+    assert store.read_manifest(gen)["report"]["mode"] == "update"

@@ -1,10 +1,10 @@
-"""Building with worker processes: the index is the one a single writer makes, stored fields, terms and ranking."""
+"""Building with worker processes: each writes whole segments, and the index is the one a single process writes."""
 from __future__ import annotations
 
 import logging
 import re
 
-from indexer.index import parallel
+from indexer.index import parallel, segments
 from indexer.index.build import build_index
 
 from .test_versions import index_content
@@ -15,14 +15,15 @@ def commit_line(caplog) -> str:
 
 
 def test_two_worker_processes_write_the_same_index_as_one_writer(corpus_copy, tmp_path, monkeypatch, caplog):
-    # Reproduces a bug of merging sub-segments: the merged segment summed the one-byte (rounded) document
-    # lengths, so every BM25F score moved a little although stored fields and terms were the same.
+    # Once a bug of merging sub-segments: the merged segment summed the one-byte (rounded) document lengths, so
+    # every BM25F score moved a little although stored fields and terms were the same. Segments keep exact totals.
     corpus, _ = corpus_copy
     catalogue = corpus / "catalogue.yaml"
     text, n = re.subn(r"( *)pdf: rapport.pdf\n", r"\g<0>\1access: members\n", catalogue.read_text(encoding="utf-8"))
     assert n == 1
     catalogue.write_text(text, encoding="utf-8")
     caplog.set_level(logging.INFO, logger="kennisbank.build")
+    monkeypatch.setattr(segments, "MIN_SEGMENT_CHARS", 1)  # several segments, so there is work to share
     monkeypatch.setenv("KENNISBANK_INDEX_JOBS", "2")
     monkeypatch.setattr(parallel, "MIN_PARALLEL_CHARS", 10**12)
     build_index(corpus, tmp_path / "one")
@@ -35,13 +36,6 @@ def test_two_worker_processes_write_the_same_index_as_one_writer(corpus_copy, tm
     assert one["all"][0] and one["all"][1] and any(one["all"][2].values())  # something to compare
     assert one["public"] != one["all"]  # members documents: both indexes written, each by both processes
     assert one == two
-
-
-def test_parts_are_contiguous_and_balanced_by_text():
-    docs = [[{"uid": f"doc:{n}", "content": "x" * size}] for n, size in enumerate([10, 10, 10, 50, 10, 10])]
-    parts = parallel.split_parts(docs, 2)
-    assert [[e["uid"] for e in part] for part in parts] == [["doc:0", "doc:1", "doc:2", "doc:3"], ["doc:4", "doc:5"]]
-    assert parallel.split_parts(docs[:1], 2) == [docs[0]]
 
 
 def test_a_bad_index_jobs_setting_warns_in_dutch_and_builds_in_one_process(corpus_copy, monkeypatch, caplog):

@@ -34,10 +34,12 @@ class ExtractCache:
         self.settings = settings_key()
         self.used: set[str] = set()
         self.hits = 0  # results served from the cache since this object was made
+        self.digests: dict[Path, str] = {}  # the SHA-256 each key was made from, by path
 
     def key(self, path: Path) -> str:
-        """Return the cache key of a PDF (and remember it as in use for prune())."""
-        key = f"{file_sha256(path)}-{self.settings}"
+        """Return the cache key of a PDF (and remember it as in use for prune(), and its SHA-256)."""
+        digest = self.digests[Path(path)] = file_sha256(path)
+        key = f"{digest}-{self.settings}"
         self.used.add(key)
         return key
 

@@ -1,16 +1,16 @@
 """`kennisbank build`: write both indexes (public and all) of a corpus into a new generation and switch to it."""
 from __future__ import annotations
 
-import shutil
 import time
 from pathlib import Path
 from typing import Callable
 
 from ..corpus import Catalogue, load_catalogue
 from . import store, versions
-from .parallel import index_jobs, write_new_index
+from .parallel import Task, index_jobs, link_index, write_indexes
 from .pipeline import Progress, extract_corpus, locked, step, unchanged_report, write_generation
 from .plan import BuildReport, PlannedDocument, manifest_for, plan_documents
+from .segments import full_runs, layout, update_runs
 
 
 def is_up_to_date(corpus_dir: str | Path, index_dir: str | Path) -> bool:
@@ -47,31 +47,49 @@ def full_build(corpus_dir: Path, index_dir: Path, catalogue: Catalogue, started:
     report = plan.report
     report.extracted, report.added = read, list(plan.docs)
 
+    layouts: dict = {}
+
     def manifest() -> dict:
         report.seconds = round(time.monotonic() - started, 2)
-        return manifest_for(print_, catalogue, plan, hashes, report)
+        return {**manifest_for(print_, catalogue, plan, hashes, report), "segments": layouts}
 
-    report.generation = write_generation(index_dir, lambda build_dir: write_documents(build_dir, plan.docs),
-                                         manifest, documents=len(plan.docs)).name
+    report.generation = write_generation(index_dir, lambda build_dir: layouts.update(
+        write_documents(build_dir, plan.docs)), manifest, documents=len(plan.docs)).name
     return report
 
 
-def write_documents(build_dir: Path, docs: dict[str, PlannedDocument], jobs: int | None = None) -> None:
+def write_documents(build_dir: Path, docs: dict[str, PlannedDocument], jobs: int | None = None,
+                    previous: tuple[Path, dict] | None = None) -> dict[str, list[dict]]:
     """Write both indexes (public and all) of these planned documents, in their order, into a build folder.
 
-    `jobs` worker processes at most (default KENNISBANK_INDEX_JOBS, 1; 0 = every core; indexer.index.parallel).
-    Whoosh writes every posting of the merged index in one process, so on the measured machine one process
-    was faster than two: more are opt-in.
+    Each index is a few segments of contiguous documents (indexer.index.segments), written by `jobs` worker
+    processes at most (default KENNISBANK_INDEX_JOBS; 0 = every core) and never merged. With `previous`, a
+    generation and its manifest's segment layouts, the segments whose documents are unchanged are linked from
+    it and only the others written. Returns the layouts for the new manifest ({} where one plain writer wrote).
     """
     jobs = index_jobs() if jobs is None else jobs
-    # Without member documents both indexes hold the same entries: write "all" once and copy its files,
+    old_gen, old_layouts = previous or (None, {})
+    # Without member documents both indexes hold the same entries: write "all" once and link its files,
     # instead of analysing every page twice.
     same = all(doc.targets == ["all", "public"] and not doc.only_in for doc in docs.values())
     names = ["all"] if same else list(store.INDEX_NAMES)
+    tasks = []
     # One step for analysing and committing: with worker processes the two are no longer apart.
     with step("commit") as info:
         for name in names:
-            entries = [doc.entries_for(name) for doc in docs.values() if name in doc.targets]
-            info["processes"] = write_new_index(build_dir / name, entries, jobs=jobs)
+            chosen = [(doc_id, doc) for doc_id, doc in docs.items() if name in doc.targets]
+            keys = [(doc_id, doc.digest) for doc_id, doc in chosen]
+            entries = [doc.entries_for(name) for _doc_id, doc in chosen]
+            old = old_layouts.get(name) if old_gen is not None and (old_gen / name).is_dir() else None
+            runs = update_runs(keys, entries, old) if old is not None else full_runs(keys, entries)
+            tasks.append(Task(build_dir / name, runs, old_gen / name if old is not None else None))
+        ids, info["processes"] = write_indexes(tasks, jobs)
+        info["segments"] = sum(len(task.runs) for task in tasks)
+        info["written"] = sum(len(task.new) for task in tasks)
+    layouts = {name: layout(task.runs, segment_ids) for name, task, segment_ids in zip(names, tasks, ids)
+               if segment_ids or not task.runs}
     if same:
-        shutil.copytree(build_dir / "all", build_dir / "public")
+        link_index(build_dir / "all", build_dir / "public")
+        if "all" in layouts:
+            layouts["public"] = layouts["all"]
+    return layouts

@@ -8,10 +8,10 @@ callers use the public API instead (slower, same answers), and a warning is logg
 """
 from __future__ import annotations
 
-import collections
 import contextlib
 import functools
 import logging
+import os
 import pickle
 import threading
 from array import array
@@ -21,10 +21,10 @@ from itertools import accumulate, repeat
 import whoosh
 from whoosh.codec import whoosh3
 from whoosh.columns import NumericColumn
-from whoosh.index import open_dir
-from whoosh.multiproc import MpWriter, finish_subsegment
+from whoosh.index import TOC, clean_files, create_in, open_dir
 from whoosh.scoring import WeightLengthScorer
 from whoosh.system import _INT_SIZE, unpack_int
+from whoosh.util.numeric import byte_to_length
 from whoosh.writing import SegmentWriter
 
 log = logging.getLogger("kennisbank.whoosh")
@@ -61,11 +61,12 @@ def public_api_only():
         _state.public_only = before
 
 
-def posting_scores(m, norms=None) -> dict[int, float] | None:
+def posting_scores(m, norms=None, offset: int = 0) -> dict[int, float] | None:
     """Return {docnum: score} of a term's leaf matcher, read a block at a time; None when not possible here.
 
     With norms (length byte per document, BM25F length part per byte) the score is whoosh.scoring.bm25 with its
-    length part looked up: the same operations in the same order, so the same floats.
+    length part looked up: the same operations in the same order, so the same floats. `offset` is the first
+    docnum of the matcher's segment: the table and the length bytes are numbered index-wide.
     """
     scorer = getattr(m, "scorer", None)
     if not (enabled() and isinstance(scorer, WeightLengthScorer) and hasattr(m, "_next_block")):
@@ -84,11 +85,13 @@ def posting_scores(m, norms=None) -> dict[int, float] | None:
         if m._weights is None:
             m._read_weights()
         ids, weights = m._ids[m._i:], m._weights[m._i:]
+        if offset:
+            ids = [d + offset for d in ids]
         if norms is not None:
             table.update({d: idf * ((w * (K1 + 1)) / (w + norm[lengths[d]])) for d, w in zip(ids, weights)})
         else:
             for docnum, weight in zip(ids, weights):
-                table[docnum] = score(weight, length(docnum))
+                table[docnum] = score(weight, length(docnum - offset))
         if m._lastblock:
             break
         m._next_block()
@@ -99,6 +102,16 @@ def length_bytes(reader, fieldname: str):
     """Return the stored length byte of a field for every document (0 for none), or None when not possible."""
     if not enabled():
         return None
+    if not reader.is_atomic():  # several segments: theirs one after the other, as docnums run
+        values = array("B")
+        for leaf, _offset in reader.leaf_readers():
+            part = length_bytes(leaf, fieldname)
+            if part is None and not leaf.field_length(fieldname):  # no document of this segment has the field
+                part = bytes(leaf.doc_count_all())
+            if part is None:
+                return None
+            values.extend(part)
+        return values if len(values) == reader.doc_count_all() else None
     try:
         column = reader._perdoc._cached_reader(whoosh3._lenfield(fieldname), whoosh3.LENGTHS_COLUMN)
     except AttributeError:  # another codec, or a reader over several segments
@@ -180,44 +193,85 @@ def postings_at(m, blocks: tuple[list[int], list[int]], docnums, score) -> dict:
     return found
 
 
-def write_part(folder: str, entries: list[dict], limitmb: int = 128) -> tuple:
-    """In a worker process: analyse entries into a sub-segment of the (new) index at folder, sorted postings apart.
+def write_segment(part_dir: str, schema, entries: list[dict], limitmb: int = 128, pause=None):
+    """Write entries as one finished segment of a new index in a folder of its own; return the segment.
 
-    Returns what merge_parts needs: the sorted posting run, the indexed field names and the sub-segment.
-    Whoosh's own multiprocessing writer does the same, but deals documents to workers in whatever order they
-    ask, and forks: here each worker gets one contiguous part and the caller chooses how processes start.
+    The folder has its own temporary files (writers in other processes would share and remove the index
+    folder's), and no table of contents lists the segment yet: move_segment_files and commit_segments do that.
+    `pause()` is called after the first entry (fault tests stop a build there).
     """
-    writer = SegmentWriter(open_dir(folder), _lk=False, limitmb=limitmb)
+    os.makedirs(part_dir, exist_ok=True)
+    writer = SegmentWriter(create_in(part_dir, schema), _lk=False, limitmb=limitmb)
+    # The writer took an unpickled copy of the schema from the table of contents: analyse with the caller's,
+    # whose analyzers keep their word memo from one segment to the next.
+    writer.schema = schema
     try:
-        for entry in entries:
+        for n, entry in enumerate(entries):
             writer.add_document(**entry)
-        return finish_subsegment(writer)
-    except BaseException:
-        writer.cancel()
-        raise
-
-
-def merge_parts(folder: str, parts: list[tuple]) -> None:
-    """Merge the sub-segments of write_part, in the given order, into the one segment of a new index.
-
-    Documents keep their order (part 1's, then part 2's ...), so docnums, stored fields and postings are those
-    of one writer adding every entry in that order. Only the sorted postings are merged; nothing is analysed.
-    """
-    writer = MpWriter(open_dir(folder), procs=len(parts))
-    try:
-        segments = writer._merge_segments(None, None, None)  # a new index: none
-        writer._merge_subsegments(parts, None)
-        # The merge sums the lengths of the copied documents as stored, one byte each and so rounded; BM25F
-        # divides by the exact total a single writer keeps: take the parts' exact totals instead.
-        totals = collections.defaultdict(int)
-        for _run, _names, segment in parts:
-            for name, length in segment._fieldlengths.items():
-                totals[name] += length
-        writer.get_segment()._fieldlengths = totals
-        writer._close_segment()
-        writer._assemble_segment()
-        writer._commit_toc(segments + [writer.get_segment()])
+            if n == 0 and pause is not None:
+                pause()
+        segment = _finalize(writer)
         writer._finish()
+        return segment
     except BaseException:
         writer.cancel()
         raise
+
+
+def _finalize(writer):
+    # SegmentWriter._finalize_segment, with the document lengths each posting's term info needs (shortest and
+    # longest document) read from a length table per field instead of a column lookup per posting (8% of it).
+    writer.perdocwriter.close()
+    lengths = _Lengths(writer.per_document_reader()) if writer.codec.length_stats else None
+    writer.fieldwriter.add_postings(writer.schema, lengths, writer.pool.iter_postings())
+    writer.fieldwriter.close()
+    if lengths is not None:
+        lengths.close()
+    writer._close_segment()
+    writer._assemble_segment()
+    return writer.get_segment()
+
+
+class _Lengths:
+    """The document length reader a field writer asks for each posting, with each field's bytes read once."""
+
+    def __init__(self, reader):
+        self._reader, self._tables = reader, {}
+
+    def doc_field_length(self, docnum, fieldname, default=0):
+        table = self._tables.get(fieldname)
+        if table is None:
+            column = self._reader._cached_reader(whoosh3._lenfield(fieldname), whoosh3.LENGTHS_COLUMN)
+            size = self._reader.doc_count_all()
+            values = _one_byte_column(column, size) if column is not None else None
+            table = self._tables[fieldname] = values if values is not None else False
+        if table is False:  # no such column, or another layout: Whoosh's own lookup
+            return self._reader.doc_field_length(docnum, fieldname, default)
+        lbyte = table[docnum]  # as W3PerDocReader.doc_field_length: None for a length byte of 0
+        return byte_to_length(lbyte) if lbyte else None
+
+    def close(self):
+        self._reader.close()
+
+
+def segment_files(folder: str, segment) -> list[str]:
+    """Return the names of a segment's files in an index folder (one compound file as Whoosh writes them)."""
+    prefix = segment.segment_id() + "."  # "MAIN_<random id>."
+    return sorted(name for name in os.listdir(folder) if name.startswith(prefix))
+
+
+def segments_of(folder: str) -> list:
+    """Return the segments of the index in folder, in docnum order, as its table of contents lists them."""
+    return list(open_dir(folder)._read_toc().segments)
+
+
+def commit_segments(folder: str, segments: list) -> None:
+    """Write the table of contents that makes these segments, in this order, the index at folder.
+
+    The documents are numbered segment after segment, so the index holds the entries of one writer adding
+    them in that order; each segment keeps its exact field length totals, which Whoosh adds up for BM25F.
+    """
+    ix = open_dir(folder)
+    generation = ix._read_toc().generation + 1
+    TOC(ix.schema, list(segments), generation).write(ix.storage, ix.indexname)
+    clean_files(ix.storage, ix.indexname, generation, segments)

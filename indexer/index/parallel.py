@@ -1,18 +1,23 @@
-"""Write a new index with every core: worker processes analyse contiguous parts, one merge keeps their order."""
+"""Write indexes as segments, in worker processes when that pays: each writes whole segments, nothing is merged."""
 from __future__ import annotations
 
-import contextlib
+import functools
 import logging
 import multiprocessing
 import os
+import shutil
+import tempfile
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 from whoosh import index as whoosh_index
 
 from .. import settings
+from ..files import link_or_copy
 from . import internals, store
 from .schema import build_schema
+from .segments import Run
 
 log = logging.getLogger("kennisbank.build")
 
@@ -22,7 +27,7 @@ log = logging.getLogger("kennisbank.build")
 # 350 vs 440 MB. 256 is also what the benchmark's plain Whoosh baseline gets.
 WRITER_LIMIT_MB = 256
 
-# Below this much text (characters over all entries) worker processes cost more to start than they save.
+# Below this much text to write (characters over all entries) worker processes cost more to start than they save.
 MIN_PARALLEL_CHARS = 2_000_000
 
 
@@ -44,59 +49,110 @@ def index_jobs() -> int:
     return 1
 
 
-def entry_chars(entries: list[dict]) -> int:
-    """Return how much text a list of entries holds (what analysis time grows with)."""
-    return sum(len(v) for e in entries for v in e.values() if isinstance(v, str))
+@dataclass
+class Task:
+    """One index to write at folder from runs of documents, kept ones linked from the previous generation's."""
+
+    folder: Path
+    runs: list[Run]
+    previous: Path | None = None  # the same index in the previous generation, for kept runs
+
+    @property
+    def new(self) -> list[Run]:
+        return [run for run in self.runs if run.keep is None]
 
 
-def split_parts(docs: list[list[dict]], count: int) -> list[list[dict]]:
-    """Split documents (each a list of entries) into at most `count` contiguous parts of about equal text."""
-    sizes = [entry_chars(entries) for entries in docs]
-    total, parts, current, done = sum(sizes), [], [], 0
-    for entries, size in zip(docs, sizes):
-        current.extend(entries)
-        done += size
-        if len(parts) < count - 1 and done >= total * (len(parts) + 1) / count:
-            parts.append(current)
-            current = []
-    if current:
-        parts.append(current)
-    return [p for p in parts if p]
+def write_indexes(tasks: list[Task], jobs: int) -> tuple[list[list[str]], int]:
+    """Write every task's index; return the segment ids of each (in docnum order) and the processes used.
 
-
-def write_new_index(folder: Path, docs: list[list[dict]], *, jobs: int = 0, on_commit=None) -> int:
-    """Create the index at folder holding every document's entries in this order; return the processes used.
-
-    With more than one core and enough text, worker processes (started with 'spawn': the app or a test may
-    hold threads) each analyse one contiguous part and the parts are merged in order, so the index is the one
-    a single writer makes. Otherwise, or where Whoosh's internals differ (indexer.index.internals), one writer.
-    `on_commit` wraps the final write (the build logs it as its commit step).
+    New runs become segments written by worker processes (started with 'spawn': the app or a test may hold
+    threads) when there are more than one, more than one core is asked for and enough text; otherwise here, in
+    order. Kept runs' segment files are hard-linked: Whoosh never changes a segment file once written, so a
+    generation shares no file another writes to. Where Whoosh's internals differ (indexer.index.internals),
+    one plain writer per index writes everything in one segment.
     """
-    folder.mkdir()
-    whoosh_index.create_in(str(folder), build_schema())
+    if not internals.enabled():
+        for task in tasks:
+            _plain_write(task.folder, [doc for run in task.runs for doc in run.docs])
+        return [[] for _ in tasks], 1
     jobs = jobs or cores()
-    total = sum(entry_chars(entries) for entries in docs)
-    parts = split_parts(docs, jobs) if jobs > 1 and total >= MIN_PARALLEL_CHARS and internals.enabled() else []
-    if len(parts) < 2:
-        writer = whoosh_index.open_dir(str(folder)).writer(limitmb=WRITER_LIMIT_MB)
-        try:
-            for n, entries in enumerate(docs):
-                for entry in entries:
-                    writer.add_document(**entry)
-                if n == 0:
-                    store.pause_point("writing")
-            with on_commit() if on_commit else contextlib.nullcontext():
-                writer.commit()
-        except BaseException:
-            writer.cancel()
-            raise
-        return 1
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=len(parts), mp_context=context) as pool:
-        written = [pool.submit(internals.write_part, str(folder), part, WRITER_LIMIT_MB) for part in parts]
-        results = [f.result() for f in written]
-    store.pause_point("writing")
-    with on_commit() if on_commit else contextlib.nullcontext():
-        internals.merge_parts(str(folder), results)
-    return len(parts)
+    new = [(t, run) for t, task in enumerate(tasks) for run in task.new]
+    work = Path(tempfile.mkdtemp(prefix="segments-", dir=tasks[0].folder.parent)) if tasks else None
+    processes = 1
+    try:
+        parts = [str(work / f"part-{n}") for n in range(len(new))]
+        chars = sum(run.chars for _t, run in new)
+        if jobs > 1 and len(new) > 1 and chars >= MIN_PARALLEL_CHARS:
+            processes = min(jobs, len(new))
+            context = multiprocessing.get_context("spawn")
+            with ProcessPoolExecutor(max_workers=processes, mp_context=context) as pool:
+                futures = [pool.submit(_write_in_worker, part, run.docs, WRITER_LIMIT_MB)
+                           for part, (_t, run) in zip(parts, new)]
+                segments = [f.result() for f in futures]
+            store.pause_point("writing")
+        else:
+            schema = build_schema()  # one schema, so one word memo, for every segment written here
+            segments = [internals.write_segment(part, schema, [e for doc in run.docs for e in doc], WRITER_LIMIT_MB,
+                                                pause=functools.partial(store.pause_point, "writing") if n == 0
+                                                else None)
+                        for n, (part, (_t, run)) in enumerate(zip(parts, new))]
+        written = dict(zip((id(run) for _t, run in new), zip(parts, segments)))
+        ids = [_assemble(task, written) for task in tasks]
+    finally:
+        if work is not None:
+            shutil.rmtree(work, ignore_errors=True)
+    return ids, processes
+
+
+def _assemble(task: Task, written: dict) -> list[str]:
+    """Put one index's segments in its folder, new ones moved and kept ones linked, and list them in order."""
+    task.folder.mkdir()
+    whoosh_index.create_in(str(task.folder), build_schema())
+    kept = {s.segment_id(): s for s in internals.segments_of(str(task.previous))} if task.previous else {}
+    segments = []
+    for run in task.runs:
+        if run.keep is None:
+            part, segment = written[id(run)]
+            for name in internals.segment_files(part, segment):
+                os.replace(os.path.join(part, name), task.folder / name)
+        else:
+            segment = kept[run.keep]
+            for name in internals.segment_files(str(task.previous), segment):
+                link_or_copy(task.previous / name, task.folder / name)
+        segments.append(segment)
+    internals.commit_segments(str(task.folder), segments)
+    return [s.segment_id() for s in segments]
+
+
+@functools.lru_cache(maxsize=1)
+def _worker_schema():
+    return build_schema()  # one per worker process, so its word memo serves every segment it writes
+
+
+def _write_in_worker(part: str, docs: list[list[dict]], limitmb: int):
+    return internals.write_segment(part, _worker_schema(), [e for doc in docs for e in doc], limitmb)
+
+
+def _plain_write(folder: Path, docs: list[list[dict]]) -> None:
+    """Write every entry with one Whoosh writer (its own segment logic): the path without internals."""
+    folder.mkdir()
+    writer = whoosh_index.create_in(str(folder), build_schema()).writer(limitmb=WRITER_LIMIT_MB)
+    try:
+        for n, entries in enumerate(docs):
+            for entry in entries:
+                writer.add_document(**entry)
+            if n == 0:
+                store.pause_point("writing")
+        writer.commit()
+    except BaseException:
+        writer.cancel()
+        raise
+
+
+def link_index(source: Path, target: Path) -> None:
+    """Make target a copy of the index at source by hard links (its files are never changed once written)."""
+    target.mkdir()
+    for path in sorted(source.iterdir()):
+        if path.is_file() and not path.name.endswith(("_LOCK", ".lock")):
+            link_or_copy(path, target / path.name)
 

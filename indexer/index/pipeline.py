@@ -71,7 +71,8 @@ def extract_corpus(corpus_dir: Path, index_dir: Path, catalogue: Catalogue, *, p
         cache = ExtractCache(index_dir / CACHE_DIRNAME)
         options = ExtractOptions.from_settings(settings.from_env())
         extracted = extract_many(paths, options, progress=_pausing(progress), cache=cache, prune=prune)
-        hashes = {path: file_sha256(path) for path in paths}
+        # The bytes the extraction was keyed on: each PDF is hashed once here, not again.
+        hashes = {path: cache.digests.get(path) or file_sha256(path) for path in paths}
         pdfstore.keep(index_dir, hashes)  # the PDFs this generation serves, also after a rollback
         info.update(read=len(paths) - cache.hits, reused=cache.hits)
     return extracted, hashes, len(paths) - cache.hits

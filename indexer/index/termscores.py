@@ -5,6 +5,7 @@ ranking (indexer.search). The fast block reads live in indexer.index.internals; 
 """
 from __future__ import annotations
 
+from whoosh.reading import TermNotFound
 from whoosh.scoring import BM25FScorer
 from whoosh.util.numeric import byte_to_length
 
@@ -56,12 +57,10 @@ def score_table(searcher, fieldname: str, text, norms: FieldNorms | None = None)
         return {}
     if (fieldname, btext) not in searcher.reader():
         return {}
+    table = _block_scores(searcher, fieldname, btext, norms)
+    if table is not None:
+        return table
     m = searcher.postings(fieldname, btext)
-    if searcher.is_atomic():
-        scorer = getattr(m, "scorer", None)
-        table = internals.posting_scores(m, norms.norms(searcher, fieldname, scorer) if norms else None)
-        if table is not None:
-            return table
     table = {}  # Whoosh's own per-posting scoring: the same numbers, only slower
     while m.is_active():
         table[m.id()] = m.score()
@@ -69,13 +68,40 @@ def score_table(searcher, fieldname: str, text, norms: FieldNorms | None = None)
     return table
 
 
+def _block_scores(searcher, fieldname: str, btext: bytes, norms: FieldNorms | None) -> dict[int, float] | None:
+    """Score a word's postings a block at a time, segment by segment (docnums index-wide), or return None."""
+    if searcher.is_atomic():
+        leaves = [(searcher, 0)]
+    else:  # each segment's scorer takes idf and average length from the whole index, as Whoosh's own does
+        leaves = searcher.leaf_searchers()
+    table = {}
+    for sub, offset in leaves:
+        try:
+            m = sub.postings(fieldname, btext)
+        except TermNotFound:  # not in this segment
+            continue
+        part = internals.posting_scores(m, norms.norms(searcher, fieldname, getattr(m, "scorer", None))
+                                        if norms else None, offset)
+        if part is None:
+            return None
+        table.update(part)
+    return table
+
+
 def common_word_tables(searcher, fields, min_postings: int):
     """Yield (field, text, {docnum: score}) for each word of the fields found in at least min_postings entries."""
     reader, norms = searcher.reader(), FieldNorms()
+    if reader.doc_count_all() < min_postings:  # no word can be in that many entries
+        return
     for fieldname in fields:
         if fieldname not in searcher.schema:
             continue
         field = searcher.schema[fieldname]
-        common = [btext for btext, info in reader.iter_field(fieldname) if info.doc_frequency() >= min_postings]
+        # Counted segment by segment: Whoosh's walk over several segments merges their term lists in Python.
+        counts: dict[bytes, int] = {}
+        for leaf, _offset in reader.leaf_readers():
+            for btext, info in leaf.iter_field(fieldname):
+                counts[btext] = counts.get(btext, 0) + info.doc_frequency()
+        common = sorted(btext for btext, n in counts.items() if n >= min_postings)
         for btext in common:
             yield fieldname, field.from_bytes(btext), score_table(searcher, fieldname, field.from_bytes(btext), norms)

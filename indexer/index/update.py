@@ -16,8 +16,9 @@ def update_index(corpus_dir: str | Path, index_dir: str | Path, *, progress: Pro
                  on_start: Callable[[int], None] | None = None, lock_timeout: float = 0.0) -> BuildReport:
     """Apply what changed (added, replaced, removed documents) in a new generation; the old one is untouched.
 
-    Only new or changed PDFs are read (the rest come from the extraction cache); the indexes are written anew,
-    which is faster with Whoosh than changing a copy and as exact as a full build.
+    Only new or changed PDFs are read (the rest come from the extraction cache), and only the index segments
+    that hold a changed document are written; the others are linked from the current generation, whose files
+    are never changed. The result is the index a full build writes.
 
     Falls back to a full build when there is no index yet, or it was written in another index format
     (indexer.index.versions: schema, analysis, its data files, Whoosh).
@@ -53,15 +54,17 @@ def update_index(corpus_dir: str | Path, index_dir: str | Path, *, progress: Pro
         report.replaced = [i for i in plan.docs if i in old and old[i]["digest"] != plan.docs[i].digest]
         report.removed = [i for i in old if i not in plan.docs]
 
+        layouts: dict = {}
+
         def manifest_now() -> dict:
             report.seconds = round(time.monotonic() - started, 2)
-            return manifest_for(print_, catalogue, plan, hashes, report)
+            return {**manifest_for(print_, catalogue, plan, hashes, report), "segments": layouts}
 
-        # Whoosh keeps a deleted entry in every document frequency until its segment is rewritten, so an index
-        # with the changes applied ranks as a full build only after rewriting all of it (optimize), which also
-        # copied the generation and sorted every posting again: slower than writing anew. So an update writes
-        # all documents anew from the plan (only changed PDFs were read), like a full build, and says so.
-        report.generation = write_generation(index_dir, lambda build_dir: write_documents(build_dir, plan.docs),
-                                             manifest_now, added=len(report.added), replaced=len(report.replaced),
-                                             removed=len(report.removed), rewritten="all").name
+        # Segments whose documents are all unchanged, in the same order, are linked from the current generation
+        # and only the rest is written (indexer.index.segments): no deletions, so every document frequency and
+        # length total, and so every score, is the one a full build gives.
+        previous = (gen, manifest.get("segments") or {})
+        report.generation = write_generation(index_dir, lambda build_dir: layouts.update(write_documents(
+            build_dir, plan.docs, previous=previous)), manifest_now, added=len(report.added),
+            replaced=len(report.replaced), removed=len(report.removed)).name
         return report

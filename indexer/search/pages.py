@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import threading
+from bisect import bisect_left
 from collections import OrderedDict
 
 from whoosh import query as wq
+from whoosh.reading import TermNotFound
 
 from ..index import internals
 from ..index.termscores import FieldNorms
@@ -42,9 +44,26 @@ class BlockMaps:
         """Return {docnum: (score, encoded value or None)} for the given sorted docnums that hold the term.
 
         The value is the posting's raw bytes (positions and characters): decoding is left to the caller, which
-        needs it only for the pages it shows.
+        needs it only for the pages it shows. On an index of several segments, each segment's postings are read
+        for the docnums in it (docnums in and out are index-wide).
         """
-        key = (fieldname, btext)
+        if searcher.is_atomic():
+            return self._find(searcher, searcher, 0, fieldname, btext, docnums, norms)
+        found = {}
+        for sub, offset in searcher.leaf_searchers():
+            first, last = bisect_left(docnums, offset), bisect_left(docnums, offset + sub.doc_count_all())
+            if first == last:
+                continue
+            try:
+                got = self._find(searcher, sub, offset, fieldname, btext, [d - offset for d in docnums[first:last]],
+                                 norms)
+            except TermNotFound:  # not in this segment
+                continue
+            found.update({d + offset: value for d, value in got.items()})
+        return found
+
+    def _find(self, top, searcher, offset: int, fieldname: str, btext: bytes, docnums, norms) -> dict:
+        key = (fieldname, btext, offset)
         with self._lock:
             blocks = self._maps.get(key)
             if blocks is not None:
@@ -59,7 +78,7 @@ class BlockMaps:
                     while len(self._maps) > 1 and (len(self._maps) > self.limit or self.blocks > self.max_blocks):
                         self.blocks -= len(self._maps.popitem(last=False)[1][0]) + 1
         m = searcher.postings(fieldname, btext)
-        score = _posting_score(searcher, fieldname, m, norms)
+        score = _posting_score(top, fieldname, m, norms, offset)
         found = (internals.postings_at(m, blocks, docnums, score) if blocks is not None
                  else _postings_by_skipping(m, docnums, score))
         if not m.format.supports("characters"):
@@ -67,8 +86,11 @@ class BlockMaps:
         return found
 
 
-def _posting_score(searcher, fieldname: str, m, norms: FieldNorms | None):
-    """Return a function scoring the posting a matcher stands on: BM25F from the length table, or Whoosh's."""
+def _posting_score(searcher, fieldname: str, m, norms: FieldNorms | None, offset: int = 0):
+    """Return a function scoring the posting a matcher stands on: BM25F from the length table, or Whoosh's.
+
+    `searcher` is the whole index's (the length table is index-wide); `offset` the first docnum of m's segment.
+    """
     lengths_norm = norms.norms(searcher, fieldname, m.scorer) if norms is not None else None
     if lengths_norm is None:
         return lambda matcher: matcher.score()
@@ -78,7 +100,7 @@ def _posting_score(searcher, fieldname: str, m, norms: FieldNorms | None):
 
     def bm25(matcher):
         w = matcher.weight()
-        return idf * ((w * (K1 + 1)) / (w + norm[lengths[matcher.id()]]))
+        return idf * ((w * (K1 + 1)) / (w + norm[lengths[offset + matcher.id()]]))
     return bm25
 
 
@@ -113,7 +135,7 @@ def attach_pages(searcher, cache, text: str, hits: list[Hit], doc_query=None) ->
         return
     # At each of those pages that has the words, read its score and where each matched word stands (page_text
     # stores character positions), so snippets need no second search and no re-analysis.
-    terms = plain_terms(q) if searcher.is_atomic() else None
+    terms = plain_terms(q)
     if terms is not None:
         found = _pages_by_blocks(searcher, cache, terms, sorted(owner))
     else:

@@ -237,7 +237,8 @@ def parse_query(text: str, schema, *, any_word: bool = False, fields=SEARCH_FIEL
 
 def index_languages(searcher) -> tuple[str, ...]:
     """Return the languages of an index's records: "nl", plus "en" when it holds English records."""
-    return ("nl", "en") if searcher.doc_frequency("language", "en") else ("nl",)
+    # Membership stops at the first segment that has the term, where a document frequency asks every segment.
+    return ("nl", "en") if ("language", "en") in searcher.reader() else ("nl",)
 
 
 def _limit_expanding_words(q) -> None:

@@ -39,10 +39,13 @@ def edit_distance(a: str, b: str) -> int:
 
 def _known(searcher, word: str, folded: str, schema) -> bool:
     """Tell whether a word already finds something: as written, as a stem, or as part of a compound."""
-    if searcher.doc_frequency(SPELLING_FIELD, folded):
+    # A term in the index is in at least one entry (nothing is deleted in place: indexer.index.segments), and
+    # membership stops at the first segment that has it, where a document frequency asks every segment.
+    reader = searcher.reader()
+    if (SPELLING_FIELD, folded) in reader:
         return True
     stems = [t.text for t in schema[SEARCH_FIELDS[0]].analyzer(word, mode="query")]
-    return any(searcher.doc_frequency(field, stem) for field in SEARCH_FIELDS for stem in stems)
+    return any((field, stem) in reader for field in SEARCH_FIELDS for stem in stems)
 
 
 # Candidates share the first two letters with the typed word: typos there are rare, and the prefix keeps the

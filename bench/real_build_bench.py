@@ -1,0 +1,144 @@
+"""Building on real PDFs with a text layer on every page: cold build against plain pdfminer, warm rebuild, update.
+
+Usage: make bench-build-real (BENCH_PDFS=folder, default ../shared/bench-pdfs; BENCH_LIMIT=n files; BENCH_ROUNDS=2).
+In one run, on the same PDFs (those whose every page has text, so no OCR on either side):
+- plain pdfminer: pdfminer.high_level.extract_text over every file in one process;
+- cold build: `kennisbank build` into an empty index (every PDF read, worker processes as configured);
+- warm rebuild: a full build again, every PDF's text from the extraction cache (fastest of the rounds);
+- update: one catalogue record changed, `kennisbank update` (fastest of the rounds);
+- the same warm rebuild and update with every index in one segment, as before issue 18 (an update then wrote
+  the whole index again).
+Writes bench/results/build-real.json.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import platform
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from indexer.index import segments
+from indexer.index.build import build_index
+from indexer.index.update import update_index
+
+from .extraction import pdf_folder, plain_pdfminer, sample
+
+RESULTS = Path(__file__).resolve().parent / "results" / "build-real.json"
+
+
+def text_on_every_page(path: Path, min_chars: int = 20) -> int:
+    """Return the page count of a PDF whose every page has a text layer, else 0."""
+    import pypdfium2 as pdfium
+
+    try:
+        doc = pdfium.PdfDocument(str(path))
+    except Exception:
+        return 0
+    try:
+        counts = [doc[n].get_textpage().count_chars() for n in range(len(doc))]
+    finally:
+        doc.close()
+    return len(counts) if counts and min(counts) >= min_chars else 0
+
+
+def write_corpus(root: Path, files: list[Path]) -> Path:
+    """A corpus with one catalogue record per PDF (linked, not copied)."""
+    (root / "pdf").mkdir(parents=True)
+    lines = ["theme:", "  title: Bench", "documents:"]
+    for n, path in enumerate(files):
+        name = f"{n:03d}-{path.name}"
+        (root / "pdf" / name).symlink_to(path.resolve())
+        lines += [f"  - id: doc-{n:03d}", f"    title: \"{path.stem}\"", "    summary: \"Een document uit de bench.\"",
+                  "    date: 2024-01-01", f"    pdf: \"{name}\""]
+    (root / "catalogue.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return root
+
+
+def change_record(corpus: Path, round_: int) -> None:
+    """Change the title of the middle record (another title each round)."""
+    cat = corpus / "catalogue.yaml"
+    lines = cat.read_text(encoding="utf-8").split("\n")
+    titles = [i for i, line in enumerate(lines) if line.startswith("    title: ")]
+    i = titles[len(titles) // 2]
+    lines[i] = f"    title: \"Gewijzigde titel {round_}\""
+    cat.write_text("\n".join(lines), encoding="utf-8")
+
+
+def timed(call) -> float:
+    started = time.perf_counter()
+    call()
+    return round(time.perf_counter() - started, 2)
+
+
+def warm_and_update(corpus: Path, index: Path, rounds: int, tag: int, log) -> dict:
+    """Best of `rounds` warm full builds and of `rounds` updates of one changed record."""
+    warm, update = [], []
+    for r in range(rounds):
+        warm.append(timed(lambda: build_index(corpus, index)))
+        change_record(corpus, tag * 100 + r)
+        report = {}
+        update.append(timed(lambda: report.update(vars(update_index(corpus, index)))))
+        assert report["mode"] == "update" and len(report["replaced"]) == 1, report
+        log(f"  warm {warm[-1]} s, update {update[-1]} s")
+    return {"warm_seconds": min(warm), "update_seconds": min(update), "all_warm": warm, "all_update": update,
+            "update_over_warm": round(min(update) / min(warm), 3)}
+
+
+def main() -> int:
+    logging.getLogger("indexer").setLevel(logging.ERROR)
+    folder = pdf_folder()
+    if folder is None or not folder.is_dir():
+        print("Geen map met PDF's gevonden: zet BENCH_PDFS=<map> (standaard ../shared/bench-pdfs).", file=sys.stderr)
+        return 2
+    rounds = int(os.environ.get("BENCH_ROUNDS") or 2)
+    candidates = sorted(p for p in folder.rglob("*") if p.suffix.lower() == ".pdf")
+    pages_of = {p: text_on_every_page(p) for p in candidates}
+    files = sample([p for p in candidates if pages_of[p]], int(os.environ.get("BENCH_LIMIT") or 0))
+    pages = sum(pages_of[p] for p in files)
+    print(f"{len(files)} PDF's met tekst op elke pagina ({pages} pagina's) uit {folder}", flush=True)
+    load_before = os.getloadavg()
+    with tempfile.TemporaryDirectory(prefix="kb-bench-real-") as tmp:
+        corpus, index = write_corpus(Path(tmp) / "corpus", files), Path(tmp) / "index"
+        plain, failed = plain_pdfminer(files)
+        print(f"plain pdfminer (1 proces): {plain:.1f} s", flush=True)
+        cold = timed(lambda: build_index(corpus, index))
+        print(f"koude build: {cold:.1f} s", flush=True)
+        print("segmenten (nu):", flush=True)
+        ours = warm_and_update(corpus, index, rounds, 1, print)
+        print("één segment (zoals voor issue 18):", flush=True)
+        saved = segments.SEGMENTS
+        segments.SEGMENTS = 1
+        try:
+            build_index(corpus, index)  # a previous generation in one segment
+            single = warm_and_update(corpus, index, rounds, 2, print)
+        finally:
+            segments.SEGMENTS = saved
+    result = {
+        "machine": {"cores": os.cpu_count(), "python": platform.python_version(),
+                    "load_average_before": [round(x, 2) for x in load_before],
+                    "load_average_after": [round(x, 2) for x in os.getloadavg()]},
+        "folder": str(folder), "files": len(files), "pages": pages, "rounds": rounds,
+        "plain_pdfminer": {"seconds": round(plain, 2), "failed_files": failed, "pages_per_s": round(pages / plain, 1)},
+        "cold_build": {"seconds": cold, "pages_per_s": round(pages / cold, 1)},
+        "segmented": ours, "one_segment": single,
+        "ratios": {"cold_speed_over_plain_pdfminer": round(plain / cold, 2), "target_cold": 1.8,
+                   "warm_speedup_over_cold": round(cold / ours["warm_seconds"], 1), "target_warm": 20,
+                   "update_over_warm": ours["update_over_warm"], "target_update": 0.25,
+                   "one_segment_update_over_warm": single["update_over_warm"]},
+    }
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    r = result["ratios"]
+    print(f"koud / plain pdfminer: {r['cold_speed_over_plain_pdfminer']}x zo snel (doel >= 1.8); warm "
+          f"{r['warm_speedup_over_cold']}x sneller dan koud (doel >= 20); update / warm {r['update_over_warm']} "
+          f"(doel <= 0.25; in één segment {r['one_segment_update_over_warm']})")
+    print(f"-> {RESULTS}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

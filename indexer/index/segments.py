@@ -1,0 +1,127 @@
+"""How an index is cut into segments: contiguous runs of documents; an update keeps the runs that did not change."""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from .. import settings
+
+log = logging.getLogger("kennisbank.build")
+
+# A full build writes this many segments (KENNISBANK_INDEX_SEGMENTS) when there is enough text (fewer below
+# MIN_SEGMENT_CHARS each): worker processes write them side by side with no merge after, and an update
+# rewrites only the segments whose documents changed. Searching reads every segment's term lists, so more
+# segments cost query time (bench/segment_ab.py).
+SEGMENTS = 8
+MIN_SEGMENT_CHARS = 400_000
+# An update that leaves more segments than this (small ones added one update after another) rewrites the
+# smallest neighbours together until it is back at this number.
+MAX_SEGMENTS = 12
+
+Key = tuple  # (document id, digest): the same key means the same entries in an index
+
+
+@dataclass
+class Run:
+    """Documents that form one segment: written anew (keep is None) or kept from the previous generation."""
+
+    keys: list[Key]
+    docs: list[list[dict]]  # each document's entries, in order
+    chars: int
+    keep: str | None = None  # the segment id kept, whose files are linked from the previous generation
+
+    def plus(self, other: Run) -> Run:
+        """Return one run written anew holding both runs' documents, this one's first."""
+        return Run(self.keys + other.keys, self.docs + other.docs, self.chars + other.chars)
+
+
+def entry_chars(entries: list[dict]) -> int:
+    """Return how much text a list of entries holds (what analysis and writing time grow with)."""
+    return sum(len(v) for e in entries for v in e.values() if isinstance(v, str))
+
+
+def split(keys: list[Key], docs: list[list[dict]], sizes: list[int], count: int) -> list[Run]:
+    """Split documents into at most `count` contiguous runs of about equal text, none empty."""
+    total, runs, start, done = sum(sizes), [], 0, 0
+    for n, size in enumerate(sizes):
+        done += size
+        if len(runs) < count - 1 and done >= total * (len(runs) + 1) / count:
+            runs.append(Run(keys[start:n + 1], docs[start:n + 1], sum(sizes[start:n + 1])))
+            start = n + 1
+    if start < len(docs):
+        runs.append(Run(keys[start:], docs[start:], sum(sizes[start:])))
+    return runs
+
+
+def index_segments() -> int:
+    """Return KENNISBANK_INDEX_SEGMENTS, or SEGMENTS when it is not set; a value that is no whole number > 0
+    warns in Dutch and gives SEGMENTS."""
+    raw = settings.get("INDEX_SEGMENTS").strip()
+    if not raw:
+        return SEGMENTS
+    if raw.isdigit() and int(raw) > 0:
+        return int(raw)
+    log.warning("KENNISBANK_INDEX_SEGMENTS=%r is geen geheel getal groter dan 0: %d segmenten", raw, SEGMENTS)
+    return SEGMENTS
+
+
+def segment_count(total_chars: int, most: int | None = None) -> int:
+    """Return how many segments a full build writes for this much text (at most `most`, default
+    index_segments())."""
+    return max(1, min(most or index_segments(), total_chars // MIN_SEGMENT_CHARS))
+
+
+def full_runs(keys: list[Key], docs: list[list[dict]], most: int | None = None) -> list[Run]:
+    """Cut every document into new runs, as a full build writes them."""
+    sizes = [entry_chars(entries) for entries in docs]
+    return split(keys, docs, sizes, segment_count(sum(sizes), most))
+
+
+def update_runs(keys: list[Key], docs: list[list[dict]], previous: list[dict], most: int | None = None) -> list[Run]:
+    """Cut documents into runs, keeping each previous segment whose documents stand here unchanged, in order.
+
+    `previous` is the layout a generation's manifest records: [{"segment": id, "docs": [[id, digest], ...]}].
+    Documents between kept segments (changed, added, or beside a removed one) are written anew, in runs of at
+    most a full build's segment size; then the smallest neighbours are joined until at most MAX_SEGMENTS remain.
+    """
+    sizes = [entry_chars(entries) for entries in docs]
+    target = max(MIN_SEGMENT_CHARS, sum(sizes) // (most or index_segments()))
+    starts = {tuple(seg["docs"][0]): seg for seg in previous if seg["docs"]}
+    runs: list[Run] = []
+    pending = 0  # first document not yet in a run
+    i = 0
+
+    def flush(end: int) -> None:
+        if end > pending:
+            chars = sum(sizes[pending:end])
+            runs.extend(split(keys[pending:end], docs[pending:end], sizes[pending:end], -(-chars // target)))
+
+    while i < len(keys):
+        seg = starts.get(tuple(keys[i]))
+        length = len(seg["docs"]) if seg else 0
+        if seg and [tuple(k) for k in seg["docs"]] == [tuple(k) for k in keys[i:i + length]]:
+            flush(i)
+            runs.append(Run(keys[i:i + length], docs[i:i + length], sum(sizes[i:i + length]), seg["segment"]))
+            del starts[tuple(keys[i])]
+            i += length
+            pending = i
+        else:
+            i += 1
+    flush(len(keys))
+    return bounded(runs)
+
+
+def bounded(runs: list[Run], most: int | None = None) -> list[Run]:
+    """Join the adjacent pair of runs with the least text, again and again, until at most `most` remain
+    (default MAX_SEGMENTS)."""
+    runs, most = list(runs), most or MAX_SEGMENTS
+    while len(runs) > most:
+        n = min(range(len(runs) - 1), key=lambda k: runs[k].chars + runs[k + 1].chars)
+        runs[n:n + 2] = [runs[n].plus(runs[n + 1])]
+    return runs
+
+
+def layout(runs: list[Run], segment_ids: list[str]) -> list[dict]:
+    """Return what the manifest records of an index's segments: each one's id and its documents' keys."""
+    return [{"segment": sid, "docs": [list(k) for k in run.keys]} for run, sid in zip(runs, segment_ids)]
+
