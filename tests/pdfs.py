@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import yaml
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
@@ -33,3 +34,15 @@ def make_pdf(path: Path, pages: list[str], title: str | None = None, author: str
         c.showPage()
     c.save()
     return path
+
+
+def write_letters(corpus: Path, documents: dict[str, list[str]]) -> Path:
+    """Write a corpus of one PDF per document id (its pages' texts) with a plain catalogue record each."""
+    (corpus / "pdf").mkdir(parents=True, exist_ok=True)
+    records = []
+    for doc_id, pages in documents.items():
+        make_pdf(corpus / "pdf" / f"{doc_id}.pdf", pages)
+        records.append({"id": doc_id, "title": doc_id.replace("-", " ").capitalize(), "summary": "Een brief.",
+                        "date": "2021-04-01", "pdf": f"{doc_id}.pdf"})
+    (corpus / "catalogue.yaml").write_text(yaml.safe_dump({"documents": records}), encoding="utf-8")
+    return corpus

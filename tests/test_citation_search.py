@@ -4,13 +4,12 @@ from __future__ import annotations
 import re
 
 import pytest
-import yaml
 
 from indexer.index import store
 from indexer.index.build import build_index
 from indexer.search import QueryService, SearchRequest
 from search_app import create_app
-from tests.pdfs import make_pdf
+from tests.pdfs import write_letters
 from tests.test_pageview import covers, marks, pdfminer_word_boxes
 
 DOCUMENTS = {
@@ -36,14 +35,7 @@ DOCUMENTS = {
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory):
     root = tmp_path_factory.mktemp("citations")
-    corpus = root / "corpus"
-    (corpus / "pdf").mkdir(parents=True)
-    records = []
-    for doc_id, pages in DOCUMENTS.items():
-        make_pdf(corpus / "pdf" / f"{doc_id}.pdf", pages)
-        records.append({"id": doc_id, "title": doc_id.replace("-", " ").capitalize(), "summary": "Een brief.",
-                        "date": "2021-04-01", "pdf": f"{doc_id}.pdf"})
-    (corpus / "catalogue.yaml").write_text(yaml.safe_dump({"documents": records}), encoding="utf-8")
+    corpus = write_letters(root / "corpus", DOCUMENTS)
     (corpus / "afkortingen.yaml").write_text("groepen:\n  - [Wob, Wet openbaarheid van bestuur, Woo]\n",
                                              encoding="utf-8")
     build_index(corpus, root / "index")

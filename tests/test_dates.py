@@ -10,7 +10,7 @@ from indexer.index import store
 from indexer.index.build import build_index
 from indexer.search import QueryService, SearchRequest, search
 from search_app import create_app
-from tests.pdfs import make_pdf
+from tests.pdfs import write_letters
 
 DOCUMENTS = {
     "brief-2-maart": ["Den Haag, 2 maart 2021. Geachte heer, hierbij ontvangt u het besluit op uw verzoek.",
@@ -25,14 +25,7 @@ DOCUMENTS = {
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory):
     root = tmp_path_factory.mktemp("dates")
-    corpus = root / "corpus"
-    (corpus / "pdf").mkdir(parents=True)
-    records = []
-    for doc_id, pages in DOCUMENTS.items():
-        make_pdf(corpus / "pdf" / f"{doc_id}.pdf", pages)
-        records.append({"id": doc_id, "title": doc_id.replace("-", " ").capitalize(), "summary": "Een brief.",
-                        "date": "2021-04-01", "pdf": f"{doc_id}.pdf"})
-    (corpus / "catalogue.yaml").write_text(yaml.safe_dump({"documents": records}), encoding="utf-8")
+    corpus = write_letters(root / "corpus", DOCUMENTS)
     build_index(corpus, root / "index")
     return corpus, root / "index"
 
