@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import functools
+import math
 import re
 from bisect import bisect_left
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from wordfreq import zipf_frequency
 
@@ -26,8 +27,7 @@ KNOWN_WORD = 2.0         # a shorter one needs this Zipf frequency in Dutch or E
 COMMON_SHORT_WORD = 5.5  # and one of one to three letters must be as common as "de", "op", "we" ("tn", "Bk" are not)
 
 
-@dataclass(frozen=True)
-class Passage:
+class Passage(NamedTuple):
     """A stretch text[start:end]: a sentence of running text (clean) or a cell, row, heading or junk line."""
 
     start: int
@@ -35,6 +35,11 @@ class Passage:
     clean: bool
 
 
+# Lines judged, per test: a page's lines (letterheads, footers, table headings) recur from search to search.
+LINE_MEMO = 8192
+
+
+@functools.lru_cache(maxsize=LINE_MEMO)
 def junk_line(line: str) -> bool:
     """Tell whether a line is OCR or redaction debris: fewer than half of its letter runs look like words.
 
@@ -43,7 +48,13 @@ def junk_line(line: str) -> bool:
     number or a code is a table cell.
     """
     runs = _LETTERS.findall(line)
-    return bool(runs) and sum(1 for w in runs if _word_like(w)) < MIN_WORD_SHARE * len(runs)
+    if not runs:
+        return False
+    # Most lines are words: when the first half of the runs all look like words, the line is no junk.
+    enough = math.ceil(MIN_WORD_SHARE * len(runs))
+    if all(map(_word_like, runs[:enough])):
+        return False
+    return sum(map(_word_like, runs)) < MIN_WORD_SHARE * len(runs)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -58,10 +69,11 @@ def _word_like(run: str) -> bool:
     return frequency >= (COMMON_SHORT_WORD if len(run) <= 3 else KNOWN_WORD)
 
 
+@functools.lru_cache(maxsize=LINE_MEMO)
 def _prose_words(line: str) -> tuple[int, bool]:
     """Return a line's word count and whether it is a line of running text (as indexer.extract.pagekind counts)."""
     tokens = _TOKEN.findall(line)
-    digits = sum(1 for t in tokens if _DIGIT.search(t))
+    digits = sum(map(bool, map(_DIGIT.search, tokens))) if _DIGIT.search(line) else 0
     return len(tokens), len(tokens) >= PROSE_LINE_WORDS and digits <= PROSE_LINE_DIGITS * len(tokens)
 
 
@@ -92,8 +104,9 @@ def passages(text: str, at: list[int] | None = None) -> list[Passage]:
     """Cut a page into passages: running paragraphs into sentences, other blocks (table cells, lists, headings)
     line by line, so cells are never glued into one snippet; junk lines stand alone.
 
-    With `at` (sorted character offsets, the matched words), only the blocks (text between blank lines) that hold
-    one of them are cut: a snippet needs no more, and a long page costs no more than its matching paragraphs.
+    With `at` (sorted character offsets, the matched words), only the lines near one of them are cut, and only
+    the passages that hold one are returned: a snippet needs no more, and a long page costs no more than the
+    stretches around its matches.
     """
     out: list[Passage] = []
     gaps = list(_BLOCK.finditer(text))
@@ -106,7 +119,7 @@ def passages(text: str, at: list[int] | None = None) -> list[Passage]:
                 continue
         lines = list(_lines(text, b_start, b_end))
         for group in (_near(text, lines, at) if at is not None else [lines]):
-            out += _cut(text, group)
+            out += _cut(text, group, at)
     return out
 
 
@@ -156,11 +169,20 @@ def _windows(text: str, start: int, end: int, at: list[int]) -> list[tuple[int, 
     return out
 
 
-def _cut(text: str, lines: list[tuple[int, int]]) -> list[Passage]:
-    """Cut a run of lines: running text into sentences (junk lines apart), a table, list or heading line by line."""
+def _cut(text: str, lines: list[tuple[int, int]], at: list[int] | None = None) -> list[Passage]:
+    """Cut a run of lines: running text into sentences (junk lines apart), a table, list or heading line by line.
+
+    With `at`, only the passages holding one of those offsets are returned (the others are not judged).
+    """
+    def wanted(s: int, e: int) -> bool:
+        if at is None:
+            return True
+        j = bisect_left(at, s)
+        return j < len(at) and at[j] < e
+
     counted = [_prose_words(text[s:e]) for s, e in lines]
     if not lines or sum(n for n, prose in counted if prose) < 0.5 * sum(n for n, _ in counted):
-        return [Passage(s, e, False) for s, e in lines]
+        return [Passage(s, e, False) for s, e in lines if wanted(s, e)]
     out: list[Passage] = []
     run: list[tuple[int, int]] = []
     for s, e in lines + [(-1, -1)]:
@@ -169,9 +191,10 @@ def _cut(text: str, lines: list[tuple[int, int]]) -> list[Passage]:
             continue
         if run:
             for a, z in _sentences(text, run[0][0], run[-1][1]):
-                out.append(Passage(a, z, len(_TOKEN.findall(text[a:z])) >= MIN_CLEAN_WORDS))
+                if wanted(a, z):
+                    out.append(Passage(a, z, len(_TOKEN.findall(text, a, z)) >= MIN_CLEAN_WORDS))
             run = []
-        if s >= 0:
+        if s >= 0 and wanted(s, e):
             out.append(Passage(s, e, False))
     return out
 
@@ -197,7 +220,7 @@ class Seen:
 
     def _shingles(self, text: str) -> set[tuple[str, ...]]:
         words = sentence_key(text).split()
-        return {tuple(words[i:i + self.SHINGLE]) for i in range(len(words) - self.SHINGLE + 1)}
+        return set(zip(*(words[i:] for i in range(self.SHINGLE))))
 
     def add(self, text: str) -> None:
         self.shingles |= self._shingles(text)
