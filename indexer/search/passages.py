@@ -149,24 +149,51 @@ def _near(text: str, lines: list[tuple[int, int]], at: list[int]) -> list[list[t
     return groups
 
 
-# A line longer than this (a page whose text has no line breaks) is cut only WINDOW characters around each match.
+# A line longer than this (a page whose text has no line breaks) is cut only around each match: the sentence that
+# holds it, looked for at most WINDOW characters either side.
 LONG_LINE, WINDOW = 1000, 400
 
 
 def _windows(text: str, start: int, end: int, at: list[int]) -> list[tuple[int, int]]:
-    """Return the stretches of start..end within WINDOW of a matched offset, at word bounds, overlapping ones joined."""
+    """Return the sentences of start..end that hold a matched offset (at most WINDOW characters either side of it,
+    at word bounds), overlapping ones joined. Only these are judged and cut: a page read as one line costs no more
+    than the sentences its snippet can show."""
     out: list[tuple[int, int]] = []
     for a in at[bisect_left(at, start):bisect_left(at, end)]:
+        if out and a < out[-1][1]:
+            continue  # in the sentence of the previous match
         lo, hi = max(start, a - WINDOW), min(end, a + WINDOW)
         if lo > start:
             lo = text.find(" ", lo, a) + 1 or lo
         cut = text.rfind(" ", a, hi) if hi < end else -1
         hi = cut if cut > a else hi
+        lo = _sentence_start(text, lo, a, hi)
+        hi = _sentence_end(text, lo, a, hi)
         if out and lo <= out[-1][1]:
             out[-1] = (out[-1][0], hi)
         else:
             out.append((lo, hi))
     return out
+
+
+def _sentence_start(text: str, lo: int, a: int, hi: int) -> int:
+    """Return where the sentence holding offset a starts: after the last sentence end in lo..a, or lo."""
+    p = a
+    while True:
+        p = max(text.rfind(".", lo, p), text.rfind("!", lo, p), text.rfind("?", lo, p))
+        if p < 0:
+            return lo
+        m = _SENTENCE_END.match(text, p, hi)
+        if m and m.end() <= a and not _ABBREVIATION.search(text[max(lo, p - 12):p + 1]):
+            return m.end()
+
+
+def _sentence_end(text: str, begin: int, a: int, hi: int) -> int:
+    """Return where the sentence holding offset a (begun at begin) ends: at the first sentence end in a..hi, or hi."""
+    for m in _SENTENCE_END.finditer(text, a, hi):
+        if not _ABBREVIATION.search(text[max(begin, m.start() - 12):m.start() + 1]):
+            return m.start() + len(m.group().rstrip())
+    return hi
 
 
 def _cut(text: str, lines: list[tuple[int, int]], at: list[int] | None = None) -> list[Passage]:
