@@ -7,7 +7,7 @@ import re
 from bisect import bisect_left
 from typing import NamedTuple
 
-from wordfreq import zipf_frequency
+from wordfreq import get_frequency_dict, zipf_frequency
 
 from ..extract.pagekind import PROSE_LINE_DIGITS, PROSE_LINE_WORDS
 
@@ -65,8 +65,26 @@ def _word_like(run: str) -> bool:
     lower = run.lower()
     if len(run) >= LONG_WORD and not run.isupper():
         return True  # a long plain word: a compound or a name the word lists do not hold
-    frequency = max(zipf_frequency(lower, "nl"), zipf_frequency(lower, "en"))
-    return frequency >= (COMMON_SHORT_WORD if len(run) <= 3 else KNOWN_WORD)
+    return _zipf_at_least(lower, COMMON_SHORT_WORD if len(run) <= 3 else KNOWN_WORD)
+
+
+def _zipf_at_least(word: str, level: float) -> bool:
+    """Tell whether a lowercase word's Zipf frequency in Dutch or English is at least `level`.
+
+    A plain a-z word is its own wordfreq token: its figure is read from wordfreq's table directly (zipf_frequency
+    tokenises first, which costs more than the rest of a snippet's first sight of a word), and zipf_frequency
+    decides only a figure within its rounding of the level.
+    """
+    if not (word.isascii() and word.isalpha()):
+        return max(zipf_frequency(word, "nl"), zipf_frequency(word, "en")) >= level
+    for lang in ("nl", "en"):
+        frequency = get_frequency_dict(lang).get(word)
+        if frequency is None:
+            continue  # not in the list: Zipf 0
+        zipf = math.log10(frequency) + 9
+        if zipf >= level + 0.01 or (zipf > level - 0.01 and zipf_frequency(word, lang) >= level):
+            return True
+    return False
 
 
 @functools.lru_cache(maxsize=LINE_MEMO)
