@@ -229,18 +229,19 @@ def _cut(text: str, lines: list[tuple[int, int]], at: list[int] | None = None) -
     if not lines or sum(n for n, prose in counted if prose) < 0.5 * sum(n for n, _ in counted):
         return [Passage(s, e, False) for s, e in lines if wanted(s, e)]
     out: list[Passage] = []
-    run: list[tuple[int, int]] = []
+    run: list[tuple[int, int]] = []  # lines of running text that follow each other: read as one paragraph
     for s, e in lines + [(-1, -1)]:
-        if s >= 0 and not junk_line(text[s:e]):
-            run.append((s, e))
-            continue
-        if run:
+        junk = s >= 0 and junk_line(text[s:e])
+        # A run ends at a junk line, and between two stretches of one long line (the text between is not cut).
+        if run and (s < 0 or junk or text[run[-1][1]:s].strip()):
             for a, z in _sentences(text, run[0][0], run[-1][1]):
                 if wanted(a, z):
                     out.append(Passage(a, z, len(_TOKEN.findall(text, a, z)) >= MIN_CLEAN_WORDS))
             run = []
-        if s >= 0 and wanted(s, e):
+        if junk and wanted(s, e):
             out.append(Passage(s, e, False))
+        elif s >= 0 and not junk:
+            run.append((s, e))
     return out
 
 
