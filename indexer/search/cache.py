@@ -82,8 +82,10 @@ class SearcherCache:
         """
         pages = self._pages.get(doc_id)
         if pages is None:
-            docs = self.docs
-            pages = tuple(d for d in searcher.docs_for_query(wq.Term("id", doc_id)) if d not in docs)
+            docs, btext = self.docs, searcher.schema["id"].to_bytes(doc_id)
+            # Each segment's postings of the id term, without a query (whose scorer reads the term's info again).
+            pages = tuple(offset + d for leaf, offset in searcher.reader().leaf_readers() if ("id", btext) in leaf
+                          for d in leaf.postings("id", btext).all_ids() if offset + d not in docs)
             if pages:
                 self._pages[doc_id] = pages
         return pages
