@@ -36,7 +36,7 @@ class Passage(NamedTuple):
 
 
 # Lines judged, per test: a page's lines (letterheads, footers, table headings) recur from search to search.
-LINE_MEMO = 8192
+LINE_MEMO = 4096
 
 
 @functools.lru_cache(maxsize=LINE_MEMO)
@@ -262,15 +262,25 @@ class Seen:
     REPEAT = 0.5
 
     def __init__(self):
-        self.shingles: set[tuple[str, ...]] = set()
+        self._shown: set[tuple[str, ...]] = set()
+        self._pending: list[str] = []  # added texts not yet cut into runs: the last page's never need to be
 
     def _shingles(self, text: str) -> set[tuple[str, ...]]:
         words = sentence_key(text).split()
         return set(zip(*(words[i:] for i in range(self.SHINGLE))))
 
+    @property
+    def shingles(self) -> set[tuple[str, ...]]:
+        """The runs of words shown so far."""
+        while self._pending:
+            self._shown |= self._shingles(self._pending.pop())
+        return self._shown
+
     def add(self, text: str) -> None:
-        self.shingles |= self._shingles(text)
+        self._pending.append(text)
 
     def has(self, text: str) -> bool:
+        if not self._pending and not self._shown:
+            return False  # nothing shown yet (a first page whose summary marks no word)
         runs = self._shingles(text)
         return bool(runs) and len(runs & self.shingles) >= self.REPEAT * len(runs)
