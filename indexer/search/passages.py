@@ -78,7 +78,7 @@ def _zipf_at_least(word: str, level: float) -> bool:
     if not (word.isascii() and word.isalpha()):
         return max(zipf_frequency(word, "nl"), zipf_frequency(word, "en")) >= level
     for lang in ("nl", "en"):
-        frequency = get_frequency_dict(lang).get(word)
+        frequency = get_frequency_dict(lang, "best").get(word)  # as zipf_frequency asks: one cached table
         if frequency is None:
             continue  # not in the list: Zipf 0
         zipf = math.log10(frequency) + 9
