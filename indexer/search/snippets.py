@@ -89,7 +89,7 @@ def page_snippet(text: str, chars: dict, seen: Seen, maxchars: int = 240, surrou
             continue
         if t.endchar > parts[i].end:
             # A match that runs past its line (a citation wrapped over two table lines) takes the rest along.
-            parts[i] = parts[i]._replace(end=t.endchar)
+            parts[i] = Passage(parts[i].start, t.endchar, parts[i].clean)
         held.setdefault(i, []).append(t)
     # What each passage would show (cut around its matches), unless the result shows that already.
     shown = {i: _fragment(text, parts[i], found, maxchars, surround) for i, found in held.items()}
