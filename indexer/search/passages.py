@@ -14,6 +14,7 @@ from ..extract.pagekind import PROSE_LINE_DIGITS, PROSE_LINE_WORDS
 _TOKEN = re.compile(r"\w+(?:[-'.,/:]\w+)*")
 _LETTERS = re.compile(r"[^\W\d_]+")
 _DIGIT = re.compile(r"\d")
+_WORD = re.compile(r"\w+")
 _BLOCK = re.compile(r"\n\s*\n")
 # A sentence ends at . ! ? (perhaps followed by a quote or bracket) before a capital, quote or bullet.
 _SENTENCE_END = re.compile(r"[.!?][\"'’”)]?\s+(?=[A-ZÀ-Ý‘“\"•–-])")
@@ -228,6 +229,7 @@ def _cut(text: str, lines: list[tuple[int, int]], at: list[int] | None = None) -
     counted = [_prose_words(text[s:e]) for s, e in lines]
     if not lines or sum(n for n, prose in counted if prose) < 0.5 * sum(n for n, _ in counted):
         return [Passage(s, e, False) for s, e in lines if wanted(s, e)]
+    words = {line: n for line, (n, _) in zip(lines, counted)}  # a sentence that is a whole line: counted already
     out: list[Passage] = []
     run: list[tuple[int, int]] = []  # lines of running text that follow each other: read as one paragraph
     for s, e in lines + [(-1, -1)]:
@@ -236,7 +238,9 @@ def _cut(text: str, lines: list[tuple[int, int]], at: list[int] | None = None) -
         if run and (s < 0 or junk or text[run[-1][1]:s].strip()):
             for a, z in _sentences(text, run[0][0], run[-1][1]):
                 if wanted(a, z):
-                    out.append(Passage(a, z, len(_TOKEN.findall(text, a, z)) >= MIN_CLEAN_WORDS))
+                    n = words.get((a, z))
+                    n = len(_TOKEN.findall(text, a, z)) if n is None else n
+                    out.append(Passage(a, z, n >= MIN_CLEAN_WORDS))
             run = []
         if junk and wanted(s, e):
             out.append(Passage(s, e, False))
@@ -247,7 +251,7 @@ def _cut(text: str, lines: list[tuple[int, int]], at: list[int] | None = None) -
 
 def sentence_key(text: str) -> str:
     """Return what two copies of a sentence share: its letters and digits, lowercased, single-spaced."""
-    return " ".join(re.findall(r"\w+", text.lower()))
+    return " ".join(_WORD.findall(text.lower()))
 
 
 class Seen:
@@ -266,7 +270,7 @@ class Seen:
         self._pending: list[str] = []  # added texts not yet cut into runs: the last page's never need to be
 
     def _shingles(self, text: str) -> set[tuple[str, ...]]:
-        words = sentence_key(text).split()
+        words = _WORD.findall(text.lower())  # sentence_key(text).split()
         return set(zip(*(words[i:] for i in range(self.SHINGLE))))
 
     @property
