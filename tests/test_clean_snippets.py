@@ -15,7 +15,9 @@ from indexer.extract.single import extract_pdf
 from indexer.index import store
 from indexer.index.build import build_index
 from indexer.search import QueryService, SearchRequest
-from indexer.search.passages import Seen, junk_line, passages
+from wordfreq import top_n_list, zipf_frequency
+
+from indexer.search.passages import Seen, _zipf_at_least, junk_line, passages
 from indexer.search.snippets import page_snippet, strip_marks
 from search_app import create_app
 
@@ -226,3 +228,24 @@ def test_a_page_read_as_one_long_line_is_cut_only_around_its_match():
     assert sum(p.end - p.start for p in parts) < 1000
     snippet = strip_marks(page_snippet(text, _chars(text, "noodbevel"), Seen()))
     assert snippet == "Het noodbevel gold voor de omgeving van het stadion."
+
+
+def test_a_long_line_is_judged_and_cut_only_in_the_sentences_holding_a_match():
+    filler = "De commissie vergaderde over de begroting van het komende jaar. " * 40
+    first = "Het noodbevel gold voor de omgeving van het stadion."
+    second = "Daarna volgde een noodverordening voor de hele binnenstad."
+    text = filler + first + " " + filler + second + " " + filler
+    found = [(text[p.start:p.end], p.clean)
+             for p in passages(text, [text.index("noodbevel"), text.index("noodverordening")])]
+    assert found == [(first, True), (second, True)]
+
+
+def test_word_frequencies_read_from_the_table_agree_with_zipf_frequency():
+    # Snippets read a plain word's frequency from wordfreq's table; zipf_frequency tokenises first. Both must tell
+    # the same at the two levels used, also for words just above or below a level, and for non-words.
+    dutch = top_n_list("nl", 120000)  # down to Zipf 1.9: past both levels
+    words = dutch[:30000:37] + dutch[90000::23] + top_n_list("en", 30000)[::41] + ["tn", "bk", "cot", "hebbern", "xqzv"]
+    for word in {w for w in words if w.isascii() and w.isalpha()}:
+        for level in (2.0, 5.5):
+            expected = max(zipf_frequency(word, "nl"), zipf_frequency(word, "en")) >= level
+            assert _zipf_at_least(word, level) == expected, (word, level)

@@ -137,6 +137,18 @@ def test_pages_reached_through_block_maps_equal_whooshs_public_skip_to(synthetic
         assert fast and fast == public
 
 
+def test_page_scores_from_the_length_table_equal_whooshs_own_scorer(synthetic_searcher):
+    # find() takes a word's BM25F figures once from the whole index and reads each segment's postings without a
+    # scorer; without the length table (norms None) each segment's own Whoosh scorer scores: the same floats.
+    reader = synthetic_searcher.reader()
+    words = sorted(reader.lexicon("page_text"), key=lambda t: -reader.doc_frequency("page_text", t))[:20:4]
+    pages = sorted(synthetic_searcher.docs_for_query(wq.Term("kind", "page")))
+    norms = searcher_cache(synthetic_searcher).terms.norms
+    for btext in words:
+        table = BlockMaps().find(synthetic_searcher, "page_text", btext, pages, norms)
+        assert table and table == BlockMaps().find(synthetic_searcher, "page_text", btext, pages, None)
+
+
 @pytest.mark.parametrize("share", [1.0, 0.5, 0.2, 0.05, 0.0])
 def test_facet_counts_from_bitmaps_equal_counting_each_result(synthetic_searcher, share):
     cache = searcher_cache(synthetic_searcher)

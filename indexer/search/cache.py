@@ -10,6 +10,7 @@ import weakref
 from pathlib import Path
 
 from whoosh import query as wq
+from whoosh.reading import TermNotFound
 
 from ..index import scoretables
 from .facets import FACET_FIELDS, MULTI_VALUED, bitmap
@@ -82,8 +83,14 @@ class SearcherCache:
         """
         pages = self._pages.get(doc_id)
         if pages is None:
-            docs = self.docs
-            pages = tuple(d for d in searcher.docs_for_query(wq.Term("id", doc_id)) if d not in docs)
+            docs, btext, found = self.docs, searcher.schema["id"].to_bytes(doc_id), []
+            # Each segment's postings of the id term, without a query (whose scorer reads the term's info again).
+            for leaf, offset in searcher.reader().leaf_readers():
+                try:
+                    found += [offset + d for d in leaf.postings("id", btext).all_ids()]
+                except TermNotFound:  # not in this segment
+                    continue
+            pages = tuple(d for d in found if d not in docs)
             if pages:
                 self._pages[doc_id] = pages
         return pages

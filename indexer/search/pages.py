@@ -38,6 +38,7 @@ class BlockMaps:
         self.max_blocks = max_blocks
         self.blocks = 0  # blocks in the kept maps
         self._maps: OrderedDict = OrderedDict()
+        self._scorings: dict = {}  # (fieldname, btext) -> what _scoring returns
         self._lock = threading.Lock()
 
     def find(self, searcher, fieldname: str, btext: bytes, docnums, norms: FieldNorms | None = None) -> dict:
@@ -47,29 +48,47 @@ class BlockMaps:
         needs it only for the pages it shows. On an index of several segments, each segment's postings are read
         for the docnums in it (docnums in and out are index-wide).
         """
+        scoring = self._scoring(searcher, fieldname, btext, norms)
         if searcher.is_atomic():
-            return self._find(searcher, searcher, 0, fieldname, btext, docnums, norms)
+            return self._find(searcher, 0, fieldname, btext, docnums, scoring)
         found = {}
         for sub, offset in searcher.leaf_searchers():
             first, last = bisect_left(docnums, offset), bisect_left(docnums, offset + sub.doc_count_all())
             if first == last:
                 continue
             try:
-                got = self._find(searcher, sub, offset, fieldname, btext, [d - offset for d in docnums[first:last]],
-                                 norms)
+                got = self._find(sub, offset, fieldname, btext, [d - offset for d in docnums[first:last]], scoring)
             except TermNotFound:  # not in this segment
                 continue
             found.update({d + offset: value for d, value in got.items()})
         return found
 
-    def _find(self, top, searcher, offset: int, fieldname: str, btext: bytes, docnums, norms) -> dict:
+    def _scoring(self, searcher, fieldname: str, btext: bytes, norms: FieldNorms | None):
+        """Return (lengths, norm, idf, K1) to score a term's postings by BM25F from the length table, or None
+        (Whoosh's scorer then), found once per term: a scorer per segment read the term's info again each time."""
+        if norms is None:
+            return None
+        key = (fieldname, btext)
+        with self._lock:
+            if key in self._scorings:
+                return self._scorings[key]
+        scorer = searcher.weighting.scorer(searcher, fieldname, btext)  # the whole index's figures
+        lengths_norm = norms.norms(searcher, fieldname, scorer)
+        scoring = None if lengths_norm is None else (*lengths_norm, scorer.idf, scorer.K1)
+        with self._lock:
+            if len(self._scorings) >= self.limit:
+                self._scorings.clear()
+            self._scorings[key] = scoring
+        return scoring
+
+    def _find(self, searcher, offset: int, fieldname: str, btext: bytes, docnums, scoring) -> dict:
         key = (fieldname, btext, offset)
         with self._lock:
             blocks = self._maps.get(key)
             if blocks is not None:
                 self._maps.move_to_end(key)
         if blocks is None:
-            blocks = internals.block_map(searcher.postings(fieldname, btext))
+            blocks = internals.block_map(searcher.reader().postings(fieldname, btext))
             if blocks is not None:
                 with self._lock:
                     if key not in self._maps:
@@ -77,8 +96,12 @@ class BlockMaps:
                         self.blocks += len(blocks[0]) + 1
                     while len(self._maps) > 1 and (len(self._maps) > self.limit or self.blocks > self.max_blocks):
                         self.blocks -= len(self._maps.popitem(last=False)[1][0]) + 1
-        m = searcher.postings(fieldname, btext)
-        score = _posting_score(top, fieldname, m, norms, offset)
+        if scoring is None:
+            m = searcher.postings(fieldname, btext)
+            score = _whoosh_score
+        else:
+            m = searcher.reader().postings(fieldname, btext)  # no scorer: the table scores
+            score = _bm25(scoring, offset)
         found = (internals.postings_at(m, blocks, docnums, score) if blocks is not None
                  else _postings_by_skipping(m, docnums, score))
         if not m.format.supports("characters"):
@@ -86,17 +109,16 @@ class BlockMaps:
         return found
 
 
-def _posting_score(searcher, fieldname: str, m, norms: FieldNorms | None, offset: int = 0):
-    """Return a function scoring the posting a matcher stands on: BM25F from the length table, or Whoosh's.
+def _whoosh_score(matcher) -> float:
+    return matcher.score()
 
-    `searcher` is the whole index's (the length table is index-wide); `offset` the first docnum of m's segment.
+
+def _bm25(scoring, offset: int):
+    """Return a function scoring the posting a matcher of the segment at offset stands on, from the length table.
+
+    As termscores does: the same operations as whoosh.scoring.bm25, so the same floats as Whoosh's score().
     """
-    lengths_norm = norms.norms(searcher, fieldname, m.scorer) if norms is not None else None
-    if lengths_norm is None:
-        return lambda matcher: matcher.score()
-    # As termscores does: the same operations as whoosh.scoring.bm25, so the same floats as score().
-    lengths, norm = lengths_norm
-    idf, K1 = m.scorer.idf, m.scorer.K1
+    lengths, norm, idf, K1 = scoring
 
     def bm25(matcher):
         w = matcher.weight()

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import html
 from bisect import bisect_right
-from dataclasses import replace
 from itertools import groupby
 
 from whoosh import highlight
@@ -90,7 +89,7 @@ def page_snippet(text: str, chars: dict, seen: Seen, maxchars: int = 240, surrou
             continue
         if t.endchar > parts[i].end:
             # A match that runs past its line (a citation wrapped over two table lines) takes the rest along.
-            parts[i] = replace(parts[i], end=t.endchar)
+            parts[i] = Passage(parts[i].start, t.endchar, parts[i].clean)
         held.setdefault(i, []).append(t)
     # What each passage would show (cut around its matches), unless the result shows that already.
     shown = {i: _fragment(text, parts[i], found, maxchars, surround) for i, found in held.items()}
