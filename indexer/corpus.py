@@ -20,7 +20,7 @@ LANGUAGES = ("nl", "en")
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
 
 
-class _Loader(yaml.SafeLoader):
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml's parser where PyYAML was built with it
     """SafeLoader that keeps dates as text, so a bad date becomes our message, not a crash in PyYAML."""
 
 
@@ -81,8 +81,7 @@ def load_catalogue(corpus_dir: str | Path) -> Catalogue:
         raise CatalogueError([f"{path}: catalogusbestand ontbreekt"])
     text = path.read_text(encoding="utf-8")
     try:
-        root_node = yaml.compose(text, Loader=_Loader)
-        data = yaml.load(text, Loader=_Loader)
+        root_node, data = _parse(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         context = getattr(exc, "context_mark", None)
@@ -205,6 +204,16 @@ def unlisted_pdfs(corpus_dir: str | Path, catalogue: Catalogue) -> list[Path]:
         return []
     return sorted(p for p in pdf_dir.iterdir()
                   if p.is_file() and p.suffix.lower() == ".pdf" and p.name not in named)
+
+
+def _parse(text: str):
+    """Return the YAML's root node (for line numbers) and its data, parsed once."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        return node, loader.construct_document(node) if node is not None else None
+    finally:
+        loader.dispose()
 
 
 def slug(text: str) -> str:

@@ -28,6 +28,7 @@ from tests.pdf_fixtures import (
 )
 
 KENNISBANK = Path(sys.executable).parent / "kennisbank"
+RUNAWAY_BOXES = 4000  # text boxes on one page: pdfminer needs far more than 3 s and 300 MB for them
 PAGE_WORDS = ["aanloopwoord", "brugwoord", "cirkelwoord", "dijkwoord", "eilandwoord"]
 
 CATALOGUE = textwrap.dedent("""\
@@ -179,8 +180,9 @@ def test_rebuild_reads_from_the_cache_and_re_extracts_only_a_changed_pdf(messy, 
 
 
 def test_runaway_pdf_times_out_and_falls_back_to_pypdfium2(tmp_path):
-    # 2,000 separate text boxes on one page take pdfminer over a minute here; pypdfium2 reads them in 0.1 s.
-    slow = many_boxes_pdf(tmp_path / "vakjes.pdf", boxes=2000)
+    # 4,000 separate text boxes on one page take pdfminer over 10 s here (its pairs of boxes grow as the square;
+    # 2,000 took over a minute before indexer.extract.boxorder, 2.7 s after); pypdfium2 reads them in 0.1 s.
+    slow = many_boxes_pdf(tmp_path / "vakjes.pdf", boxes=RUNAWAY_BOXES)
     good = lines_pdf(tmp_path / "goed.pdf", [["Een gewone pagina over buurtpreventie."]])
     notes = []
     results = extract_many([slow, good], ExtractOptions(jobs=2, timeout=3), warn=notes.append)
@@ -191,7 +193,7 @@ def test_runaway_pdf_times_out_and_falls_back_to_pypdfium2(tmp_path):
 
 
 def test_runaway_pdf_over_the_memory_cap_falls_back_to_pypdfium2(tmp_path):
-    slow = many_boxes_pdf(tmp_path / "vakjes.pdf", boxes=2000)
+    slow = many_boxes_pdf(tmp_path / "vakjes.pdf", boxes=RUNAWAY_BOXES)  # about 1 GB of pairs of boxes
     notes = []
     results = extract_many([slow], ExtractOptions(jobs=1, timeout=60, memory_mb=300), warn=notes.append)
     assert isinstance(results[slow], ExtractedPDF) and results[slow].extractor == "pypdfium2"
@@ -231,7 +233,7 @@ def test_cli_build_reports_a_runaway_pdf_and_indexes_it_through_the_fallback(tmp
     corpus = tmp_path / "corpus"
     (corpus / "pdf").mkdir(parents=True)
     (corpus / "catalogue.yaml").write_text("documents: []\n", encoding="utf-8")
-    many_boxes_pdf(corpus / "pdf" / "vakjes.pdf", boxes=2000)
+    many_boxes_pdf(corpus / "pdf" / "vakjes.pdf", boxes=RUNAWAY_BOXES)
     env = {**os.environ, "KENNISBANK_CORPUS": str(corpus), "KENNISBANK_INDEX": str(tmp_path / "index"),
            "KENNISBANK_PDF_TIMEOUT": "3"}
     build = _run_cli(["build"], env, tmp_path)

@@ -17,10 +17,14 @@ from .clean import clean_text
 def read_metadata(path: Path) -> tuple[str | None, dt.date | None]:
     """Return the Title and CreationDate from a PDF's document information, where present."""
     with path.open("rb") as fh:
-        doc = PDFDocument(PDFParser(fh))
-        info = resolve1(doc.info[0]) if doc.info else {}
-        title = _text(resolve1(info.get("Title"))) if info else None
-        created = _text(resolve1(info.get("CreationDate"))) if info else None
+        return document_metadata(PDFDocument(PDFParser(fh)))
+
+
+def document_metadata(doc: PDFDocument) -> tuple[str | None, dt.date | None]:
+    """Return the Title and CreationDate of an open pdfminer document (its file still open)."""
+    info = resolve1(doc.info[0]) if doc.info else {}
+    title = _text(resolve1(info.get("Title"))) if info else None
+    created = _text(resolve1(info.get("CreationDate"))) if info else None
     return (clean_text(title) or None) if title else None, pdf_date(created)
 
 

@@ -19,9 +19,10 @@ def prose_share(text: str) -> float:
     for line in text.splitlines():
         tokens = _TOKEN.findall(line)
         words += len(tokens)
-        digits = sum(1 for t in tokens if any(c.isdigit() for c in t))
-        if len(tokens) >= PROSE_LINE_WORDS and digits <= PROSE_LINE_DIGITS * len(tokens):
-            prose += len(tokens)
+        if len(tokens) >= PROSE_LINE_WORDS:  # only then do digits count; most tokens are letters only
+            digits = sum(1 for t in tokens if not t.isalpha() and any(c.isdigit() for c in t))
+            if digits <= PROSE_LINE_DIGITS * len(tokens):
+                prose += len(tokens)
     return prose / words if words else 0.0
 
 

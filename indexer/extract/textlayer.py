@@ -3,7 +3,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .metadata import read_metadata
+from pdfminer.converter import PDFPageAggregator
+from pdfminer.layout import LAParams, LTFigure, LTImage, LTTextBox, LTTextLine
+from pdfminer.pdfdocument import PDFDocument, PDFPasswordIncorrect
+from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+from pdfminer.pdfpage import PDFPage
+from pdfminer.pdfparser import PDFParser
+
+from .boxorder import Figure, Page
+from .metadata import document_metadata
 from .model import ENCRYPTED, ExtractedPDF, ExtractionError, RawPage, check_header
 from .pages import finish
 from .pdfium import outline_and_page_count
@@ -17,20 +25,41 @@ from .running_heads import Line
 LAPARAMS = dict(char_margin=2.0, line_margin=0.5, word_margin=0.1, all_texts=True)
 
 
+class TextAggregator(PDFPageAggregator):
+    """pdfminer's page layout without lines, rectangles and curves (which group no text, and nothing reads), its
+    text boxes put in reading order by indexer.extract.boxorder (pdfminer's order, found faster)."""
+
+    def begin_page(self, page, ctm) -> None:
+        super().begin_page(page, ctm)
+        item = self.cur_item
+        self.cur_item = Page(item.pageid, item.bbox, item.rotate)
+
+    def begin_figure(self, name, bbox, matrix) -> None:
+        super().begin_figure(name, bbox, matrix)
+        self.cur_item = Figure(name, bbox, self.cur_item.matrix)
+
+    def paint_path(self, gstate, stroke, fill, evenodd, path) -> None:
+        pass
+
+
 def extract_text_layer(path: Path) -> ExtractedPDF:
     """Extract with pdfminer.six; ExtractionError(fallback=True) when pypdfium2 should try instead."""
-    from pdfminer.high_level import extract_pages
-    from pdfminer.layout import LAParams
-    from pdfminer.pdfdocument import PDFPasswordIncorrect
-
     check_header(path)
     raw: list[RawPage] = []
     try:
-        for number, layout in enumerate(extract_pages(path, laparams=LAParams(**LAPARAMS)), start=1):
-            page = RawPage(number=number, height=layout.height, boxes=[])
-            _collect(layout, page)
-            raw.append(page)
-        title, date = read_metadata(path)
+        # pdfminer.high_level.extract_pages, but the document is parsed once for its pages and its metadata.
+        with path.open("rb") as fh:
+            doc = PDFDocument(PDFParser(fh))
+            resources = PDFResourceManager(caching=True)
+            device = TextAggregator(resources, laparams=LAParams(**LAPARAMS))
+            interpreter = PDFPageInterpreter(resources, device)
+            for number, pdf_page in enumerate(PDFPage.create_pages(doc), start=1):
+                interpreter.process_page(pdf_page)
+                layout = device.get_result()
+                page = RawPage(number=number, height=layout.height, boxes=[])
+                _collect(layout, page)
+                raw.append(page)
+            title, date = document_metadata(doc)
     except PDFPasswordIncorrect:
         raise ExtractionError(ENCRYPTED) from None
     except MemoryError:
@@ -50,8 +79,6 @@ def extract_text_layer(path: Path) -> ExtractedPDF:
 
 def _collect(container, page: RawPage) -> None:
     """Gather text boxes (also those inside figures) and note whether the page holds an image."""
-    from pdfminer.layout import LTFigure, LTImage, LTTextBox, LTTextLine
-
     for el in container:
         if isinstance(el, LTTextBox):
             page.boxes.append([Line(ln.get_text().rstrip("\n"), ln.y0, ln.y1)

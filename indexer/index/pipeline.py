@@ -58,8 +58,9 @@ def unchanged_report(index_dir: Path, started: float) -> BuildReport:
 
 
 def extract_corpus(corpus_dir: Path, index_dir: Path, catalogue: Catalogue, *, progress: Progress | None,
-                   on_start: Callable[[int], None] | None, prune: bool) -> tuple[dict, dict[Path, str], int]:
-    """Read every PDF of the corpus (unchanged ones from the extraction cache).
+                   on_start: Callable[[int], None] | None, prune: bool,
+                   cache: ExtractCache | None = None) -> tuple[dict, dict[Path, str], int]:
+    """Read every PDF of the corpus (unchanged ones from the extraction cache, `cache` or the index's own).
 
     Returns the results by path, each PDF's SHA-256, and how many PDFs were actually read. With prune, cache
     entries of PDFs no longer in the corpus are dropped (a full build); `update` keeps them for a rollback.
@@ -68,11 +69,12 @@ def extract_corpus(corpus_dir: Path, index_dir: Path, catalogue: Catalogue, *, p
     with step("extract", pdfs=len(paths)) as info:
         if on_start:
             on_start(len(paths))
-        cache = ExtractCache(index_dir / CACHE_DIRNAME)
+        cache = cache or ExtractCache(index_dir / CACHE_DIRNAME)
         options = ExtractOptions.from_settings(settings.from_env())
         extracted = extract_many(paths, options, progress=_pausing(progress), cache=cache, prune=prune)
         # The bytes the extraction was keyed on: each PDF is hashed once here, not again.
         hashes = {path: cache.digests.get(path) or file_sha256(path) for path in paths}
+        cache.memo.save()  # digests by stat, so the next build or update does not read unchanged PDFs to hash them
         pdfstore.keep(index_dir, hashes)  # the PDFs this generation serves, also after a rollback
         info.update(read=len(paths) - cache.hits, reused=cache.hits)
     return extracted, hashes, len(paths) - cache.hits

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..corpus import load_catalogue
+from ..extract import CACHE_DIRNAME, ExtractCache
 from . import store, versions
 from .build import full_build, write_documents
 from .pipeline import Progress, extract_corpus, locked, step, unchanged_report, write_generation
@@ -38,14 +39,17 @@ def update_index(corpus_dir: str | Path, index_dir: str | Path, *, progress: Pro
             with step("update", fallback="full-build"):
                 pass
             return full_build(corpus_dir, index_dir, catalogue, started, progress=progress, on_start=on_start)
-        print_ = versions.fingerprint(corpus_dir)
+        # PDFs whose stat is unchanged are not read to hash them (indexer.files.DigestMemo), here nor below.
+        cache = ExtractCache(index_dir / CACHE_DIRNAME)
+        print_ = versions.fingerprint(corpus_dir, cache.memo.sha256)
+        cache.memo.save()
         if manifest.get("fingerprint") == print_:
             return unchanged_report(index_dir, started)
         with step("cleanup") as info:
             info["removed"] = len(store.cleanup(index_dir))
         # Only PDFs that are new, changed or extracted by other code are read: the rest come from the cache.
         extracted, hashes, read = extract_corpus(corpus_dir, index_dir, catalogue, progress=progress,
-                                                 on_start=on_start, prune=False)
+                                                 on_start=on_start, prune=False, cache=cache)
         plan = plan_documents(corpus_dir, catalogue, extracted)
         report = plan.report
         report.mode, report.extracted = "update", read

@@ -9,6 +9,7 @@ import hashlib
 import json
 from importlib import metadata, resources
 from pathlib import Path
+from typing import Callable
 
 import whoosh
 
@@ -52,8 +53,11 @@ def analysis_data_digest() -> str:
     return h.hexdigest()[:16]
 
 
-def fingerprint(corpus_dir: str | Path) -> str:
-    """Hash every stamp, the catalogue and every PDF's bytes: equal fingerprints mean an equal index."""
+def fingerprint(corpus_dir: str | Path, sha256: Callable[[Path], str] = file_sha256) -> str:
+    """Hash every stamp, the catalogue and every PDF's bytes: equal fingerprints mean an equal index.
+
+    `sha256` gives a PDF's digest (a DigestMemo's, to skip reading files whose stat is unchanged).
+    """
     corpus_dir = Path(corpus_dir)
     h = hashlib.sha256(json.dumps(stamps(), sort_keys=True).encode())
     catalogue = corpus_dir / CATALOGUE_FILE
@@ -62,7 +66,7 @@ def fingerprint(corpus_dir: str | Path) -> str:
     for pdf in sorted(pdf_dir.glob("*")) if pdf_dir.is_dir() else []:
         if pdf.is_file() and pdf.suffix.lower() == ".pdf":
             h.update(f"\n{pdf.name}\n".encode())
-            h.update(file_sha256(pdf).encode())
+            h.update(sha256(pdf).encode())
     return h.hexdigest()
 
 
