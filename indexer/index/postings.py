@@ -94,9 +94,22 @@ class SegmentPostings:
             fixed = self.schema[name].format.fixed_value_size()
             lengths = self.lengths.get(name, {})
             out = bytearray()
+            # A term in one document (most terms) with a fixed-size value (a frequency) often has the same
+            # posting as other terms of that document: its block and term info are made once.
+            singles = {} if fixed is not None else None
             for text in sorted(table):
                 start = offset + len(out)
-                info = _write_term(out, table[text], fixed, lengths.get, blocklimit, compression)
+                posts = table[text]
+                if singles is not None and len(posts) == 1:
+                    made = singles.get(posts[0])
+                    if made is None:
+                        block = bytearray()
+                        made = singles[posts[0]] = (
+                            _write_term(block, posts, fixed, lengths.get, blocklimit, compression), bytes(block))
+                    info = made[0]
+                    out += made[1]
+                else:
+                    info = _write_term(out, posts, fixed, lengths.get, blocklimit, compression)
                 key = fieldid + (text.encode("utf-8") if isinstance(text, str) else text)
                 terms.add(key, info + pack_long(start) + pack_int(offset + len(out) - start))
             postfile.write(bytes(out))
