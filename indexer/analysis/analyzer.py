@@ -8,15 +8,17 @@ are loaded on first use into module-level caches (compounds.py, wordforms.py).
 """
 from __future__ import annotations
 
+import re
+from collections import Counter
 from functools import lru_cache
 
 from whoosh.analysis import CompositeAnalyzer, Filter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
 from whoosh.analysis.acore import Token
 from whoosh.lang import stemmer_for_language
 
-from .citeterms import CitationTokenizer
+from .citeterms import CitationTokenizer, citations_in
 from .compounds import split
-from .dates import DateTokenizer
+from .dates import DateTokenizer, dates_in
 from .families import family_stem
 from .fold import fold_text
 from .wordforms import stem_with_overrides
@@ -155,6 +157,62 @@ class MemoAnalyzer(CompositeAnalyzer):
                 memo.clear()
             memo[word] = texts
         return texts
+
+    def words(self, value: str):
+        """Return the regex whose matches are exactly this analyzer's tokens of a text at index time, or None (the
+        text has dates or citations, whose terms the tokenizer adds, or the tokenizer is of another kind)."""
+        tokenizer = self.items[0]
+        if type(tokenizer) is CitationTokenizer:
+            return None if citations_in(value) or dates_in(value) else tokenizer.dates.words.expression
+        return tokenizer.expression if type(tokenizer) is RegexTokenizer and not tokenizer.gaps else None
+
+    def frequencies(self, value: str) -> dict[str, list] | None:
+        """Return {term: [count, weight]} of a text at index time, as Whoosh's Frequency format sums the token
+        stream, or None where words() does not apply. Each distinct word is analysed and counted once: the weights
+        are sums of boosts like 1 and PART_WEIGHT, exact in any order (else None)."""
+        expression = self.words(value)
+        if expression is None:
+            return None
+        memo, analysed, out = self.__dict__.setdefault("_memo", {}), self.analysed, {}
+        for word, count in Counter(map(re.Match.group, expression.finditer(value))).items():
+            texts = memo.get(word)
+            if texts is None:
+                texts = analysed(word)
+            for text, boost in texts:
+                if not (boost * 1024).is_integer():
+                    return None
+                entry = out.get(text)
+                if entry is None:
+                    out[text] = [count, boost * count]
+                else:
+                    entry[0] += count
+                    entry[1] += boost * count
+        return out
+
+    def positions(self, value: str) -> dict[str, list] | None:
+        """Return {term: [weight, [(position, startchar, endchar), ...]]} of a text at index time, as Whoosh's
+        Characters format gathers the token stream, or None where words() does not apply."""
+        expression = self.words(value)
+        if expression is None:
+            return None
+        memo, analysed, out, pos = self.__dict__.setdefault("_memo", {}), self.analysed, {}, None
+        for index, match in enumerate(expression.finditer(value)):
+            word = match.group()
+            texts = memo.get(word)
+            if texts is None:
+                texts = analysed(word)
+            if not texts:
+                continue  # a stop word: the next word takes its position (StopFilter's renumbering)
+            pos = index if pos is None else pos + 1
+            place = (pos, *match.span())
+            for text, boost in texts:
+                entry = out.get(text)
+                if entry is None:
+                    out[text] = [boost, [place]]
+                else:
+                    entry[0] += boost
+                    entry[1].append(place)
+        return out
 
     def _indexed(self, value, positions, chars, start_pos, start_char, boosts):
         # The token stream of the plain chain: stop words removed and the positions after them renumbered

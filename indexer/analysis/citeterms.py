@@ -104,6 +104,20 @@ def _heading(text: str, citation) -> bool:
     return not text[start:citation.start].strip() and not text[citation.end:end if end >= 0 else len(text)].strip()
 
 
+_last: tuple = (None, [])  # the text asked last and its citations
+
+
+def citations_in(text: str) -> list[Citation]:
+    """Return find_citations(text) as a list, remembered for the last text asked (as dates.dates_in)."""
+    global _last
+    last = _last
+    if last[0] is text:
+        return last[1]
+    found = list(find_citations(text))
+    _last = (text, found)
+    return found
+
+
 class CitationTokenizer(Tokenizer):
     """The word and date tokenizer, plus each citation's terms: beside its words when indexing, instead of the
     citation's query word in a query."""
@@ -133,7 +147,7 @@ class CitationTokenizer(Tokenizer):
                     yield self._term(text, getattr(t, "original", t.text), t.startchar, t.endchar, getattr(t, "pos", 0), positions,
                                      chars, removestops, mode, kwargs)
             return
-        pending = iter(list(find_citations(value)))
+        pending = iter(citations_in(value))
         current, emitted = next(pending, None), None
         if current is None:
             yield from words

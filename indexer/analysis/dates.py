@@ -42,6 +42,21 @@ def find_dates(text: str) -> Iterator[tuple[int, int, str]]:
             yield m.start(), m.end(), when.isoformat()
 
 
+_last: tuple = (None, [])  # the text asked last and its dates
+
+
+def dates_in(text: str) -> list[tuple[int, int, str]]:
+    """Return find_dates(text) as a list, remembered for the last text asked (indexing asks twice: is a text plain
+    words, and the tokenizer). Treat it as read-only."""
+    global _last
+    last = _last
+    if last[0] is text:
+        return last[1]
+    found = list(find_dates(text))
+    _last = (text, found)
+    return found
+
+
 def normalise_dates(text: str) -> str:
     """Rewrite every date in a query as one word, YYYY-MM-DD, which the tokenizer reads as that day's term."""
     out, pos = [], 0
@@ -66,7 +81,7 @@ class DateTokenizer(Tokenizer):
 
     def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True, start_pos=0,
                  start_char=0, tokenize=True, mode="", **kwargs):
-        dates = list(find_dates(value)) if tokenize else []
+        dates = dates_in(value) if tokenize else []
         if not dates:
             yield from self.words(value, positions=positions, chars=chars, keeporiginal=keeporiginal,
                                   removestops=removestops, start_pos=start_pos, start_char=start_char,

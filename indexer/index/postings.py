@@ -10,8 +10,11 @@ from operator import sub
 
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
 from whoosh.fields import FieldType, UnknownFieldError
-from whoosh.system import pack_int, pack_long, pack_ushort
+from whoosh.formats import Characters, Frequency
+from whoosh.system import pack_int, pack_long, pack_uint, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
+
+from ..analysis import MemoAnalyzer
 
 # A term's info record in the term table, as whoosh.codec.whoosh3.W3TermInfo packs it: flags (inlined or not),
 # total weight, document frequency, shortest and longest length byte, highest weight, first and last docnum.
@@ -69,7 +72,9 @@ class SegmentPostings:
             # (UTF-8 keeps the order of the text).
             if not isinstance(value, (str, list, tuple)):
                 raise ValueError(f"{value!r} is not unicode or sequence")
-            items = field.format.word_values(value, field.analyzer, mode="index")
+            items = _fast_items(field, value)
+            if items is None:
+                items = field.format.word_values(value, field.analyzer, mode="index")
         else:
             items = field.index(value)
         length = 0
@@ -115,6 +120,21 @@ class SegmentPostings:
             postfile.write(bytes(out))
             offset += len(out)
         self.tables.clear()
+
+
+def _fast_items(field, value):
+    """Return what the field's format.word_values gives for a text, from the analyzer's counts in one pass, or None."""
+    fmt, analyzer = field.format, field.analyzer
+    if not (isinstance(value, str) and isinstance(analyzer, MemoAnalyzer)):
+        return None
+    boost = fmt.field_boost
+    if type(fmt) is Frequency:
+        counts = analyzer.frequencies(value)
+        return None if counts is None else [(t, n, w * boost, pack_uint(n)) for t, (n, w) in counts.items()]
+    if type(fmt) is Characters:
+        places = analyzer.positions(value)
+        return None if places is None else [(t, len(p), w * boost, fmt.encode(p)) for t, (w, p) in places.items()]
+    return None
 
 
 def _write_term(out: bytearray, posts: list, fixed, length_of, blocklimit: int, compression: int) -> bytes:
