@@ -16,7 +16,7 @@ from whoosh.analysis import CompositeAnalyzer, Filter, LowercaseFilter, RegexTok
 from whoosh.analysis.acore import Token
 from whoosh.lang import stemmer_for_language
 
-from .citeterms import CitationTokenizer, citations_in
+from .citeterms import LABEL_WEIGHT, CitationTokenizer, citations_in
 from .compounds import split
 from .dates import DateTokenizer, dates_in
 from .families import family_stem
@@ -168,17 +168,26 @@ class MemoAnalyzer(CompositeAnalyzer):
 
     def frequencies(self, value: str) -> dict[str, list] | None:
         """Return {term: [count, weight]} of a text at index time, as Whoosh's Frequency format sums the token
-        stream, or None where words() does not apply. Each distinct word is analysed and counted once: the weights
-        are sums of boosts like 1 and PART_WEIGHT, exact in any order (else None)."""
-        expression = self.words(value)
-        if expression is None:
+        stream, or None where this way does not apply. Each distinct word is analysed and counted once; a date adds
+        its day term twice (before and after its words) and a citation its terms once, as the tokenizers do. The
+        weights are sums of boosts like 1 and PART_WEIGHT, exact in any order (else None)."""
+        tokenizer = self.items[0]
+        if type(tokenizer) is CitationTokenizer:
+            expression = tokenizer.dates.words.expression
+            extra = [(iso, 1.0) for _start, _end, iso in dates_in(value) for _twice in (0, 1)]
+            extra += [(text, LABEL_WEIGHT if c.label else 1.0) for c in citations_in(value) for text in c.terms()]
+        elif type(tokenizer) is RegexTokenizer and not tokenizer.gaps:
+            expression, extra = tokenizer.expression, []
+        else:
             return None
         memo, analysed, out = self.__dict__.setdefault("_memo", {}), self.analysed, {}
-        for word, count in Counter(map(re.Match.group, expression.finditer(value))).items():
+        counts = Counter(map(re.Match.group, expression.finditer(value)))
+        for word, count, weight in [(w, n, 1.0) for w, n in counts.items()] + [(w, 1, b) for w, b in extra]:
             texts = memo.get(word)
             if texts is None:
                 texts = analysed(word)
             for text, boost in texts:
+                boost *= weight
                 if not (boost * 1024).is_integer():
                     return None
                 entry = out.get(text)
