@@ -9,6 +9,7 @@ from collections import defaultdict
 from operator import sub
 
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
+from whoosh.filedb.filetables import OrderedHashWriter
 from whoosh.fields import FieldType, UnknownFieldError
 from whoosh.formats import Characters, Frequency
 from whoosh.system import pack_int, pack_long, pack_uint, pack_ushort
@@ -19,6 +20,7 @@ from ..analysis import MemoAnalyzer
 # A term's info record in the term table, as whoosh.codec.whoosh3.W3TermInfo packs it: flags (inlined or not),
 # total weight, document frequency, shortest and longest length byte, highest weight, first and last docnum.
 TERM_INFO = struct.Struct("!BfIBBfII")
+KEY_VALUE_LENGTHS = struct.Struct("!ii")  # before each key and value in the term table (whoosh.filedb.filetables)
 
 
 class SegmentPostings:
@@ -98,7 +100,7 @@ class SegmentPostings:
             fieldid = pack_ushort(fieldmap.setdefault(name, len(fieldmap)))
             fixed = self.schema[name].format.fixed_value_size()
             lengths = self.lengths.get(name, {})
-            out = bytearray()
+            out, rows = bytearray(), []
             # A term in one document (most terms) with a fixed-size value (a frequency) often has the same
             # posting as other terms of that document: its block and term info are made once.
             singles = {} if fixed is not None else None
@@ -116,10 +118,35 @@ class SegmentPostings:
                 else:
                     info = _write_term(out, posts, fixed, lengths.get, blocklimit, compression)
                 key = fieldid + (text.encode("utf-8") if isinstance(text, str) else text)
-                terms.add(key, info + pack_long(start) + pack_int(offset + len(out) - start))
+                rows.append((key, info + pack_long(start) + pack_int(offset + len(out) - start)))
             postfile.write(bytes(out))
             offset += len(out)
+            _add_terms(terms, rows)
         self.tables.clear()
+
+
+def _add_terms(terms, rows: list[tuple[bytes, bytes]]) -> None:
+    """Add (key, value) rows in key order to the term table, as OrderedHashWriter.add does one by one (its file
+    position, the length header, key and value, the key's hash in its bucket), in one write."""
+    if type(terms) is not OrderedHashWriter:
+        for key, value in rows:
+            terms.add(key, value)
+        return
+    if rows and rows[0][0] <= terms.lastkey:
+        raise ValueError(f"Keys must increase: {terms.lastkey!r}..{rows[0][0]!r}")
+    dbfile, hashfn, buckets, index, out = terms.dbfile, terms.hashfn, terms.buckets, terms.index, bytearray()
+    base = dbfile.tell()
+    for key, value in rows:
+        position = base + len(out)
+        index.append(position)
+        h = hashfn(key)
+        buckets[h & 255].append((h, position))
+        out += KEY_VALUE_LENGTHS.pack(len(key), len(value))
+        out += key
+        out += value
+    dbfile.write(bytes(out))
+    if rows:
+        terms.lastkey = rows[-1][0]
 
 
 def _fast_items(field, value):
@@ -143,6 +170,24 @@ def _write_term(out: bytearray, posts: list, fixed, length_of, blocklimit: int, 
     total, df, minlength, maxlength, maxweight, minid = 0, 0, None, 0, 0, None
     out += WHOOSH3_HEADER_MAGIC
     count = len(posts)
+    if count == 1:  # most terms: the same operations on one posting, without building lists
+        docnum, weight, value = posts[0]
+        stored = array("f", (weight,))[0]
+        if fixed is None or fixed < 0:
+            vs = (value,) if value else ()
+        else:
+            vs = value if fixed else None
+        data = dumps(((docnum,), None if stored == 1.0 else stored, vs), 2)
+        if compression:
+            data = compress(data, compression)
+        top = weight if weight > 0 else 0
+        length = length_of(docnum)
+        low, high = (length, length) if length else (None, 0)
+        info = dumps((1, docnum, top, compression, length_to_byte(low), length_to_byte(high)), 2)
+        out += pack_int(-(len(info) + len(data)))
+        out += info
+        out += data
+        return TERM_INFO.pack(False, stored, 1, length_to_byte(low), length_to_byte(high), top, docnum, docnum)
     for first in range(0, count, blocklimit):
         ids, weights, values = zip(*posts[first:first + blocklimit])
         n = len(ids)
