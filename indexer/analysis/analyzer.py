@@ -16,7 +16,7 @@ from whoosh.analysis import CompositeAnalyzer, Filter, LowercaseFilter, RegexTok
 from whoosh.analysis.acore import Token
 from whoosh.lang import stemmer_for_language
 
-from .citeterms import LABEL_WEIGHT, CitationTokenizer, citations_in
+from .citeterms import LABEL_WEIGHT, CitationTokenizer, citations_in, index_tokens
 from .compounds import split
 from .dates import DateTokenizer, dates_in
 from .families import family_stem
@@ -200,21 +200,26 @@ class MemoAnalyzer(CompositeAnalyzer):
 
     def positions(self, value: str) -> dict[str, list] | None:
         """Return {term: [weight, [(position, startchar, endchar), ...]]} of a text at index time, as Whoosh's
-        Characters format gathers the token stream, or None where words() does not apply."""
+        Characters format gathers the token stream (see _indexed for the positions), or None for another tokenizer."""
         expression = self.words(value)
-        if expression is None:
+        if expression is not None:
+            tokens = ((m.group(), *m.span(), 1.0, False, n) for n, m in enumerate(expression.finditer(value)))
+        elif type(self.items[0]) is CitationTokenizer:
+            tokens = index_tokens(value, self.items[0].dates.words.expression)
+        else:
             return None
         memo, analysed, out, pos = self.__dict__.setdefault("_memo", {}), self.analysed, {}, None
-        for index, match in enumerate(expression.finditer(value)):
-            word = match.group()
+        for word, start, end, weight, stacked, index in tokens:
             texts = memo.get(word)
             if texts is None:
                 texts = analysed(word)
             if not texts:
                 continue  # a stop word: the next word takes its position (StopFilter's renumbering)
-            pos = index if pos is None else pos + 1
-            place = (pos, *match.span())
+            if pos is None or not stacked:
+                pos = index if pos is None else pos + 1
+            place = (pos, start, end)
             for text, boost in texts:
+                boost *= weight
                 entry = out.get(text)
                 if entry is None:
                     out[text] = [boost, [place]]

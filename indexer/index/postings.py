@@ -11,7 +11,7 @@ from operator import sub
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
 from whoosh.filedb.filetables import OrderedHashWriter
 from whoosh.fields import FieldType, UnknownFieldError
-from whoosh.formats import Characters, Frequency
+from whoosh.formats import Characters, Frequency, Positions
 from whoosh.system import pack_int, pack_long, pack_uint, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
@@ -158,9 +158,13 @@ def _fast_items(field, value):
     if type(fmt) is Frequency:
         counts = analyzer.frequencies(value)
         return None if counts is None else [(t, n, w * boost, pack_uint(n)) for t, (n, w) in counts.items()]
-    if type(fmt) is Characters:
+    if type(fmt) in (Characters, Positions):
         places = analyzer.positions(value)
-        return None if places is None else [(t, len(p), w * boost, fmt.encode(p)) for t, (w, p) in places.items()]
+        if places is None:
+            return None
+        if type(fmt) is Positions:
+            return [(t, len(p), w * boost, fmt.encode([place[0] for place in p])) for t, (w, p) in places.items()]
+        return [(t, len(p), w * boost, fmt.encode(p)) for t, (w, p) in places.items()]
     return None
 
 
