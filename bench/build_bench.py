@@ -38,13 +38,15 @@ SEED = 8
 @contextlib.contextmanager
 def old_path():
     """Write as `kennisbank build` did before issue 18: every word through the whole filter chain (no memo),
-    Whoosh's default posting buffer of 128 MB and each index in one segment (run with one process)."""
-    memo_call, limit, count = MemoAnalyzer.__call__, parallel.WRITER_LIMIT_MB, segments.SEGMENTS
-    MemoAnalyzer.__call__, parallel.WRITER_LIMIT_MB, segments.SEGMENTS = CompositeAnalyzer.__call__, 128, 1
+    Whoosh's own SegmentWriter with its default posting buffer of 128 MB and each index in one segment (run with
+    one process). Dates and citations are found with today's (faster, same-result) patterns."""
+    saved = MemoAnalyzer.__call__, parallel.WRITER_LIMIT_MB, parallel.DIRECT_WRITER, segments.SEGMENTS
+    MemoAnalyzer.__call__, parallel.WRITER_LIMIT_MB, parallel.DIRECT_WRITER, segments.SEGMENTS = (
+        CompositeAnalyzer.__call__, 128, False, 1)
     try:
         yield
     finally:
-        MemoAnalyzer.__call__, parallel.WRITER_LIMIT_MB, segments.SEGMENTS = memo_call, limit, count
+        MemoAnalyzer.__call__, parallel.WRITER_LIMIT_MB, parallel.DIRECT_WRITER, segments.SEGMENTS = saved
 
 
 def timed(build) -> float:
