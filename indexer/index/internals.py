@@ -230,7 +230,7 @@ def _direct(writer, entries: list[dict]) -> bool:
     # The direct path writes what W3PostingsWriter writes (never inlined postings) for documents without
     # boosts, stored overrides, term vectors or spelling fields.
     codec = writer.codec
-    return (type(codec) is whoosh3.W3Codec and codec._inlinelimit <= 1 and writer.docnum == 0
+    return (enabled() and type(codec) is whoosh3.W3Codec and codec._inlinelimit <= 1 and writer.docnum == 0
             and not any(f.vector or f.separate_spelling() for f in writer.schema)
             and not any(name.startswith("_") for entry in entries for name in entry))
 
