@@ -27,12 +27,15 @@ log = logging.getLogger("kennisbank.build")
 # (one outlier 41 s), peak memory 350 vs 440 MB. 256 is also what the benchmark's plain Whoosh baseline gets.
 WRITER_LIMIT_MB = 256
 
-# Segments are written by the direct posting writer (indexer.index.postings: the same files, a third of the
-# time); False writes them through Whoosh's SegmentWriter (the benchmark's old path).
+# Segments are written by the direct posting writer (indexer.index.postings: the same files in less than half
+# the time); False writes them through Whoosh's SegmentWriter (the benchmark's old path).
 DIRECT_WRITER = True
 
 # Below this much text to write (characters over all entries) worker processes cost more to start than they save.
-MIN_PARALLEL_CHARS = 2_000_000
+# With the direct writer the 71 bench PDFs (579 pages, 3.8 million characters) take 2.8-3.0 s of CPU in one
+# process and 3.9 s in two (each worker imports, loads the word lists and analyses every word once more): on two
+# idle cores two processes would save about 0.3 s, on a shared machine they lose a second or more.
+MIN_PARALLEL_CHARS = 8_000_000
 
 
 def cores() -> int:
