@@ -32,10 +32,10 @@ WRITER_LIMIT_MB = 256
 DIRECT_WRITER = True
 
 # Below this much text to write (characters over all entries) worker processes cost more to start than they save.
-# With the direct writer the 71 bench PDFs (579 pages, 3.8 million characters) take 2.8-3.0 s of CPU in one
-# process and 3.9 s in two (each worker imports, loads the word lists and analyses every word once more): on two
-# idle cores two processes would save about 0.3 s, on a shared machine they lose a second or more.
-MIN_PARALLEL_CHARS = 8_000_000
+# With the direct writer the 71 bench PDFs (579 pages, 3.8 million characters) take 3.0 s in one process and
+# 2.25 s in two on idle cores, though 3.9 s of CPU against 3.0 (each worker imports, loads the word lists and
+# analyses every word once more): on a machine whose cores are busy with other work one process is faster.
+MIN_PARALLEL_CHARS = 2_000_000
 
 
 def cores() -> int:
