@@ -16,9 +16,10 @@ def test_the_build_bench_measures_every_path_on_the_same_documents(tmp_path, mon
     row = measure(6, tmp_path, old=True, log=lambda m: None, generator=CorpusGenerator(WORDS, seed=3))
     assert row["documents"] == 6 and row["pages"] >= 6 * 6
     for name in ("ours", "ours_one_process", "old_path", "naive"):
-        assert row[name]["seconds"] > 0 and row[name]["pages_per_s"] > 0
+        assert row[name]["seconds"] > 0 and row[name]["pages_per_s"] > 0 and row[name]["cpu_seconds"] > 0
     assert row["ours"]["processes"] == 2 and row["ours_one_process"]["processes"] == 1
     assert "ours_one_process_seconds_over_ours" in row["ratios"] and "p/s" in table([row])
+    assert {"old_path_cpu_over_ours_one_process", "naive_cpu_over_ours_one_process"} <= set(row["ratios"])
     # The default (two processes, several segments), one process and the old path (no word memo, one segment)
     # wrote the same index.
     two, one, old = (index_content(tmp_path / name) for name in ("ours", "ours_one_process", "old_path"))

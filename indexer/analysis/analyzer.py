@@ -8,15 +8,17 @@ are loaded on first use into module-level caches (compounds.py, wordforms.py).
 """
 from __future__ import annotations
 
+import re
+from collections import Counter
 from functools import lru_cache
 
 from whoosh.analysis import CompositeAnalyzer, Filter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
 from whoosh.analysis.acore import Token
 from whoosh.lang import stemmer_for_language
 
-from .citeterms import CitationTokenizer
+from .citeterms import LABEL_WEIGHT, CitationTokenizer, citations_in, index_tokens
 from .compounds import split
-from .dates import DateTokenizer
+from .dates import DateTokenizer, dates_in
 from .families import family_stem
 from .fold import fold_text
 from .wordforms import stem_with_overrides
@@ -155,6 +157,76 @@ class MemoAnalyzer(CompositeAnalyzer):
                 memo.clear()
             memo[word] = texts
         return texts
+
+    def words(self, value: str):
+        """Return the regex whose matches are exactly this analyzer's tokens of a text at index time, or None (the
+        text has dates or citations, whose terms the tokenizer adds, or the tokenizer is of another kind)."""
+        tokenizer = self.items[0]
+        if type(tokenizer) is CitationTokenizer:
+            return None if citations_in(value) or dates_in(value) else tokenizer.dates.words.expression
+        return tokenizer.expression if type(tokenizer) is RegexTokenizer and not tokenizer.gaps else None
+
+    def frequencies(self, value: str) -> dict[str, list] | None:
+        """Return {term: [count, weight]} of a text at index time, as Whoosh's Frequency format sums the token
+        stream, or None where this way does not apply. Each distinct word is analysed and counted once; a date adds
+        its day term twice (before and after its words) and a citation its terms once, as the tokenizers do. The
+        weights are sums of boosts like 1 and PART_WEIGHT, exact in any order (else None)."""
+        tokenizer = self.items[0]
+        if type(tokenizer) is CitationTokenizer:
+            expression = tokenizer.dates.words.expression
+            extra = [(iso, 1.0) for _start, _end, iso in dates_in(value) for _twice in (0, 1)]
+            extra += [(text, LABEL_WEIGHT if c.label else 1.0) for c in citations_in(value) for text in c.terms()]
+        elif type(tokenizer) is RegexTokenizer and not tokenizer.gaps:
+            expression, extra = tokenizer.expression, []
+        else:
+            return None
+        memo, analysed, out = self.__dict__.setdefault("_memo", {}), self.analysed, {}
+        counts = Counter(map(re.Match.group, expression.finditer(value)))
+        for word, count, weight in [(w, n, 1.0) for w, n in counts.items()] + [(w, 1, b) for w, b in extra]:
+            texts = memo.get(word)
+            if texts is None:
+                texts = analysed(word)
+            for text, boost in texts:
+                boost *= weight
+                if not (boost * 1024).is_integer():
+                    return None
+                entry = out.get(text)
+                if entry is None:
+                    out[text] = [count, boost * count]
+                else:
+                    entry[0] += count
+                    entry[1] += boost * count
+        return out
+
+    def positions(self, value: str) -> dict[str, list] | None:
+        """Return {term: [weight, [(position, startchar, endchar), ...]]} of a text at index time, as Whoosh's
+        Characters format gathers the token stream (see _indexed for the positions), or None for another tokenizer."""
+        expression = self.words(value)
+        if expression is not None:
+            tokens = ((m.group(), *m.span(), 1.0, False, n) for n, m in enumerate(expression.finditer(value)))
+        elif type(self.items[0]) is CitationTokenizer:
+            tokens = index_tokens(value, self.items[0].dates.words.expression)
+        else:
+            return None
+        memo, analysed, out, pos = self.__dict__.setdefault("_memo", {}), self.analysed, {}, None
+        for word, start, end, weight, stacked, index in tokens:
+            texts = memo.get(word)
+            if texts is None:
+                texts = analysed(word)
+            if not texts:
+                continue  # a stop word: the next word takes its position (StopFilter's renumbering)
+            if pos is None or not stacked:
+                pos = index if pos is None else pos + 1
+            place = (pos, start, end)
+            for text, boost in texts:
+                boost *= weight
+                entry = out.get(text)
+                if entry is None:
+                    out[text] = [boost, [place]]
+                else:
+                    entry[0] += boost
+                    entry[1].append(place)
+        return out
 
     def _indexed(self, value, positions, chars, start_pos, start_char, boosts):
         # The token stream of the plain chain: stop words removed and the positions after them renumbered

@@ -176,9 +176,11 @@ _PREFIX = r"(?<![\w.§])(?:artikel(?:en)?|artt?\.|art(?=\s*\d))[^\S\n]*\n?[^\S\n
 
 def _citation_pattern(law_alternatives: str) -> "re.Pattern":
     law = rf"(?:{_SEP}?(?:van\s+(?:de|het|der)\s+)?(?P<law>{law_alternatives})(?![\w']))"
+    # Every citation starts with "a" (artikel, art.) or a digit (10.2.e): tested once, in front, so the search
+    # skips other places twice as fast.
     return re.compile(
-        rf"{_PREFIX}(?:{_compact('c')}|(?P<art>{_NUMBER})(?:{_SEP}{_LID})?(?:{_SEP}{_SUB})?){law}?"
-        rf"|(?<![\w.§/-]){_compact('b')}(?:\s*,?\s*(?P<law2>{law_alternatives})(?![\w']))?",
+        rf"(?=[a\d])(?:{_PREFIX}(?:{_compact('c')}|(?P<art>{_NUMBER})(?:{_SEP}{_LID})?(?:{_SEP}{_SUB})?){law}?"
+        rf"|(?<![\w.§/-]){_compact('b')}(?:\s*,?\s*(?P<law2>{law_alternatives})(?![\w']))?)",
         re.IGNORECASE)
 
 

@@ -12,7 +12,7 @@ from collections import Counter
 from whoosh.analysis import Token, Tokenizer
 
 from .citations import Citation, display, find_citations, term
-from .dates import DateTokenizer
+from .dates import DateTokenizer, dates_in
 
 QUERY_PREFIX = "wetsartikel_"  # a query word that stands for one citation: wetsartikel_10_2_e_wob
 _QUERY_WORD = re.compile(r"wetsartikel_(?P<art>\d[0-9a-zDC]*)_(?P<lid>\d*)_(?P<sub>[0-9a-z]*)_(?P<law>[0-9a-z]*)")
@@ -104,6 +104,55 @@ def _heading(text: str, citation) -> bool:
     return not text[start:citation.start].strip() and not text[citation.end:end if end >= 0 else len(text)].strip()
 
 
+_last: tuple = (None, [])  # the text asked last and its citations
+
+
+def citations_in(text: str) -> list[Citation]:
+    """Return find_citations(text) as a list, remembered for the last text asked (as dates.dates_in)."""
+    global _last
+    last = _last
+    if last[0] is text:
+        return last[1]
+    found = list(find_citations(text))
+    _last = (text, found)
+    return found
+
+
+def index_tokens(value: str, words) -> list[tuple]:
+    """Return what CitationTokenizer yields for a text at index time (start_pos and start_char 0), as tuples
+    (text, startchar, endchar, boost, stacked, pos): the `words` regex's matches, each date's day term before and
+    after its words (DateTokenizer), each citation's terms stacked after its first word."""
+    dated, pending = [], iter(dates_in(value))
+    current, emitted, closing = next(pending, None), None, None
+    for match in words.finditer(value):
+        start = match.start()
+        while current is not None and start >= current[1]:
+            current = next(pending, None)
+        if closing is not None and closing is not current:
+            dated.append((closing[2], closing[0], closing[1], 1.0, False))
+            closing = None
+        if current is not None and start >= current[0]:
+            if emitted is not current:
+                emitted = current
+                dated.append((current[2], current[0], current[1], 1.0, False))
+            closing = current
+        dated.append((match.group(), start, match.end(), 1.0, False))
+    if closing is not None:
+        dated.append((closing[2], closing[0], closing[1], 1.0, False))
+    out, pending = [], iter(citations_in(value))
+    current, emitted = next(pending, None), None
+    for pos, token in enumerate(dated):
+        out.append((*token, pos))
+        start = token[1]
+        while current is not None and start >= current.end:
+            current = next(pending, None)
+        if current is not None and current.start <= start and emitted is not current:
+            emitted = current
+            boost = LABEL_WEIGHT if current.label else 1.0
+            out += [(text, current.start, current.end, boost, True, pos) for text in current.terms()]
+    return out
+
+
 class CitationTokenizer(Tokenizer):
     """The word and date tokenizer, plus each citation's terms: beside its words when indexing, instead of the
     citation's query word in a query."""
@@ -133,7 +182,7 @@ class CitationTokenizer(Tokenizer):
                     yield self._term(text, getattr(t, "original", t.text), t.startchar, t.endchar, getattr(t, "pos", 0), positions,
                                      chars, removestops, mode, kwargs)
             return
-        pending = iter(list(find_citations(value)))
+        pending = iter(citations_in(value))
         current, emitted = next(pending, None), None
         if current is None:
             yield from words

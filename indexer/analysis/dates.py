@@ -17,11 +17,12 @@ MONTHS = {
     "sept": 9, "oktober": 10, "okt": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
 }
 _MONTH_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
-# Day and year are bounded by non-digits; a four-digit year keeps "10 mei 20" or "1-2-3" from counting.
+# Day and year are bounded by non-digits; a four-digit year keeps "10 mei 20" or "1-2-3" from counting. Every form
+# starts with a digit after a non-word: tested once, in front, so the search skips other places three times faster.
 _DATES = re.compile(
-    rf"(?<![\w.,/-])(?P<d1>\d{{1,2}})\s+(?P<m1>{_MONTH_NAMES})\.?\s+(?P<y1>\d{{4}})(?!\w)"
-    r"|(?<![\w.,/-])(?P<d2>\d{1,2})(?P<sep>[-/.])(?P<m2>\d{1,2})(?P=sep)(?P<y2>\d{4})(?![\w-]|\.\d)"
-    r"|(?<![\w.,/-])(?P<y3>\d{4})-(?P<m3>\d{1,2})-(?P<d3>\d{1,2})(?![\w-]|\.\d)",
+    rf"(?<![\w.,/-])(?=\d)(?:(?P<d1>\d{{1,2}})\s+(?P<m1>{_MONTH_NAMES})\.?\s+(?P<y1>\d{{4}})(?!\w)"
+    r"|(?P<d2>\d{1,2})(?P<sep>[-/.])(?P<m2>\d{1,2})(?P=sep)(?P<y2>\d{4})(?![\w-]|\.\d)"
+    r"|(?P<y3>\d{4})-(?P<m3>\d{1,2})-(?P<d3>\d{1,2})(?![\w-]|\.\d))",
     re.IGNORECASE)
 
 
@@ -40,6 +41,21 @@ def find_dates(text: str) -> Iterator[tuple[int, int, str]]:
             continue  # 31-02-2021, 13/13/2020: not a date
         if 1800 <= year <= 2199:
             yield m.start(), m.end(), when.isoformat()
+
+
+_last: tuple = (None, [])  # the text asked last and its dates
+
+
+def dates_in(text: str) -> list[tuple[int, int, str]]:
+    """Return find_dates(text) as a list, remembered for the last text asked (indexing asks twice: is a text plain
+    words, and the tokenizer). Treat it as read-only."""
+    global _last
+    last = _last
+    if last[0] is text:
+        return last[1]
+    found = list(find_dates(text))
+    _last = (text, found)
+    return found
 
 
 def normalise_dates(text: str) -> str:
@@ -66,7 +82,7 @@ class DateTokenizer(Tokenizer):
 
     def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True, start_pos=0,
                  start_char=0, tokenize=True, mode="", **kwargs):
-        dates = list(find_dates(value)) if tokenize else []
+        dates = dates_in(value) if tokenize else []
         if not dates:
             yield from self.words(value, positions=positions, chars=chars, keeporiginal=keeporiginal,
                                   removestops=removestops, start_pos=start_pos, start_char=start_char,

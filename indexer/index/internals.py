@@ -27,6 +27,8 @@ from whoosh.system import _INT_SIZE, unpack_int
 from whoosh.util.numeric import byte_to_length
 from whoosh.writing import SegmentWriter
 
+from .postings import SegmentPostings
+
 log = logging.getLogger("kennisbank.whoosh")
 
 WRITTEN_FOR = (2, 7, 5)  # the whoosh-reloaded release whose internals this module reads (setup.cfg pins <2.8)
@@ -193,24 +195,30 @@ def postings_at(m, blocks: tuple[list[int], list[int]], docnums, score) -> dict:
     return found
 
 
-def write_segment(part_dir: str, schema, entries: list[dict], limitmb: int = 128, pause=None):
+def write_segment(part_dir: str, schema, entries: list[dict], limitmb: int = 128, pause=None, fast: bool = True):
     """Write entries as one finished segment of a new index in a folder of its own; return the segment.
 
     The folder has its own temporary files (writers in other processes would share and remove the index
     folder's), and no table of contents lists the segment yet: move_segment_files and commit_segments do that.
-    `pause()` is called after the first entry (fault tests stop a build there).
+    `pause()` is called after the first entry (fault tests stop a build there). With `fast` (where it applies)
+    postings are gathered per term and written as blocks directly (indexer.index.postings), else through
+    Whoosh's posting pool: the same files.
     """
     os.makedirs(part_dir, exist_ok=True)
     writer = SegmentWriter(create_in(part_dir, schema), _lk=False, limitmb=limitmb)
     # The writer took an unpickled copy of the schema from the table of contents: analyse with the caller's,
     # whose analyzers keep their word memo from one segment to the next.
     writer.schema = schema
+    postings = SegmentPostings(schema, writer.perdocwriter) if fast and _direct(writer, entries) else None
+    add = postings.add if postings is not None else (lambda _n, entry: writer.add_document(**entry))
     try:
         for n, entry in enumerate(entries):
-            writer.add_document(**entry)
+            add(n, entry)
             if n == 0 and pause is not None:
                 pause()
-        segment = _finalize(writer)
+        if postings is not None:
+            writer.docnum = len(entries)
+        segment = _finalize(writer, postings)
         writer._finish()
         return segment
     except BaseException:
@@ -218,15 +226,29 @@ def write_segment(part_dir: str, schema, entries: list[dict], limitmb: int = 128
         raise
 
 
-def _finalize(writer):
+def _direct(writer, entries: list[dict]) -> bool:
+    # The direct path writes what W3PostingsWriter writes (never inlined postings) for documents without
+    # boosts, stored overrides, term vectors or spelling fields.
+    codec = writer.codec
+    return (enabled() and type(codec) is whoosh3.W3Codec and codec._inlinelimit <= 1 and writer.docnum == 0
+            and not any(f.vector or f.separate_spelling() for f in writer.schema)
+            and not any(name.startswith("_") for entry in entries for name in entry))
+
+
+def _finalize(writer, postings):
     # SegmentWriter._finalize_segment, with the document lengths each posting's term info needs (shortest and
-    # longest document) read from a length table per field instead of a column lookup per posting (8% of it).
+    # longest document) read from a length table per field instead of a column lookup per posting (8% of it),
+    # or with the postings written directly.
     writer.perdocwriter.close()
-    lengths = _Lengths(writer.per_document_reader()) if writer.codec.length_stats else None
-    writer.fieldwriter.add_postings(writer.schema, lengths, writer.pool.iter_postings())
+    if postings is not None:
+        fw, codec = writer.fieldwriter, writer.codec
+        postings.write(fw._postfile, fw._tindex, fw._fieldmap, codec._blocklimit, codec._compression)
+    else:
+        lengths = _Lengths(writer.per_document_reader()) if writer.codec.length_stats else None
+        writer.fieldwriter.add_postings(writer.schema, lengths, writer.pool.iter_postings())
+        if lengths is not None:
+            lengths.close()
     writer.fieldwriter.close()
-    if lengths is not None:
-        lengths.close()
     writer._close_segment()
     writer._assemble_segment()
     return writer.get_segment()

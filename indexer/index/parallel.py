@@ -21,13 +21,20 @@ from .segments import Run
 
 log = logging.getLogger("kennisbank.build")
 
-# MB of postings a writer sorts in memory before it spills a sorted run to disk (Whoosh's default is 128).
-# Spilled runs are pickled, read back and merged posting by posting in Python: on 300 synthetic documents
-# (about 3,000 pages) 128 MB took 34.6-45.2 s and 256-384 MB 18.8-22.1 s (one outlier 41 s), peak memory
-# 350 vs 440 MB. 256 is also what the benchmark's plain Whoosh baseline gets.
+# MB of postings Whoosh's own writer (where the direct writer does not apply) sorts in memory before it spills a
+# sorted run to disk (Whoosh's default is 128). Spilled runs are pickled, read back and merged posting by posting
+# in Python: on 300 synthetic documents (about 3,000 pages) 128 MB took 34.6-45.2 s and 256-384 MB 18.8-22.1 s
+# (one outlier 41 s), peak memory 350 vs 440 MB. 256 is also what the benchmark's plain Whoosh baseline gets.
 WRITER_LIMIT_MB = 256
 
+# Segments are written by the direct posting writer (indexer.index.postings: the same files in less than half
+# the time); False writes them through Whoosh's SegmentWriter (the benchmark's old path).
+DIRECT_WRITER = True
+
 # Below this much text to write (characters over all entries) worker processes cost more to start than they save.
+# With the direct writer the 71 bench PDFs (579 pages, 3.8 million characters) take 3.0 s in one process and
+# 2.25 s in two on idle cores, though 3.9 s of CPU against 3.0 (each worker imports, loads the word lists and
+# analyses every word once more): on a machine whose cores are busy with other work one process is faster.
 MIN_PARALLEL_CHARS = 2_000_000
 
 
@@ -86,7 +93,7 @@ def write_indexes(tasks: list[Task], jobs: int) -> tuple[list[list[str]], int]:
             processes = min(jobs, len(new))
             context = multiprocessing.get_context("spawn")
             with ProcessPoolExecutor(max_workers=processes, mp_context=context) as pool:
-                futures = [pool.submit(_write_in_worker, part, run.docs, WRITER_LIMIT_MB)
+                futures = [pool.submit(_write_in_worker, part, run.docs, WRITER_LIMIT_MB, DIRECT_WRITER)
                            for part, (_t, run) in zip(parts, new)]
                 segments = [f.result() for f in futures]
             store.pause_point("writing")
@@ -94,7 +101,7 @@ def write_indexes(tasks: list[Task], jobs: int) -> tuple[list[list[str]], int]:
             schema = build_schema()  # one schema, so one word memo, for every segment written here
             segments = [internals.write_segment(part, schema, [e for doc in run.docs for e in doc], WRITER_LIMIT_MB,
                                                 pause=functools.partial(store.pause_point, "writing") if n == 0
-                                                else None)
+                                                else None, fast=DIRECT_WRITER)
                         for n, (part, (_t, run)) in enumerate(zip(parts, new))]
         written = dict(zip((id(run) for _t, run in new), zip(parts, segments)))
         ids = [_assemble(task, written) for task in tasks]
@@ -129,8 +136,8 @@ def _worker_schema():
     return build_schema()  # one per worker process, so its word memo serves every segment it writes
 
 
-def _write_in_worker(part: str, docs: list[list[dict]], limitmb: int):
-    return internals.write_segment(part, _worker_schema(), [e for doc in docs for e in doc], limitmb)
+def _write_in_worker(part: str, docs: list[list[dict]], limitmb: int, fast: bool = True):
+    return internals.write_segment(part, _worker_schema(), [e for doc in docs for e in doc], limitmb, fast=fast)
 
 
 def _plain_write(folder: Path, docs: list[list[dict]]) -> None:

@@ -1,0 +1,231 @@
+"""A segment's postings gathered per field and term while documents are added, then written as whoosh3 blocks."""
+from __future__ import annotations
+
+import pickle
+import struct
+import zlib
+from array import array
+from collections import defaultdict
+from operator import sub
+
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
+from whoosh.filedb.filetables import OrderedHashWriter
+from whoosh.fields import FieldType, UnknownFieldError
+from whoosh.formats import Characters, Frequency, Positions
+from whoosh.system import pack_int, pack_long, pack_uint, pack_ushort
+from whoosh.util.numeric import byte_to_length, length_to_byte
+
+from ..analysis import MemoAnalyzer
+
+# A term's info record in the term table, as whoosh.codec.whoosh3.W3TermInfo packs it: flags (inlined or not),
+# total weight, document frequency, shortest and longest length byte, highest weight, first and last docnum.
+TERM_INFO = struct.Struct("!BfIBBfII")
+KEY_VALUE_LENGTHS = struct.Struct("!ii")  # before each key and value in the term table (whoosh.filedb.filetables)
+
+
+class SegmentPostings:
+    """Every posting of one new segment, kept per field as {term: [(docnum, weight, value), ...]} in docnum order.
+
+    Whoosh's SegmentWriter puts each posting as a tuple into one pool, sorts the whole pool (spilling pickled runs
+    to disk when it is large) and hands the postings one by one to its block writer through several method calls
+    and checks each. Here the documents arrive in docnum order and a term has one posting per document and field,
+    so each term's list is already sorted: only the terms are sorted, once, and each block of postings is
+    pickled, compressed and described with the same operations Whoosh's W3PostingsWriter performs, so the files
+    hold the same bytes (tests compare them with Whoosh's own writer).
+    """
+
+    def __init__(self, schema, perdoc):
+        self.schema, self.perdoc = schema, perdoc
+        self.tables: dict[str, defaultdict] = {}
+        self.lengths: dict[str, dict[int, int]] = {}  # field -> {docnum: its length as the length column gives it}
+
+    def add(self, docnum: int, fields: dict) -> None:
+        """Index, store and measure one document, as SegmentWriter.add_document does (no boosts, no vectors)."""
+        schema, perdoc = self.schema, self.perdoc
+        names = sorted(fields)
+        for name in names:
+            if name not in schema:
+                raise UnknownFieldError(f"No field named {name!r} in {schema}")
+        perdoc.start_doc(docnum)
+        try:
+            for name in names:
+                value = fields[name]
+                if value is None:
+                    continue
+                field = schema[name]
+                length = 0
+                if field.indexed:
+                    length = self._index(docnum, name, field, value)
+                perdoc.add_field(name, field, value if field.stored else None, length)
+                column = field.column_type
+                if column:
+                    perdoc.add_column_value(name, column, field.to_column_value(value))
+        except Exception:
+            perdoc.cancel_doc()
+            raise
+        perdoc.finish_doc()
+
+    def _index(self, docnum: int, name: str, field, value) -> int:
+        table = self.tables.get(name)
+        if table is None:
+            table = self.tables[name] = defaultdict(list)
+        if type(field).index is FieldType.index:
+            # FieldType.index, but the terms kept as text: encoded once per term when written, not per posting
+            # (UTF-8 keeps the order of the text).
+            if not isinstance(value, (str, list, tuple)):
+                raise ValueError(f"{value!r} is not unicode or sequence")
+            items = _fast_items(field, value)
+            if items is None:
+                items = field.format.word_values(value, field.analyzer, mode="index")
+        else:
+            items = field.index(value)
+        length = 0
+        for text, freq, weight, vbytes in items:
+            table[text].append((docnum, weight * 1.0, vbytes))  # * the field boost SegmentWriter applies
+            length += freq
+        if not field.scorable:
+            return 0
+        if length:
+            self.lengths.setdefault(name, {})[docnum] = byte_to_length(length_to_byte(length)) or None
+        return length
+
+    def write(self, postfile, terms, fieldmap: dict, blocklimit: int, compression: int) -> None:
+        """Write every term's postings into the postings file and its info into the term table, field by field
+        in name order and terms in byte order, as W3FieldWriter does; `fieldmap` gets each field's number."""
+        offset = postfile.tell()
+        for name in sorted(self.tables):
+            table = self.tables[name]
+            if not table:
+                continue
+            fieldid = pack_ushort(fieldmap.setdefault(name, len(fieldmap)))
+            fixed = self.schema[name].format.fixed_value_size()
+            lengths = self.lengths.get(name, {})
+            out, rows = bytearray(), []
+            # A term in one document (most terms) with a fixed-size value (a frequency) often has the same
+            # posting as other terms of that document: its block and term info are made once.
+            singles = {} if fixed is not None else None
+            for text in sorted(table):
+                start = offset + len(out)
+                posts = table[text]
+                if singles is not None and len(posts) == 1:
+                    made = singles.get(posts[0])
+                    if made is None:
+                        block = bytearray()
+                        made = singles[posts[0]] = (
+                            _write_term(block, posts, fixed, lengths.get, blocklimit, compression), bytes(block))
+                    info = made[0]
+                    out += made[1]
+                else:
+                    info = _write_term(out, posts, fixed, lengths.get, blocklimit, compression)
+                key = fieldid + (text.encode("utf-8") if isinstance(text, str) else text)
+                rows.append((key, info + pack_long(start) + pack_int(offset + len(out) - start)))
+            postfile.write(bytes(out))
+            offset += len(out)
+            _add_terms(terms, rows)
+        self.tables.clear()
+
+
+def _add_terms(terms, rows: list[tuple[bytes, bytes]]) -> None:
+    """Add (key, value) rows in key order to the term table, as OrderedHashWriter.add does one by one (its file
+    position, the length header, key and value, the key's hash in its bucket), in one write."""
+    if type(terms) is not OrderedHashWriter:
+        for key, value in rows:
+            terms.add(key, value)
+        return
+    if rows and rows[0][0] <= terms.lastkey:
+        raise ValueError(f"Keys must increase: {terms.lastkey!r}..{rows[0][0]!r}")
+    dbfile, hashfn, buckets, index, out = terms.dbfile, terms.hashfn, terms.buckets, terms.index, bytearray()
+    base = dbfile.tell()
+    for key, value in rows:
+        position = base + len(out)
+        index.append(position)
+        h = hashfn(key)
+        buckets[h & 255].append((h, position))
+        out += KEY_VALUE_LENGTHS.pack(len(key), len(value))
+        out += key
+        out += value
+    dbfile.write(bytes(out))
+    if rows:
+        terms.lastkey = rows[-1][0]
+
+
+def _fast_items(field, value):
+    """Return what the field's format.word_values gives for a text, from the analyzer's counts in one pass, or None."""
+    fmt, analyzer = field.format, field.analyzer
+    if not (isinstance(value, str) and isinstance(analyzer, MemoAnalyzer)):
+        return None
+    boost = fmt.field_boost
+    if type(fmt) is Frequency:
+        counts = analyzer.frequencies(value)
+        return None if counts is None else [(t, n, w * boost, pack_uint(n)) for t, (n, w) in counts.items()]
+    if type(fmt) in (Characters, Positions):
+        places = analyzer.positions(value)
+        if places is None:
+            return None
+        if type(fmt) is Positions:
+            return [(t, len(p), w * boost, fmt.encode([place[0] for place in p])) for t, (w, p) in places.items()]
+        return [(t, len(p), w * boost, fmt.encode(p)) for t, (w, p) in places.items()]
+    return None
+
+
+def _write_term(out: bytearray, posts: list, fixed, length_of, blocklimit: int, compression: int) -> bytes:
+    """Append one term's blocks to out (W3PostingsWriter); return its packed term info without the extent."""
+    dumps, compress = pickle.dumps, zlib.compress
+    total, df, minlength, maxlength, maxweight, minid = 0, 0, None, 0, 0, None
+    out += WHOOSH3_HEADER_MAGIC
+    count = len(posts)
+    if count == 1:  # most terms: the same operations on one posting, without building lists
+        docnum, weight, value = posts[0]
+        stored = array("f", (weight,))[0]
+        if fixed is None or fixed < 0:
+            vs = (value,) if value else ()
+        else:
+            vs = value if fixed else None
+        data = dumps(((docnum,), None if stored == 1.0 else stored, vs), 2)
+        if compression:
+            data = compress(data, compression)
+        top = weight if weight > 0 else 0
+        length = length_of(docnum)
+        low, high = (length, length) if length else (None, 0)
+        info = dumps((1, docnum, top, compression, length_to_byte(low), length_to_byte(high)), 2)
+        out += pack_int(-(len(info) + len(data)))
+        out += info
+        out += data
+        return TERM_INFO.pack(False, stored, 1, length_to_byte(low), length_to_byte(high), top, docnum, docnum)
+    for first in range(0, count, blocklimit):
+        ids, weights, values = zip(*posts[first:first + blocklimit])
+        n = len(ids)
+        stored = array("f", weights)
+        if stored.count(1.0) == n:
+            mini = None
+        elif stored.count(stored[0]) == n:
+            mini = stored[0]
+        else:
+            mini = tuple(stored)
+        values = [v for v in values if v]
+        if fixed is None or fixed < 0:
+            vs = tuple(values)
+        else:
+            vs = b"".join(values) if fixed else None
+        data = dumps(((ids[0], *map(sub, ids[1:], ids[:-1])), mini, vs), 2)
+        if compression:
+            data = compress(data, compression)
+        top = max(weights)
+        top = top if top > 0 else 0
+        known = [length for length in map(length_of, ids) if length]
+        low, high = (min(known), max(known)) if known else (None, 0)
+        info = dumps((n, ids[-1], top, compression, length_to_byte(low), length_to_byte(high)), 2)
+        size = len(info) + len(data)
+        out += pack_int(-size if first + blocklimit >= count else size)
+        out += info
+        out += data
+        # W3TermInfo.add_block
+        total += sum(stored)
+        df += n
+        minlength = low if minlength is None else min(minlength, low)
+        maxlength, maxweight = max(maxlength, high), max(maxweight, top)
+        if minid is None:
+            minid = ids[0]
+    maxid = posts[-1][0]
+    return TERM_INFO.pack(False, total, df, 0 if minlength is None else length_to_byte(minlength),
+                          length_to_byte(maxlength), maxweight, minid, maxid)

@@ -1,0 +1,104 @@
+"""The direct segment writer (indexer.index.postings) writes the files Whoosh's own SegmentWriter writes, byte for byte,
+and the analyzer's one-pass counts are what Whoosh's formats make of its token stream."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from whoosh.filedb.filestore import FileStorage
+
+from bench.corpus_gen import CorpusGenerator, dutch_vocabulary
+from indexer.analysis.citeterms import citations_in
+from indexer.corpus import Record
+from indexer.extract import ExtractedPDF
+from indexer.extract.model import Page
+from indexer.index import internals
+from indexer.index.plan import document_entries
+from indexer.index.postings import _fast_items
+from indexer.index.schema import build_schema
+
+# Dates in every written form, citations in sentences and compact (weight 0.1), stop words, compounds, a date and a
+# citation at the very start and end of a text, accents, an English record.
+TEXTS = [
+    "Besluit van 2 maart 2021 op grond van artikel 10, tweede lid, aanhef en onder e, van de Wob over "
+    "ordeverstoringen en internetverbod in de gemeente. Zie ook 02-03-2021 en 2021-03-02.",
+    "10.2.e 10.2.g Inventarislijst: document 1 (10.2.e), document 2 (5.1.2.c), versie 1.2.3.a",
+    "De burgemeester heeft op 31-02-2021 (geen datum) en op 1/4/2020 besloten. Artikel 172 Gemeentewet. één café",
+    "Alleen gewone woorden zonder data of wetsartikelen, met de het een en van in op te.",
+    "artikel 5:8 Awb", "12 mei 2022", "",
+    "Polarisatie, spanningen in de wijk, maatschappelijke onrust; openbare orde en veiligheid. " * 3,
+]
+
+
+def entries_of(count: int = 40) -> list[dict]:
+    """Entries as a build plans them: synthetic documents (one term in every document: several blocks) and TEXTS."""
+    generator, entries = CorpusGenerator(dutch_vocabulary(), seed=5), []
+    for doc in generator.documents(count):
+        entries += document_entries(doc.record, doc.pdf)
+    for n, text in enumerate(TEXTS):
+        record = Record(id=f"tekst-{n}", title=text[:60], summary=text[:120], date=dt.date(2021, 3, 2),
+                        author="NCTV", doctype="brief", pdf=f"t{n}.pdf", language="en" if n == 2 else "nl", order=n)
+        pdf = ExtractedPDF(pages=[Page(1, text), Page(2, TEXTS[(n + 1) % len(TEXTS)]), Page(3, "")])
+        entries += document_entries(record, pdf)
+    return entries
+
+
+def segment_files(folder, segment) -> dict[str, bytes]:
+    """Every file inside a written segment's compound file, by its name without the segment id."""
+    compound = segment.open_compound_file(FileStorage(str(folder)))
+    return {name.split(".", 1)[1]: compound.open_file(name).read() for name in compound.list()}
+
+
+def written(folder, entries, fast: bool):
+    segment = internals.write_segment(str(folder), build_schema(), entries, fast=fast)
+    return segment, segment_files(folder, segment)
+
+
+def test_the_direct_writer_writes_the_bytes_whooshs_writer_writes(tmp_path):
+    entries = entries_of()
+    plain, plain_files = written(tmp_path / "whoosh", entries, fast=False)
+    direct, direct_files = written(tmp_path / "direct", entries, fast=True)
+    assert sorted(direct_files) == sorted(plain_files)
+    assert {"trm", "pst", "_stored.col", "_page_text_len.col"} <= set(direct_files)
+    for name in plain_files:
+        assert direct_files[name] == plain_files[name], name
+    assert direct.doc_count_all() == plain.doc_count_all() == len(entries)
+    # the segment's record in the table of contents (document count, field length totals), but its id and codec
+    assert {k: v for k, v in vars(direct).items() if k not in ("segid", "_codec")} == \
+        {k: v for k, v in vars(plain).items() if k not in ("segid", "_codec")}
+
+
+def test_a_term_in_many_documents_spans_several_blocks(tmp_path):
+    # 300 documents with the same word: blocks of 128, 128 and 44 postings (the last one marked as last).
+    entries = [{"uid": f"doc:{n}", "kind": "doc", "id": str(n), "content": "gemeente " * (n % 7 + 1)}
+               for n in range(300)]
+    plain = written(tmp_path / "whoosh", entries, fast=False)[1]
+    assert written(tmp_path / "direct", entries, fast=True)[1] == plain
+
+
+def test_entries_the_direct_writer_does_not_handle_go_through_whooshs_writer(tmp_path):
+    entries = [{"uid": "doc:a", "kind": "doc", "content": "gemeente", "_content_boost": 2.0},
+               {"uid": "doc:b", "kind": "doc", "content": "gemeente politie"}]
+    plain = written(tmp_path / "whoosh", entries, fast=False)[1]
+    assert written(tmp_path / "direct", entries, fast=True)[1] == plain
+
+
+def test_an_unknown_field_is_refused_as_whoosh_refuses_it(tmp_path):
+    with pytest.raises(Exception, match="No field named 'nonsense'"):
+        internals.write_segment(str(tmp_path / "x"), build_schema(), [{"uid": "doc:a", "nonsense": "x"}], fast=True)
+
+
+@pytest.mark.parametrize("name", ["content", "page_text", "spelling", "title", "summary", "title_en", "page_text_en",
+                                  "content_en"])
+def test_one_pass_counts_equal_the_formats_word_values(name):
+    field = build_schema()[name]
+    generator = CorpusGenerator(dutch_vocabulary(), seed=11)
+    texts = TEXTS + ["\n\n".join(TEXTS)] + [doc.pdf.text for doc in generator.documents(5)]
+    for text in texts:
+        fast = _fast_items(field, text)
+        if fast is None:
+            # Only counts without positions give way, to a compact citation: its weight 0.1 sums exactly only in
+            # the token stream's order.
+            assert not field.format.supports("positions") and any(c.label for c in citations_in(text)), text[:80]
+            continue
+        assert sorted(fast) == sorted(field.format.word_values(text, field.analyzer, mode="index")), text[:80]
