@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..corpus import Catalogue, load_catalogue
+from ..extract import CACHE_DIRNAME, ExtractCache
 from . import store, versions
 from .parallel import Task, index_jobs, link_index, write_indexes
 from .pipeline import Progress, extract_corpus, locked, step, unchanged_report, write_generation
@@ -19,7 +20,8 @@ def is_up_to_date(corpus_dir: str | Path, index_dir: str | Path) -> bool:
         manifest = store.read_manifest(store.current_generation(index_dir))
     except (store.IndexMissing, OSError, ValueError):
         return False
-    return manifest.get("fingerprint") == versions.fingerprint(corpus_dir)
+    memo = ExtractCache(Path(index_dir) / CACHE_DIRNAME).memo  # digests by stat: unchanged PDFs are not read
+    return manifest.get("fingerprint") == versions.fingerprint(corpus_dir, memo.sha256)
 
 
 def build_index(corpus_dir: str | Path, index_dir: str | Path, *, if_needed: bool = False,
@@ -38,11 +40,14 @@ def build_index(corpus_dir: str | Path, index_dir: str | Path, *, if_needed: boo
 def full_build(corpus_dir: Path, index_dir: Path, catalogue: Catalogue, started: float, *,
                progress: Progress | None = None, on_start: Callable[[int], None] | None = None) -> BuildReport:
     """Extract every PDF and write both indexes from scratch into a new generation (caller holds the lock)."""
-    print_ = versions.fingerprint(corpus_dir)  # before reading, so a corpus changed meanwhile is rebuilt next time
+    # The fingerprint before reading, so a corpus changed meanwhile is rebuilt next time; one cache, so each PDF
+    # is hashed once (or not at all when its stat is remembered) for the fingerprint and the extraction alike.
+    cache = ExtractCache(index_dir / CACHE_DIRNAME)
+    print_ = versions.fingerprint(corpus_dir, cache.memo.sha256)
     with step("cleanup") as info:
         info["removed"] = len(store.cleanup(index_dir))
     extracted, hashes, read = extract_corpus(corpus_dir, index_dir, catalogue, progress=progress,
-                                             on_start=on_start, prune=True)
+                                             on_start=on_start, prune=True, cache=cache)
     plan = plan_documents(corpus_dir, catalogue, extracted)
     report = plan.report
     report.extracted, report.added = read, list(plan.docs)
