@@ -7,10 +7,13 @@ import yaml
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
-from indexer.extract.pagekind import prose_share
+from indexer.corpus import Record
+from indexer.extract import ExtractOptions, extract_many
+from indexer.extract.pagekind import prose_percent, prose_share
 from indexer.extract.single import extract_pdf
 from indexer.index import store
 from indexer.index.build import build_index
+from indexer.index.plan import document_entries
 from indexer.search import QueryService, SearchRequest, pageorder
 from indexer.search.pageorder import nearness, page_weight
 
@@ -119,7 +122,10 @@ def search(tmp_path_factory):
     build_index(corpus, root / "index")
     service = QueryService(corpus)
     with store.open_index(store.current_generation(root / "index"), "public").searcher() as searcher:
-        yield lambda q: [p.page for p in service.search(searcher, SearchRequest(q=q)).hits[0].pages]
+        def pages(q):
+            return [p.page for p in service.search(searcher, SearchRequest(q=q)).hits[0].pages]
+        pages.index = root / "index"
+        yield pages
 
 
 def test_the_page_of_running_text_beats_the_table_that_repeats_the_words(search):
@@ -130,3 +136,25 @@ def test_without_proximity_the_table_would_win(search, monkeypatch):
     # The inventory page names the words four times and comes earlier: on word counts and place alone it wins.
     monkeypatch.setattr(pageorder, "PROXIMITY_WEIGHT", 0.0)
     assert search("reisadvies Chili ambassade")[0] == 2
+
+
+def test_the_extraction_cache_keeps_each_pages_kind_and_the_index_holds_it(tmp_path):
+    # A warm build and an update take the page kind from the extraction cache instead of judging every page again.
+    pdf = kinds_pdf(tmp_path / "kinds.pdf")
+    cached = extract_many([pdf], ExtractOptions(jobs=1, ocr=False), cache_dir=tmp_path / "cache")[pdf]
+    again = extract_many([pdf], ExtractOptions(jobs=1, ocr=False), cache_dir=tmp_path / "cache")[pdf]
+    assert [p.prose for p in cached.pages] == [prose_percent(p.text) for p in cached.pages]
+    assert [p.prose for p in again.pages] == [p.prose for p in cached.pages]  # read back from the cache
+    assert cached.pages[0].prose > 70 and cached.pages[1].prose < 30
+
+
+def test_page_kind_in_the_index_is_the_same_from_the_cache_or_judged_at_planning(search, tmp_path):
+    judged = extract_pdf(kinds_pdf(tmp_path / "kinds.pdf"), ocr=False)  # no prose: planning judges the pages
+    assert all(page.prose is None for page in judged.pages)
+    record = Record(id="besluit-reisadvies", title="Besluit op uw verzoek", summary="Een besluit.", pdf="b.pdf")
+    planned = [e["page_prose"] for e in document_entries(record, judged) if e["kind"] == "page"]
+    with store.open_index(store.current_generation(search.index), "public").searcher() as searcher:
+        column = searcher.reader().column_reader("page_prose")
+        built = [column[d] for d in sorted(searcher.document_numbers(kind="page"),
+                                           key=lambda d: searcher.stored_fields(d)["page"])]
+    assert built == planned

@@ -30,6 +30,9 @@ class Page:
     section: str | None = None
     ocr: bool = False
     words: list | None = None  # OCR'd pages: Tesseract's words as [left, top, right, bottom, text], page fractions
+    # How much of the page is running text, in percent (pagekind.prose_percent of the final text), kept in the
+    # extraction cache so a warm build or an update need not judge every page again; None: not judged yet.
+    prose: int | None = None
 
 
 @dataclass

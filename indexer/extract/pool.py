@@ -13,6 +13,7 @@ from .cache import ExtractCache
 from .options import ExtractOptions
 from .model import ExtractedPDF, ExtractionError, both_failed
 from .ocr import ocr_missing_reason, ocr_page_words
+from .pagekind import prose_percent
 from .pages import apply_ocr, drop_ocr_running_lines, ocr_skipped_warning
 from .pdfium import extract_with_pdfium
 from .textlayer import extract_text_layer
@@ -63,6 +64,8 @@ def extract_many(paths: list[Path], options: ExtractOptions | None = None, *,
             result.warnings.append(ocr_skipped_warning(result.needs_ocr))
         for note in result.warnings if isinstance(result, ExtractedPDF) else []:
             warn(f"{path.name}: {note}")
+        for page in result.pages if isinstance(result, ExtractedPDF) else []:
+            page.prose = prose_percent(page.text)  # of the final text (OCR included), before it is cached
         results[path] = result
         if cache and path in keys and not transient:
             cache.put(keys[path], result)

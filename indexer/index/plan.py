@@ -159,7 +159,7 @@ def document_entries(record: Record, pdf: ExtractedPDF | None):
         if page.text:
             yield dict(uid=f"page:{record.id}:{page.number}", kind="page", id=record.id, page=page.number,
                        page_text=page.text, page_section=page.section, ocr=page.ocr,
-                       page_prose=prose_percent(page.text),
+                       page_prose=page.prose if page.prose is not None else prose_percent(page.text),
                        **(dict(page_text_en=page.text) if english else {}),
                        access=record.access, language=record.language)
 
