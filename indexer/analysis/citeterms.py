@@ -12,7 +12,7 @@ from collections import Counter
 from whoosh.analysis import Token, Tokenizer
 
 from .citations import Citation, display, find_citations, term
-from .dates import DateTokenizer, dates_in
+from .dates import DateTokenizer, dates_in, last_text_memo
 
 QUERY_PREFIX = "wetsartikel_"  # a query word that stands for one citation: wetsartikel_10_2_e_wob
 _QUERY_WORD = re.compile(r"wetsartikel_(?P<art>\d[0-9a-zDC]*)_(?P<lid>\d*)_(?P<sub>[0-9a-z]*)_(?P<law>[0-9a-z]*)")
@@ -104,18 +104,7 @@ def _heading(text: str, citation) -> bool:
     return not text[start:citation.start].strip() and not text[citation.end:end if end >= 0 else len(text)].strip()
 
 
-_last: tuple = (None, [])  # the text asked last and its citations
-
-
-def citations_in(text: str) -> list[Citation]:
-    """Return find_citations(text) as a list, remembered for the last text asked (as dates.dates_in)."""
-    global _last
-    last = _last
-    if last[0] is text:
-        return last[1]
-    found = list(find_citations(text))
-    _last = (text, found)
-    return found
+citations_in = last_text_memo(find_citations)  # find_citations(text) as a list, remembered for the last text
 
 
 def index_tokens(value: str, words) -> list[tuple]:

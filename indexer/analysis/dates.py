@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Iterator
+from typing import Callable, Iterable, Iterator
 
 from whoosh.analysis import RegexTokenizer, Token, Tokenizer
 
@@ -43,19 +43,22 @@ def find_dates(text: str) -> Iterator[tuple[int, int, str]]:
             yield m.start(), m.end(), when.isoformat()
 
 
-_last: tuple = (None, [])  # the text asked last and its dates
+def last_text_memo(find: Callable[[str], Iterable]) -> Callable[[str], list]:
+    """Return find as a function giving a list, remembered for the last text asked (that same object): indexing
+    asks twice of each text (is it plain words, and the tokenizer). Treat the list as read-only."""
+    last = [(None, [])]  # one tuple, swapped whole, so a thread never sees one text with another's results
+
+    def found_in(text: str) -> list:
+        asked, found = last[0]
+        if asked is not text:
+            found = list(find(text))
+            last[0] = (text, found)
+        return found
+
+    return found_in
 
 
-def dates_in(text: str) -> list[tuple[int, int, str]]:
-    """Return find_dates(text) as a list, remembered for the last text asked (indexing asks twice: is a text plain
-    words, and the tokenizer). Treat it as read-only."""
-    global _last
-    last = _last
-    if last[0] is text:
-        return last[1]
-    found = list(find_dates(text))
-    _last = (text, found)
-    return found
+dates_in = last_text_memo(find_dates)  # find_dates(text) as a list, remembered for the last text
 
 
 def normalise_dates(text: str) -> str:

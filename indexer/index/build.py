@@ -6,10 +6,10 @@ from pathlib import Path
 from typing import Callable
 
 from ..corpus import Catalogue, load_catalogue
-from ..extract import CACHE_DIRNAME, ExtractCache
-from . import store, versions
+from . import store
 from .parallel import Task, index_jobs, link_index, write_indexes
-from .pipeline import Progress, extract_corpus, locked, step, unchanged_report, write_generation
+from .pipeline import (Progress, extract_corpus, fingerprint_with_cache, locked, step, unchanged_report,
+                       write_generation)
 from .plan import BuildReport, PlannedDocument, manifest_for, plan_documents
 from .segments import full_runs, layout, update_runs
 
@@ -20,8 +20,7 @@ def is_up_to_date(corpus_dir: str | Path, index_dir: str | Path) -> bool:
         manifest = store.read_manifest(store.current_generation(index_dir))
     except (store.IndexMissing, OSError, ValueError):
         return False
-    memo = ExtractCache(Path(index_dir) / CACHE_DIRNAME).memo  # digests by stat: unchanged PDFs are not read
-    return manifest.get("fingerprint") == versions.fingerprint(corpus_dir, memo.sha256)
+    return manifest.get("fingerprint") == fingerprint_with_cache(Path(corpus_dir), Path(index_dir))[0]
 
 
 def build_index(corpus_dir: str | Path, index_dir: str | Path, *, if_needed: bool = False,
@@ -40,10 +39,8 @@ def build_index(corpus_dir: str | Path, index_dir: str | Path, *, if_needed: boo
 def full_build(corpus_dir: Path, index_dir: Path, catalogue: Catalogue, started: float, *,
                progress: Progress | None = None, on_start: Callable[[int], None] | None = None) -> BuildReport:
     """Extract every PDF and write both indexes from scratch into a new generation (caller holds the lock)."""
-    # The fingerprint before reading, so a corpus changed meanwhile is rebuilt next time; one cache, so each PDF
-    # is hashed once (or not at all when its stat is remembered) for the fingerprint and the extraction alike.
-    cache = ExtractCache(index_dir / CACHE_DIRNAME)
-    print_ = versions.fingerprint(corpus_dir, cache.memo.sha256)
+    # The fingerprint before reading, so a corpus changed meanwhile is rebuilt next time.
+    print_, cache = fingerprint_with_cache(corpus_dir, index_dir)
     with step("cleanup") as info:
         info["removed"] = len(store.cleanup(index_dir))
     extracted, hashes, read = extract_corpus(corpus_dir, index_dir, catalogue, progress=progress,

@@ -14,7 +14,7 @@ from .. import settings
 from ..corpus import Catalogue
 from ..extract import CACHE_DIRNAME, ExtractCache, ExtractOptions, extract_many
 from ..files import file_sha256, link_or_copy
-from . import pdfstore, scoretables, store
+from . import pdfstore, scoretables, store, versions
 from .plan import BuildReport, Skipped, pdf_paths
 from .termscores import common_word_tables
 
@@ -57,10 +57,17 @@ def unchanged_report(index_dir: Path, started: float) -> BuildReport:
     return report
 
 
+def fingerprint_with_cache(corpus_dir: Path, index_dir: Path) -> tuple[str, ExtractCache]:
+    """Return the corpus's fingerprint and the index's extraction cache whose stat memo hashed its PDFs: passed on
+    to extract_corpus, each PDF is hashed once (or not at all when its stat is remembered) for both."""
+    cache = ExtractCache(index_dir / CACHE_DIRNAME)
+    return versions.fingerprint(corpus_dir, cache.memo.sha256), cache
+
+
 def extract_corpus(corpus_dir: Path, index_dir: Path, catalogue: Catalogue, *, progress: Progress | None,
                    on_start: Callable[[int], None] | None, prune: bool,
-                   cache: ExtractCache | None = None) -> tuple[dict, dict[Path, str], int]:
-    """Read every PDF of the corpus (unchanged ones from the extraction cache, `cache` or the index's own).
+                   cache: ExtractCache) -> tuple[dict, dict[Path, str], int]:
+    """Read every PDF of the corpus (unchanged ones from `cache`, the index's extraction cache).
 
     Returns the results by path, each PDF's SHA-256, and how many PDFs were actually read. With prune, cache
     entries of PDFs no longer in the corpus are dropped (a full build); `update` keeps them for a rollback.
@@ -69,7 +76,6 @@ def extract_corpus(corpus_dir: Path, index_dir: Path, catalogue: Catalogue, *, p
     with step("extract", pdfs=len(paths)) as info:
         if on_start:
             on_start(len(paths))
-        cache = cache or ExtractCache(index_dir / CACHE_DIRNAME)
         options = ExtractOptions.from_settings(settings.from_env())
         extracted = extract_many(paths, options, progress=_pausing(progress), cache=cache, prune=prune)
         # The bytes the extraction was keyed on: each PDF is hashed once here, not again.

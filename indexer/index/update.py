@@ -6,10 +6,10 @@ from pathlib import Path
 from typing import Callable
 
 from ..corpus import load_catalogue
-from ..extract import CACHE_DIRNAME, ExtractCache
 from . import store, versions
 from .build import full_build, write_documents
-from .pipeline import Progress, extract_corpus, locked, step, unchanged_report, write_generation
+from .pipeline import (Progress, extract_corpus, fingerprint_with_cache, locked, step, unchanged_report,
+                       write_generation)
 from .plan import BuildReport, manifest_for, plan_documents
 
 
@@ -40,8 +40,7 @@ def update_index(corpus_dir: str | Path, index_dir: str | Path, *, progress: Pro
                 pass
             return full_build(corpus_dir, index_dir, catalogue, started, progress=progress, on_start=on_start)
         # PDFs whose stat is unchanged are not read to hash them (indexer.files.DigestMemo), here nor below.
-        cache = ExtractCache(index_dir / CACHE_DIRNAME)
-        print_ = versions.fingerprint(corpus_dir, cache.memo.sha256)
+        print_, cache = fingerprint_with_cache(corpus_dir, index_dir)
         cache.memo.save()
         if manifest.get("fingerprint") == print_:
             return unchanged_report(index_dir, started)
