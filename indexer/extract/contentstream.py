@@ -7,6 +7,9 @@ import re
 
 import pdfminer
 from pdfminer import settings as pdfminer_settings
+from pdfminer.converter import PDFLayoutAnalyzer
+from pdfminer.layout import LTChar
+from pdfminer.pdffont import PDFUnicodeNotDefined
 from pdfminer.pdfinterp import PDFPageInterpreter
 from pdfminer.psparser import (KEYWORD_ARRAY_BEGIN, KEYWORD_ARRAY_END, KEYWORD_DICT_BEGIN, KEYWORD_DICT_END,
                                KEYWORD_PROC_BEGIN, KEYWORD_PROC_END, KWD, LIT, PSKeyword, keyword_name,
@@ -279,3 +282,79 @@ def _operator(cls, keyword: PSKeyword) -> tuple:
     if func is None:
         return None, 0
     return func, func.__code__.co_argcount - 1
+
+
+class FastChars:
+    """For a PDFLayoutAnalyzer: the characters of a horizontal string made as pdfminer's render_string_horizontal,
+    render_char and LTChar.__init__ make them (the same floats by the same operations), in one loop, with each
+    font's text and width per character id looked up once."""
+
+    def render_string_horizontal(self, seq, matrix, pos, font, fontsize, scaling, charspace, wordspace, rise, dxscale,
+                                 ncs, graphicstate):
+        if (not enabled() or type(self).render_char is not PDFLayoutAnalyzer.render_char
+                or not all(isinstance(obj, (int, float, bytes)) for obj in seq)):  # pdfminer warns on the rest
+            return super().render_string_horizontal(seq, matrix, pos, font, fontsize, scaling, charspace, wordspace,
+                                                    rise, dxscale, ncs, graphicstate)
+        fonts = self.__dict__.setdefault("glyphs_by_font", {})
+        glyphs = fonts.get(font)
+        if glyphs is None:
+            glyphs = fonts[font] = {}
+        add = self.cur_item.add
+        new = LTChar.__new__
+        fontname = font.fontname
+        (a, b, c, d, e, f) = matrix
+        upright = a * d * scaling > 0 and b * c <= 0
+        descent = font.get_descent() * fontsize
+        (x, y) = pos
+        needcharspace = False
+        for obj in seq:
+            if isinstance(obj, (int, float)):
+                x -= obj * dxscale
+                needcharspace = True
+                continue
+            for cid in font.decode(obj):
+                if needcharspace:
+                    x += charspace
+                glyph = glyphs.get(cid)
+                if glyph is None:
+                    glyph = glyphs[cid] = self._glyph(font, cid)
+                (text, textwidth) = glyph
+                # utils.translate_matrix, LTChar.__init__ (horizontal), utils.apply_matrix_rect, LTComponent.set_bbox
+                te = x * a + y * c + e
+                tf = x * b + y * d + f
+                item = new(LTChar)
+                item._text = text
+                item.matrix = (a, b, c, d, te, tf)
+                item.fontname = fontname
+                item.ncs = ncs
+                item.graphicstate = graphicstate
+                item.adv = adv = textwidth * fontsize * scaling
+                bx0, by0, bx1, by1 = (0, descent + rise, adv, descent + rise + fontsize)
+                item.upright = upright
+                left1, bottom1 = a * bx0 + c * by0 + te, b * bx0 + d * by0 + tf
+                right1, bottom2 = a * bx1 + c * by0 + te, b * bx1 + d * by0 + tf
+                right2, top1 = a * bx1 + c * by1 + te, b * bx1 + d * by1 + tf
+                left2, top2 = a * bx0 + c * by1 + te, b * bx0 + d * by1 + tf
+                x0 = min(left1, left2, right1, right2)
+                y0 = min(bottom1, bottom2, top1, top2)
+                x1 = max(left1, left2, right1, right2)
+                y1 = max(bottom1, bottom2, top1, top2)
+                item.x0, item.y0, item.x1, item.y1 = x0, y0, x1, y1
+                item.width = x1 - x0
+                item.height = item.size = y1 - y0
+                item.bbox = (x0, y0, x1, y1)
+                add(item)
+                x += adv
+                if cid == 32 and wordspace:
+                    x += wordspace
+                needcharspace = True
+        return (x, y)
+
+    def _glyph(self, font, cid: int) -> tuple:
+        """A character's text and width, as pdfminer's render_char finds them."""
+        try:
+            text = font.to_unichr(cid)
+            assert isinstance(text, str), str(type(text))
+        except PDFUnicodeNotDefined:
+            text = self.handle_undefined_char(font, cid)
+        return text, font.char_width(cid)

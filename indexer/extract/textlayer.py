@@ -11,7 +11,7 @@ from pdfminer.pdfpage import PDFPage
 from pdfminer.pdfparser import PDFParser
 
 from .boxorder import Figure, Page
-from .contentstream import FastInterpreter
+from .contentstream import FastChars, FastInterpreter
 from .metadata import document_metadata
 from .model import ENCRYPTED, ExtractedPDF, ExtractionError, RawPage, check_header
 from .pages import finish
@@ -26,7 +26,7 @@ from .running_heads import Line
 LAPARAMS = dict(char_margin=2.0, line_margin=0.5, word_margin=0.1, all_texts=True)
 
 
-class TextAggregator(PDFPageAggregator):
+class TextAggregator(FastChars, PDFPageAggregator):
     """pdfminer's page layout without lines, rectangles and curves (which group no text, and nothing reads), its
     text boxes put in reading order by indexer.extract.boxorder (pdfminer's order, found faster)."""
 
