@@ -2,7 +2,7 @@
 
 Usage: make bench-content-sameness (or .venv/bin/python -m bench.content_sameness [PDF or folder ...]; default
 BENCH_PDFS or ../shared/bench-pdfs). For each PDF, every page is laid out twice by indexer.extract.textlayer's
-TextAggregator: once through indexer.extract.contentstream (FastInterpreter, FastChars), once with that module
+TextAggregator: once through indexer.extract.internals (FastInterpreter, FastChars, group_objects), once with that module
 switched off (pdfminer's PDFPageInterpreter and render_char). Every layout object is compared: its class, its
 bounding box (exact floats), its text, and for characters the font, matrix and advance. Prints each difference
 and a summary; exits 1 when there is any difference. Pages the fast path hands to pdfminer are counted.
@@ -20,7 +20,7 @@ from pdfminer.pdfinterp import PDFResourceManager
 from pdfminer.pdfpage import PDFPage
 from pdfminer.pdfparser import PDFParser
 
-from indexer.extract import contentstream
+from indexer.extract import contentstream, internals
 from indexer.extract.textlayer import LAPARAMS, TextAggregator
 
 from .extraction import pdf_folder
@@ -28,7 +28,8 @@ from .extraction import pdf_folder
 
 def dump(item) -> tuple:
     """A layout object and everything in it, as plain values."""
-    own: tuple = (type(item).__name__,)
+    # the nearest pdfminer class: the fast path makes internals.Char for LTChar, both paths boxorder.Page for LTPage
+    own: tuple = (next(c.__name__ for c in type(item).__mro__ if c.__module__.startswith("pdfminer.")),)
     if hasattr(item, "bbox"):
         own += (item.bbox,)
     if isinstance(item, LTChar):
@@ -42,21 +43,21 @@ def dump(item) -> tuple:
 
 def layouts(path: Path, fast: bool) -> list:
     """Each page's layout (or the error that stopped reading), with the fast paths on or off."""
-    contentstream.ENABLED = fast
+    internals.ENABLED = fast
     pages: list = []
     try:
         with path.open("rb") as fh:
             doc = PDFDocument(PDFParser(fh))
             resources = PDFResourceManager(caching=True)
             device = TextAggregator(resources, laparams=LAParams(**LAPARAMS))
-            interpreter = contentstream.FastInterpreter(resources, device)
+            interpreter = internals.FastInterpreter(resources, device)
             for pdf_page in PDFPage.create_pages(doc):
                 interpreter.process_page(pdf_page)
                 pages.append(dump(device.get_result()))
     except Exception as exc:  # the same damaged file must fail the same way on both paths
         pages.append(("error", type(exc).__name__, str(exc)[:200]))
     finally:
-        contentstream.ENABLED = True
+        internals.ENABLED = True
     return pages
 
 
@@ -81,7 +82,7 @@ def main(args: list[str]) -> int:
         return 2
     files = sorted(p for r in roots for p in ([r] if r.is_file() else r.rglob("*")) if p.suffix.lower() == ".pdf")
     unsure = {"n": 0}
-    original = contentstream.content_objects
+    original = internals.content_objects
 
     def counting(datas):
         try:
@@ -90,7 +91,7 @@ def main(args: list[str]) -> int:
             unsure["n"] += 1
             raise
 
-    contentstream.content_objects = counting
+    internals.content_objects = counting
     pages = differing = errors = 0
     timings = {True: 0.0, False: 0.0}
     for path in files:
@@ -107,7 +108,7 @@ def main(args: list[str]) -> int:
             if found:
                 differing += 1
                 print(f"VERSCHIL {path.name} pagina {n + 1} {found}")
-    contentstream.content_objects = original
+    internals.content_objects = original
     print(f"{len(files)} PDF's, {pages} pagina's, {differing} met verschil; {unsure['n']} inhoud(en) door pdfminer "
           f"zelf gelezen; {errors} PDF('s) waar beide paden stoppen; CPU pdfminer {timings[False]:.1f} s, "
           f"snel pad {timings[True]:.1f} s")

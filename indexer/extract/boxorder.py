@@ -3,11 +3,10 @@ from __future__ import annotations
 
 import heapq
 
-from pdfminer.layout import (LTFigure, LTPage, LTTextBoxVertical, LTTextGroupLRTB, LTTextGroupTBRL,
-                             LTTextLineHorizontal)
+from pdfminer.layout import LTFigure, LTPage, LTTextBoxVertical, LTTextGroupLRTB, LTTextGroupTBRL
 from pdfminer.utils import Plane
 
-from .contentstream import enabled
+from .internals import enabled, group_objects
 
 _VERTICAL = (LTTextBoxVertical, LTTextGroupTBRL)
 
@@ -114,43 +113,9 @@ def _isany(plane: Plane, obj1, obj2) -> bool:
     return any(obj is not obj1 and obj is not obj2 for obj in plane.find((x0, y0, x1, y1)))
 
 
-def group_objects(laparams, chars: list):
-    """Yield the text lines of a page's characters as pdfminer's LTLayoutContainer.group_objects does without
-    vertical text (laparams.detect_vertical off): its tests written out, the same comparisons of the same floats."""
-    line_overlap, char_margin, word_margin = laparams.line_overlap, laparams.char_margin, laparams.word_margin
-    obj0 = line = None
-    for obj1 in chars:
-        if obj0 is not None:
-            # obj0.is_voverlap(obj1) and min(heights) * line_overlap < obj0.voverlap(obj1)
-            #     and obj0.hdistance(obj1) < max(widths) * char_margin
-            halign = (obj1.y0 <= obj0.y1 and obj0.y0 <= obj1.y1
-                      and min(obj0.height, obj1.height) * line_overlap
-                      < min(abs(obj0.y0 - obj1.y1), abs(obj0.y1 - obj1.y0))
-                      and (0 if obj1.x0 <= obj0.x1 and obj0.x0 <= obj1.x1 else
-                           min(abs(obj0.x0 - obj1.x1), abs(obj0.x1 - obj1.x0)))
-                      < max(obj0.width, obj1.width) * char_margin)
-            if halign and line is not None:
-                line.add(obj1)
-            elif line is not None:
-                yield line
-                line = None
-            else:
-                line = LTTextLineHorizontal(word_margin)
-                line.add(obj0)
-                if halign:
-                    line.add(obj1)
-                else:
-                    yield line
-                    line = None
-        obj0 = obj1
-    if line is None:
-        line = LTTextLineHorizontal(word_margin)
-        line.add(obj0)
-    yield line
-
-
 class Page(LTPage):
-    """An LTPage whose text boxes are grouped by group_textboxes above."""
+    """An LTPage whose characters are grouped into lines by internals.group_objects, its text boxes by
+    group_textboxes above."""
 
     def group_objects(self, laparams, objs):
         if laparams.detect_vertical or not objs or not enabled():
@@ -162,7 +127,8 @@ class Page(LTPage):
 
 
 class Figure(LTFigure):
-    """An LTFigure whose text boxes are grouped by group_textboxes above."""
+    """An LTFigure whose characters are grouped into lines by internals.group_objects, its text boxes by
+    group_textboxes above."""
 
     def group_objects(self, laparams, objs):
         if laparams.detect_vertical or not objs or not enabled():

@@ -11,7 +11,7 @@ from pdfminer.pdfpage import PDFPage
 from pdfminer.pdfparser import PDFParser
 
 from .boxorder import Figure, Page
-from .contentstream import FastChars, FastInterpreter
+from .internals import FastChars, FastInterpreter
 from .metadata import document_metadata
 from .model import ENCRYPTED, ExtractedPDF, ExtractionError, RawPage, check_header
 from .pages import finish
