@@ -1,11 +1,11 @@
-"""Sameness check: every page of every PDF laid out with the fast content-stream and character paths and with pdfminer's own.
+"""Sameness check: every page of every PDF laid out by the fast paths of indexer.extract and by pdfminer's own.
 
-Usage: make bench-content-sameness (or .venv/bin/python -m bench.content_sameness [PDF or folder ...]; default
-BENCH_PDFS or ../shared/bench-pdfs). For each PDF, every page is laid out twice by indexer.extract.textlayer's
-TextAggregator: once through indexer.extract.internals (FastInterpreter, FastChars, group_objects), once with that module
-switched off (pdfminer's PDFPageInterpreter and render_char). Every layout object is compared: its class, its
-bounding box (exact floats), its text, and for characters the font, matrix and advance. Prints each difference
-and a summary; exits 1 when there is any difference. Pages the fast path hands to pdfminer are counted.
+Usage: .venv/bin/python -m bench.content_sameness [PDF or folder ...] (default BENCH_PDFS or ../shared/bench-pdfs).
+Each PDF's pages are laid out twice by indexer.extract.textlayer's TextAggregator: through indexer.extract.internals
+(FastInterpreter, FastChars, group_objects), and with that module switched off (pdfminer's PDFPageInterpreter,
+render_char and group_objects). Every layout object is compared: its class, its bounding box (exact floats), its
+text, and for characters the font, matrix, advance, size and uprightness. Prints each difference and a summary;
+exits 1 when there is any. Page contents the fast path hands to pdfminer's own parser are counted.
 """
 from __future__ import annotations
 
