@@ -7,7 +7,7 @@ import logging
 import pdfminer
 from pdfminer import settings as pdfminer_settings
 from pdfminer.converter import PDFLayoutAnalyzer
-from pdfminer.layout import LTChar, LTTextLineHorizontal
+from pdfminer.layout import LTAnno, LTChar, LTTextLineHorizontal
 from pdfminer.pdffont import PDFUnicodeNotDefined
 from pdfminer.pdfinterp import PDFPageInterpreter
 from pdfminer.psparser import PSKeyword, keyword_name
@@ -188,7 +188,8 @@ def group_objects(laparams, chars: list):
     """Yield the text lines of a page's characters as pdfminer's LTLayoutContainer.group_objects does without
     vertical text (laparams.detect_vertical off): its tests written out, the same comparisons of the same floats."""
     line_overlap, char_margin, word_margin = laparams.line_overlap, laparams.char_margin, laparams.word_margin
-    obj0 = line = None
+    obj0 = None
+    members: list = []
     for obj1 in chars:
         if obj0 is not None:
             # obj0.is_voverlap(obj1) and min(heights) * line_overlap < obj0.voverlap(obj1)
@@ -199,22 +200,32 @@ def group_objects(laparams, chars: list):
                       and (0 if obj1.x0 <= obj0.x1 and obj0.x0 <= obj1.x1 else
                            min(abs(obj0.x0 - obj1.x1), abs(obj0.x1 - obj1.x0)))
                       < max(obj0.width, obj1.width) * char_margin)
-            if halign and line is not None:
-                line.add(obj1)
-            elif line is not None:
-                yield line
-                line = None
+            if halign and members:
+                members.append(obj1)
+            elif members:
+                yield Line(word_margin, members)
+                members = []
+            elif halign:
+                members = [obj0, obj1]
             else:
-                line = LTTextLineHorizontal(word_margin)
-                line.add(obj0)
-                if halign:
-                    line.add(obj1)
-                else:
-                    yield line
-                    line = None
+                yield Line(word_margin, [obj0])
         obj0 = obj1
-    if line is None:
-        line = LTTextLineHorizontal(word_margin)
-        line.add(obj0)
-    yield line
+    yield Line(word_margin, members or [obj0])
 
+
+class Line(LTTextLineHorizontal):
+    """An LTTextLineHorizontal made with its characters at once: the word spaces and bounding box that
+    LTTextLineHorizontal.add, adding them one by one, gives it."""
+
+    def __init__(self, word_margin: float, chars: list) -> None:
+        super().__init__(word_margin)
+        objs = self._objs
+        (x0, y0, x1, y1), last = self.bbox, self._x1
+        for obj in chars:
+            if word_margin and last < obj.x0 - word_margin * max(obj.width, obj.height):
+                objs.append(LTAnno(" "))
+            last = obj.x1
+            objs.append(obj)
+            x0, y0, x1, y1 = min(x0, obj.x0), min(y0, obj.y0), max(x1, obj.x1), max(y1, obj.y1)
+        self._x1 = last
+        self.set_bbox((x0, y0, x1, y1))
