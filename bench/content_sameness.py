@@ -2,7 +2,7 @@
 
 Usage: .venv/bin/python -m bench.content_sameness [PDF or folder ...] (default BENCH_PDFS or ../shared/bench-pdfs).
 Each PDF's pages are laid out twice by indexer.extract.textlayer's TextAggregator: through indexer.extract.internals
-(FastInterpreter, FastChars, group_objects), and with that module switched off (pdfminer's PDFPageInterpreter,
+(FastInterpreter, render_string_horizontal, group_objects), and with that module switched off (pdfminer's PDFPageInterpreter,
 render_char and group_objects). Every layout object is compared: its class, its bounding box (exact floats), its
 text, and for characters the font, matrix, advance, size and uprightness. Prints each difference and a summary;
 exits 1 when there is any. Page contents the fast path hands to pdfminer's own parser are counted.

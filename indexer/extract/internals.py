@@ -101,87 +101,85 @@ def _operator(cls, keyword: PSKeyword) -> tuple:
 
 
 class Char(LTChar):
-    """An LTChar made by FastChars, with the same attributes (its text in a public one): pdfminer, and this
+    """An LTChar made by render_string_horizontal, with the same attributes (its text in a public one): pdfminer, and this
     project, read characters through isinstance(obj, LTChar) and get_text()."""
 
     def get_text(self) -> str:
         return self.text
 
 
-class FastChars:
-    """For a PDFLayoutAnalyzer: the characters of a horizontal string made as pdfminer's render_string_horizontal,
-    render_char and LTChar.__init__ make them (the same floats by the same operations), in one loop, with each
-    font's text and width per character id looked up once."""
+def render_string_horizontal(device, seq, matrix, pos, font, fontsize, scaling, charspace, wordspace, rise, dxscale,
+                             ncs, graphicstate) -> tuple | None:
+    """For a PDFLayoutAnalyzer (device): the characters of a horizontal string made as pdfminer's
+    render_string_horizontal, render_char and LTChar.__init__ make them (the same floats by the same operations), in
+    one loop, with each font's text and width per character id looked up once. None where pdfminer's own should
+    make them (the fast path off, render_char overridden, or something in seq that pdfminer warns about)."""
+    if (not enabled() or type(device).render_char is not PDFLayoutAnalyzer.render_char
+            or not all(isinstance(obj, (int, float, bytes)) for obj in seq)):
+        return None
+    fonts = device.__dict__.setdefault("glyphs_by_font", {})
+    glyphs = fonts.get(font)
+    if glyphs is None:
+        glyphs = fonts[font] = {}
+    add = device.cur_item.add
+    new = Char.__new__
+    fontname = font.fontname
+    (a, b, c, d, e, f) = matrix
+    upright = a * d * scaling > 0 and b * c <= 0
+    descent = font.get_descent() * fontsize
+    (x, y) = pos
+    needcharspace = False
+    for obj in seq:
+        if isinstance(obj, (int, float)):
+            x -= obj * dxscale
+            needcharspace = True
+            continue
+        for cid in font.decode(obj):
+            if needcharspace:
+                x += charspace
+            glyph = glyphs.get(cid)
+            if glyph is None:
+                glyph = glyphs[cid] = _glyph(device, font, cid)
+            (text, textwidth) = glyph
+            # utils.translate_matrix, LTChar.__init__ (horizontal), utils.apply_matrix_rect, LTComponent.set_bbox
+            te = x * a + y * c + e
+            tf = x * b + y * d + f
+            item = new(Char)
+            item.text = text
+            item.matrix = (a, b, c, d, te, tf)
+            item.fontname = fontname
+            item.ncs = ncs
+            item.graphicstate = graphicstate
+            item.adv = adv = textwidth * fontsize * scaling
+            bx0, by0, bx1, by1 = (0, descent + rise, adv, descent + rise + fontsize)
+            item.upright = upright
+            left1, bottom1 = a * bx0 + c * by0 + te, b * bx0 + d * by0 + tf
+            right1, bottom2 = a * bx1 + c * by0 + te, b * bx1 + d * by0 + tf
+            right2, top1 = a * bx1 + c * by1 + te, b * bx1 + d * by1 + tf
+            left2, top2 = a * bx0 + c * by1 + te, b * bx0 + d * by1 + tf
+            x0 = min(left1, left2, right1, right2)
+            y0 = min(bottom1, bottom2, top1, top2)
+            x1 = max(left1, left2, right1, right2)
+            y1 = max(bottom1, bottom2, top1, top2)
+            item.x0, item.y0, item.x1, item.y1 = x0, y0, x1, y1
+            item.width = x1 - x0
+            item.height = item.size = y1 - y0
+            item.bbox = (x0, y0, x1, y1)
+            add(item)
+            x += adv
+            if cid == 32 and wordspace:
+                x += wordspace
+            needcharspace = True
+    return (x, y)
 
-    def render_string_horizontal(self, seq, matrix, pos, font, fontsize, scaling, charspace, wordspace, rise, dxscale,
-                                 ncs, graphicstate):
-        if (not enabled() or type(self).render_char is not PDFLayoutAnalyzer.render_char
-                or not all(isinstance(obj, (int, float, bytes)) for obj in seq)):  # pdfminer warns on the rest
-            return super().render_string_horizontal(seq, matrix, pos, font, fontsize, scaling, charspace, wordspace,
-                                                    rise, dxscale, ncs, graphicstate)
-        fonts = self.__dict__.setdefault("glyphs_by_font", {})
-        glyphs = fonts.get(font)
-        if glyphs is None:
-            glyphs = fonts[font] = {}
-        add = self.cur_item.add
-        new = Char.__new__
-        fontname = font.fontname
-        (a, b, c, d, e, f) = matrix
-        upright = a * d * scaling > 0 and b * c <= 0
-        descent = font.get_descent() * fontsize
-        (x, y) = pos
-        needcharspace = False
-        for obj in seq:
-            if isinstance(obj, (int, float)):
-                x -= obj * dxscale
-                needcharspace = True
-                continue
-            for cid in font.decode(obj):
-                if needcharspace:
-                    x += charspace
-                glyph = glyphs.get(cid)
-                if glyph is None:
-                    glyph = glyphs[cid] = self._glyph(font, cid)
-                (text, textwidth) = glyph
-                # utils.translate_matrix, LTChar.__init__ (horizontal), utils.apply_matrix_rect, LTComponent.set_bbox
-                te = x * a + y * c + e
-                tf = x * b + y * d + f
-                item = new(Char)
-                item.text = text
-                item.matrix = (a, b, c, d, te, tf)
-                item.fontname = fontname
-                item.ncs = ncs
-                item.graphicstate = graphicstate
-                item.adv = adv = textwidth * fontsize * scaling
-                bx0, by0, bx1, by1 = (0, descent + rise, adv, descent + rise + fontsize)
-                item.upright = upright
-                left1, bottom1 = a * bx0 + c * by0 + te, b * bx0 + d * by0 + tf
-                right1, bottom2 = a * bx1 + c * by0 + te, b * bx1 + d * by0 + tf
-                right2, top1 = a * bx1 + c * by1 + te, b * bx1 + d * by1 + tf
-                left2, top2 = a * bx0 + c * by1 + te, b * bx0 + d * by1 + tf
-                x0 = min(left1, left2, right1, right2)
-                y0 = min(bottom1, bottom2, top1, top2)
-                x1 = max(left1, left2, right1, right2)
-                y1 = max(bottom1, bottom2, top1, top2)
-                item.x0, item.y0, item.x1, item.y1 = x0, y0, x1, y1
-                item.width = x1 - x0
-                item.height = item.size = y1 - y0
-                item.bbox = (x0, y0, x1, y1)
-                add(item)
-                x += adv
-                if cid == 32 and wordspace:
-                    x += wordspace
-                needcharspace = True
-        return (x, y)
-
-    def _glyph(self, font, cid: int) -> tuple:
-        """A character's text and width, as pdfminer's render_char finds them."""
-        try:
-            text = font.to_unichr(cid)
-            assert isinstance(text, str), str(type(text))
-        except PDFUnicodeNotDefined:
-            text = self.handle_undefined_char(font, cid)
-        return text, font.char_width(cid)
+def _glyph(device, font, cid: int) -> tuple:
+    """A character's text and width, as pdfminer's render_char finds them."""
+    try:
+        text = font.to_unichr(cid)
+        assert isinstance(text, str), str(type(text))
+    except PDFUnicodeNotDefined:
+        text = device.handle_undefined_char(font, cid)
+    return text, font.char_width(cid)
 
 
 def group_objects(laparams, chars: list):

@@ -11,7 +11,7 @@ from pdfminer.pdfpage import PDFPage
 from pdfminer.pdfparser import PDFParser
 
 from .boxorder import Figure, Page
-from .internals import FastChars, FastInterpreter
+from .internals import FastInterpreter, render_string_horizontal
 from .metadata import document_metadata
 from .model import ENCRYPTED, ExtractedPDF, ExtractionError, RawPage, check_header
 from .pages import finish
@@ -26,7 +26,7 @@ from .running_heads import Line
 LAPARAMS = dict(char_margin=2.0, line_margin=0.5, word_margin=0.1, all_texts=True)
 
 
-class TextAggregator(FastChars, PDFPageAggregator):
+class TextAggregator(PDFPageAggregator):
     """pdfminer's page layout without lines, rectangles and curves (which group no text, and nothing reads), its
     text boxes put in reading order by indexer.extract.boxorder (pdfminer's order, found faster)."""
 
@@ -41,6 +41,11 @@ class TextAggregator(FastChars, PDFPageAggregator):
 
     def paint_path(self, gstate, stroke, fill, evenodd, path) -> None:
         pass
+
+    def render_string_horizontal(self, *args):
+        # the characters made faster by indexer.extract.internals (the same ones), or by pdfminer
+        end = render_string_horizontal(self, *args)
+        return super().render_string_horizontal(*args) if end is None else end
 
 
 def extract_text_layer(path: Path) -> ExtractedPDF:
