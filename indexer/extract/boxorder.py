@@ -154,6 +154,10 @@ class Page(LTPage):
     def group_textboxes(self, laparams, boxes):
         return group_textboxes(self.bbox, boxes)
 
+    def add_all(self, items: list) -> None:
+        """Add these items in order, as add() one by one does."""
+        self._objs.extend(items)
+
 
 class Figure(LTFigure):
     """An LTFigure whose characters are grouped into lines by internals.group_objects, its text boxes by
@@ -166,3 +170,7 @@ class Figure(LTFigure):
 
     def group_textboxes(self, laparams, boxes):
         return group_textboxes(self.bbox, boxes)
+
+    def add_all(self, items: list) -> None:
+        """Add these items in order, as add() one by one does."""
+        self._objs.extend(items)

@@ -101,8 +101,8 @@ def _operator(cls, keyword: PSKeyword) -> tuple:
 
 
 class Char(LTChar):
-    """An LTChar made by render_string_horizontal, with the same attributes (its text in a public one): pdfminer, and this
-    project, read characters through isinstance(obj, LTChar) and get_text()."""
+    """An LTChar made by render_string_horizontal, with the same attributes (its text in a public one): pdfminer,
+    and this project, read characters through isinstance(obj, LTChar) and get_text()."""
 
     def get_text(self) -> str:
         return self.text
@@ -121,7 +121,8 @@ def render_string_horizontal(device, seq, matrix, pos, font, fontsize, scaling, 
     glyphs = fonts.get(font)
     if glyphs is None:
         glyphs = fonts[font] = {}
-    add = device.cur_item.add
+    made: list = []
+    add = made.append
     new = Char.__new__
     fontname = font.fontname
     (a, b, c, d, e, f) = matrix
@@ -129,48 +130,57 @@ def render_string_horizontal(device, seq, matrix, pos, font, fontsize, scaling, 
     descent = font.get_descent() * fontsize
     (x, y) = pos
     needcharspace = False
-    for obj in seq:
-        if isinstance(obj, (int, float)):
-            x -= obj * dxscale
-            needcharspace = True
-            continue
-        for cid in font.decode(obj):
-            if needcharspace:
-                x += charspace
-            glyph = glyphs.get(cid)
-            if glyph is None:
-                glyph = glyphs[cid] = _glyph(device, font, cid)
-            (text, textwidth) = glyph
-            # utils.translate_matrix, LTChar.__init__ (horizontal), utils.apply_matrix_rect, LTComponent.set_bbox
-            te = x * a + y * c + e
-            tf = x * b + y * d + f
-            item = new(Char)
-            item.text = text
-            item.matrix = (a, b, c, d, te, tf)
-            item.fontname = fontname
-            item.ncs = ncs
-            item.graphicstate = graphicstate
-            item.adv = adv = textwidth * fontsize * scaling
-            bx0, by0, bx1, by1 = (0, descent + rise, adv, descent + rise + fontsize)
-            item.upright = upright
-            left1, bottom1 = a * bx0 + c * by0 + te, b * bx0 + d * by0 + tf
-            right1, bottom2 = a * bx1 + c * by0 + te, b * bx1 + d * by0 + tf
-            right2, top1 = a * bx1 + c * by1 + te, b * bx1 + d * by1 + tf
-            left2, top2 = a * bx0 + c * by1 + te, b * bx0 + d * by1 + tf
-            x0 = min(left1, left2, right1, right2)
-            y0 = min(bottom1, bottom2, top1, top2)
-            x1 = max(left1, left2, right1, right2)
-            y1 = max(bottom1, bottom2, top1, top2)
-            item.x0, item.y0, item.x1, item.y1 = x0, y0, x1, y1
-            item.width = x1 - x0
-            item.height = item.size = y1 - y0
-            item.bbox = (x0, y0, x1, y1)
-            add(item)
-            x += adv
-            if cid == 32 and wordspace:
-                x += wordspace
-            needcharspace = True
+    try:
+        for obj in seq:
+            if isinstance(obj, (int, float)):
+                x -= obj * dxscale
+                needcharspace = True
+                continue
+            for cid in font.decode(obj):
+                if needcharspace:
+                    x += charspace
+                glyph = glyphs.get(cid)
+                if glyph is None:
+                    glyph = glyphs[cid] = _glyph(device, font, cid)
+                (text, textwidth) = glyph
+                # utils.translate_matrix, LTChar.__init__ (horizontal), utils.apply_matrix_rect, LTComponent.set_bbox
+                te = x * a + y * c + e
+                tf = x * b + y * d + f
+                item = new(Char)
+                item.text = text
+                item.matrix = (a, b, c, d, te, tf)
+                item.fontname = fontname
+                item.ncs = ncs
+                item.graphicstate = graphicstate
+                item.adv = adv = textwidth * fontsize * scaling
+                bx0, by0, bx1, by1 = (0, descent + rise, adv, descent + rise + fontsize)
+                item.upright = upright
+                left1, bottom1 = a * bx0 + c * by0 + te, b * bx0 + d * by0 + tf
+                right1, bottom2 = a * bx1 + c * by0 + te, b * bx1 + d * by0 + tf
+                right2, top1 = a * bx1 + c * by1 + te, b * bx1 + d * by1 + tf
+                left2, top2 = a * bx0 + c * by1 + te, b * bx0 + d * by1 + tf
+                x0 = min(left1, left2, right1, right2)
+                y0 = min(bottom1, bottom2, top1, top2)
+                x1 = max(left1, left2, right1, right2)
+                y1 = max(bottom1, bottom2, top1, top2)
+                item.x0, item.y0, item.x1, item.y1 = x0, y0, x1, y1
+                item.width = x1 - x0
+                item.height = item.size = y1 - y0
+                item.bbox = (x0, y0, x1, y1)
+                add(item)
+                x += adv
+                if cid == 32 and wordspace:
+                    x += wordspace
+                needcharspace = True
+    finally:  # what was made is added, as pdfminer adds each character when it is made
+        container = device.cur_item
+        if hasattr(container, "add_all"):  # indexer.extract.boxorder's Page and Figure
+            container.add_all(made)
+        else:
+            for item in made:
+                container.add(item)
     return (x, y)
+
 
 def _glyph(device, font, cid: int) -> tuple:
     """A character's text and width, as pdfminer's render_char finds them."""
