@@ -81,3 +81,26 @@ def test_pages_read_as_pdfminer_reads_them(tmp_path, monkeypatch):
     monkeypatch.setattr(boxorder.Figure, "group_textboxes", LTLayoutContainer.group_textboxes)
     assert [textlayer.extract_text_layer(p).to_dict() for p in (two, letter)] == ours
     assert ours[0]["pages"][0]["text"].startswith("De burgemeester kan bij ernstige")
+
+
+def test_a_page_whose_pairs_cannot_fit_under_the_memory_cap_fails_at_once():
+    # Under an address-space cap, 4,000 boxes (about 1 GB of pairs) fail before a pair is made, instead of crawling
+    # at the edge of the cap; 500 boxes (16 MB) are not even checked; without a cap nothing is refused.
+    import subprocess
+    import sys
+
+    script = ("import resource, sys\n"
+              "from indexer.extract.boxorder import check_room\n"
+              "if sys.argv[1] == 'cap':\n"
+              "    resource.setrlimit(resource.RLIMIT_AS, (400 * 2**20, resource.getrlimit(resource.RLIMIT_AS)[1]))\n"
+              "check_room(500)\n"
+              "try:\n"
+              "    check_room(4000)\n"
+              "except MemoryError as exc:\n"
+              "    print('refused', exc)\n"
+              "else:\n"
+              "    print('allowed')\n")
+    capped = subprocess.run([sys.executable, "-c", script, "cap"], capture_output=True, text=True, timeout=120)
+    free = subprocess.run([sys.executable, "-c", script, "free"], capture_output=True, text=True, timeout=120)
+    assert capped.stdout.startswith("refused 4000 text boxes need about 976 MB"), capped.stderr
+    assert free.stdout.strip() == "allowed", free.stderr

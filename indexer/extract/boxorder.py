@@ -2,11 +2,21 @@
 from __future__ import annotations
 
 import heapq
+import os
+
+try:
+    import resource
+except ImportError:  # not on this platform: no address-space cap to respect
+    resource = None
 
 from pdfminer.layout import LTFigure, LTPage, LTTextBoxVertical, LTTextGroupLRTB, LTTextGroupTBRL
 from pdfminer.utils import Plane
 
+from .internals import enabled, group_objects
+
 _VERTICAL = (LTTextBoxVertical, LTTextGroupTBRL)
+PAIR_BYTES = 128  # memory per pair of boxes kept below: a 3-tuple, its float and int, a list slot (tracemalloc)
+ROOM_CHECKED_FROM = 64 * 1024 * 1024  # pairs needing less than this are made without asking
 
 
 def group_textboxes(bbox, boxes: list) -> list:
@@ -23,6 +33,7 @@ def group_textboxes(bbox, boxes: list) -> list:
     memory address, so such a page could be read in another order in another process. Here the tie goes to the
     boxes made first (pdfminer's order of the boxes, then groups as made): the same text in every process.
     """
+    check_room(len(boxes))
     plane = Plane(bbox)
     plane.extend(boxes)
     objs = list(boxes)
@@ -83,6 +94,26 @@ def group_textboxes(bbox, boxes: list) -> list:
     return list(plane)
 
 
+def check_room(boxes: int) -> None:
+    """Raise MemoryError at once when the pairs of this many boxes cannot fit under the process's address-space cap
+    (the worker's KENNISBANK_PDF_MEMORY). Without this check such a page failed only when an allocation did, and a
+    process at the edge of its cap can crawl there for minutes (each small allocation tried and refused by the
+    system) instead of failing in a second."""
+    need = boxes * (boxes - 1) // 2 * PAIR_BYTES
+    if need < ROOM_CHECKED_FROM or resource is None:
+        return
+    cap = resource.getrlimit(resource.RLIMIT_AS)[0]
+    if cap == resource.RLIM_INFINITY:
+        return
+    try:
+        with open("/proc/self/statm", "rb") as fh:
+            used = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return
+    if used + need > cap:
+        raise MemoryError(f"{boxes} text boxes need about {need >> 20} MB for their pairs, over the memory cap")
+
+
 def _own(pairs: list, lists: list, heads: list, best: list) -> None:
     """Keep the pairs of the next box or group, least first, and offer its first pair."""
     pairs.sort()
@@ -112,14 +143,34 @@ def _isany(plane: Plane, obj1, obj2) -> bool:
 
 
 class Page(LTPage):
-    """An LTPage whose text boxes are grouped by group_textboxes above."""
+    """An LTPage whose characters are grouped into lines by internals.group_objects, its text boxes by
+    group_textboxes above."""
+
+    def group_objects(self, laparams, objs):
+        if laparams.detect_vertical or not objs or not enabled():
+            return super().group_objects(laparams, objs)
+        return group_objects(laparams, objs)
 
     def group_textboxes(self, laparams, boxes):
         return group_textboxes(self.bbox, boxes)
+
+    def add_all(self, items: list) -> None:
+        """Add these items in order, as add() one by one does."""
+        self._objs.extend(items)
 
 
 class Figure(LTFigure):
-    """An LTFigure whose text boxes are grouped by group_textboxes above."""
+    """An LTFigure whose characters are grouped into lines by internals.group_objects, its text boxes by
+    group_textboxes above."""
+
+    def group_objects(self, laparams, objs):
+        if laparams.detect_vertical or not objs or not enabled():
+            return super().group_objects(laparams, objs)
+        return group_objects(laparams, objs)
 
     def group_textboxes(self, laparams, boxes):
         return group_textboxes(self.bbox, boxes)
+
+    def add_all(self, items: list) -> None:
+        """Add these items in order, as add() one by one does."""
+        self._objs.extend(items)

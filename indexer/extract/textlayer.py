@@ -6,11 +6,12 @@ from pathlib import Path
 from pdfminer.converter import PDFPageAggregator
 from pdfminer.layout import LAParams, LTFigure, LTImage, LTTextBox, LTTextLine
 from pdfminer.pdfdocument import PDFDocument, PDFPasswordIncorrect
-from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+from pdfminer.pdfinterp import PDFResourceManager
 from pdfminer.pdfpage import PDFPage
 from pdfminer.pdfparser import PDFParser
 
 from .boxorder import Figure, Page
+from .internals import FastInterpreter, render_string_horizontal
 from .metadata import document_metadata
 from .model import ENCRYPTED, ExtractedPDF, ExtractionError, RawPage, check_header
 from .pages import finish
@@ -41,6 +42,11 @@ class TextAggregator(PDFPageAggregator):
     def paint_path(self, gstate, stroke, fill, evenodd, path) -> None:
         pass
 
+    def render_string_horizontal(self, *args):
+        # the characters made faster by indexer.extract.internals (the same ones), or by pdfminer
+        end = render_string_horizontal(self, *args)
+        return super().render_string_horizontal(*args) if end is None else end
+
 
 def extract_text_layer(path: Path) -> ExtractedPDF:
     """Extract with pdfminer.six; ExtractionError(fallback=True) when pypdfium2 should try instead."""
@@ -52,7 +58,7 @@ def extract_text_layer(path: Path) -> ExtractedPDF:
             doc = PDFDocument(PDFParser(fh))
             resources = PDFResourceManager(caching=True)
             device = TextAggregator(resources, laparams=LAParams(**LAPARAMS))
-            interpreter = PDFPageInterpreter(resources, device)
+            interpreter = FastInterpreter(resources, device)
             for number, pdf_page in enumerate(PDFPage.create_pages(doc), start=1):
                 interpreter.process_page(pdf_page)
                 layout = device.get_result()
