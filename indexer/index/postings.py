@@ -157,15 +157,32 @@ def _fast_items(field, value):
     boost = fmt.field_boost
     if type(fmt) is Frequency:
         counts = analyzer.frequencies(value)
-        return None if counts is None else [(t, n, w * boost, pack_uint(n)) for t, (n, w) in counts.items()]
+        return None if counts is None else [(t, n, w * boost, _uint(n)) for t, (n, w) in counts.items()]
     if type(fmt) in (Characters, Positions):
         places = analyzer.positions(value)
         if places is None:
             return None
         if type(fmt) is Positions:
             return [(t, len(p), w * boost, fmt.encode([place[0] for place in p])) for t, (w, p) in places.items()]
-        return [(t, len(p), w * boost, fmt.encode(p)) for t, (w, p) in places.items()]
+        return [(t, len(p), w * boost, _characters(p)) for t, (w, p) in places.items()]
     return None
+
+
+_UINTS = [pack_uint(n) for n in range(256)]
+
+
+def _uint(n: int) -> bytes:
+    return _UINTS[n] if n < 256 else pack_uint(n)
+
+
+def _characters(places: list) -> bytes:
+    """Characters.encode: the count, then the pickled (position, start, length) of each place as deltas."""
+    if len(places) == 1:
+        pos, start, end = places[0]
+        return _UINTS[1] + pickle.dumps([(pos, start, end - start)], 2)
+    deltas = [(pos - before[0], start - before[2], end - start)
+              for before, (pos, start, end) in zip([(0, 0, 0), *places], places)]
+    return _uint(len(deltas)) + pickle.dumps(deltas, 2)
 
 
 def _write_term(out: bytearray, posts: list, fixed, length_of, blocklimit: int, compression: int) -> bytes:
@@ -202,7 +219,7 @@ def _write_term(out: bytearray, posts: list, fixed, length_of, blocklimit: int, 
             mini = stored[0]
         else:
             mini = tuple(stored)
-        values = [v for v in values if v]
+        values = list(filter(None, values))
         if fixed is None or fixed < 0:
             vs = tuple(values)
         else:
@@ -212,7 +229,7 @@ def _write_term(out: bytearray, posts: list, fixed, length_of, blocklimit: int, 
             data = compress(data, compression)
         top = max(weights)
         top = top if top > 0 else 0
-        known = [length for length in map(length_of, ids) if length]
+        known = list(filter(None, map(length_of, ids)))
         low, high = (min(known), max(known)) if known else (None, 0)
         info = dumps((n, ids[-1], top, compression, length_to_byte(low), length_to_byte(high)), 2)
         size = len(info) + len(data)
