@@ -74,15 +74,15 @@ class SegmentPostings:
             # (UTF-8 keeps the order of the text).
             if not isinstance(value, (str, list, tuple)):
                 raise ValueError(f"{value!r} is not unicode or sequence")
-            items = _fast_items(field, value)
-            if items is None:
-                items = field.format.word_values(value, field.analyzer, mode="index")
+            length = _fast_add(table, docnum, field, value)
+            items = () if length is not None else field.format.word_values(value, field.analyzer, mode="index")
         else:
-            items = field.index(value)
-        length = 0
-        for text, freq, weight, vbytes in items:
-            table[text].append((docnum, weight * 1.0, vbytes))  # * the field boost SegmentWriter applies
-            length += freq
+            length, items = None, field.index(value)
+        if length is None:
+            length = 0
+            for text, freq, weight, vbytes in items:
+                table[text].append((docnum, weight * 1.0, vbytes))  # * the field boost SegmentWriter applies
+                length += freq
         if not field.scorable:
             return 0
         if length:
@@ -149,22 +149,31 @@ def _add_terms(terms, rows: list[tuple[bytes, bytes]]) -> None:
         terms.lastkey = rows[-1][0]
 
 
-def _fast_items(field, value):
-    """Return what the field's format.word_values gives for a text, from the analyzer's counts in one pass, or None."""
+def _fast_add(table, docnum: int, field, value) -> int | None:
+    """Add a text's postings to the field's table from the analyzer's counts in one pass, as the field's
+    format.word_values gives them (weights times 1.0, the document boost SegmentWriter applies: the same floats);
+    return the field length, or None (nothing added) where this way does not apply."""
     fmt, analyzer = field.format, field.analyzer
     if not (isinstance(value, str) and isinstance(analyzer, MemoAnalyzer)):
         return None
-    boost = fmt.field_boost
-    if type(fmt) is Frequency:
+    boost, kind, length = fmt.field_boost, type(fmt), 0
+    if kind is Frequency:
         counts = analyzer.frequencies(value)
-        return None if counts is None else [(t, n, w * boost, _uint(n)) for t, (n, w) in counts.items()]
-    if type(fmt) in (Characters, Positions):
+        if counts is None:
+            return None
+        for text, (n, weight) in counts.items():
+            table[text].append((docnum, weight * boost, _UINTS[n] if n < 256 else pack_uint(n)))
+            length += n
+        return length
+    if kind is Characters or kind is Positions:
         places = analyzer.positions(value)
         if places is None:
             return None
-        if type(fmt) is Positions:
-            return [(t, len(p), w * boost, fmt.encode([place[0] for place in p])) for t, (w, p) in places.items()]
-        return [(t, len(p), w * boost, _characters(p)) for t, (w, p) in places.items()]
+        encode = _characters if kind is Characters else (lambda p: fmt.encode([place[0] for place in p]))
+        for text, (weight, p) in places.items():
+            table[text].append((docnum, weight * boost, encode(p)))
+            length += len(p)
+        return length
     return None
 
 
