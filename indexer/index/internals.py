@@ -27,7 +27,7 @@ from whoosh.system import _INT_SIZE, unpack_int
 from whoosh.util.numeric import byte_to_length
 from whoosh.writing import SegmentWriter
 
-from .postings import SegmentPostings
+from .postings import SegmentPostings, forget_scans, scan_document_entries
 
 log = logging.getLogger("kennisbank.whoosh")
 
@@ -213,15 +213,19 @@ def write_segment(part_dir: str, schema, entries: list[dict], limitmb: int = 128
     add = postings.add if postings is not None else (lambda _n, entry: writer.add_document(**entry))
     try:
         for n, entry in enumerate(entries):
+            if postings is not None and entry.get("kind") == "doc":
+                scan_document_entries(entries, n)
             add(n, entry)
             if n == 0 and pause is not None:
                 pause()
         if postings is not None:
             writer.docnum = len(entries)
+            forget_scans()
         segment = _finalize(writer, postings)
         writer._finish()
         return segment
     except BaseException:
+        forget_scans()
         writer.cancel()
         raise
 

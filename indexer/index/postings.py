@@ -6,6 +6,7 @@ import struct
 import zlib
 from array import array
 from collections import defaultdict
+from itertools import islice
 from operator import sub
 
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
@@ -16,6 +17,8 @@ from whoosh.system import pack_int, pack_long, pack_uint, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from ..analysis import MemoAnalyzer
+from ..analysis.joined import forget as forget_scans
+from ..analysis.joined import scan_document
 
 # A term's info record in the term table, as whoosh.codec.whoosh3.W3TermInfo packs it: flags (inlined or not),
 # total weight, document frequency, shortest and longest length byte, highest weight, first and last docnum.
@@ -123,6 +126,20 @@ class SegmentPostings:
             offset += len(out)
             _add_terms(terms, rows)
         self.tables.clear()
+
+
+def scan_document_entries(entries: list[dict], n: int) -> None:
+    """Before a document's entry (kind "doc") and its page entries after it: find the dates and citations of its
+    text and of its pages in one scan (indexer.analysis.joined; exact), for the analysis of both."""
+    doc, pages = entries[n], []
+    if not isinstance(doc.get("content"), str):
+        return
+    for entry in islice(entries, n + 1, None):
+        if entry.get("kind") != "page" or entry.get("id") != doc.get("id"):
+            break
+        if isinstance(entry.get("page_text"), str):
+            pages.append(entry["page_text"])
+    scan_document(doc["content"], pages)
 
 
 def _add_terms(terms, rows: list[tuple[bytes, bytes]]) -> None:
