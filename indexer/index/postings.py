@@ -24,6 +24,8 @@ from ..analysis.joined import scan_document
 # total weight, document frequency, shortest and longest length byte, highest weight, first and last docnum.
 TERM_INFO = struct.Struct("!BfIBBfII")
 KEY_VALUE_LENGTHS = struct.Struct("!ii")  # before each key and value in the term table (whoosh.filedb.filetables)
+# Terms with at most this many postings have their blocks made once per distinct list of postings (SegmentPostings.write).
+SHARED_POSTINGS = 8
 
 
 class SegmentPostings:
@@ -104,17 +106,18 @@ class SegmentPostings:
             fixed = self.schema[name].format.fixed_value_size()
             lengths = self.lengths.get(name, {})
             out, rows = bytearray(), []
-            # A term in one document (most terms) with a fixed-size value (a frequency) often has the same
-            # posting as other terms of that document: its block and term info are made once.
-            singles = {} if fixed is not None else None
+            # A term in few documents often has the very postings of another term (a frequency of 1 in the same
+            # documents, a compound's part at the compound's place): its blocks and term info are made once.
+            made_for = {}
             for text in sorted(table):
                 start = offset + len(out)
                 posts = table[text]
-                if singles is not None and len(posts) == 1:
-                    made = singles.get(posts[0])
+                if len(posts) <= SHARED_POSTINGS:
+                    key = tuple(posts)
+                    made = made_for.get(key)
                     if made is None:
                         block = bytearray()
-                        made = singles[posts[0]] = (
+                        made = made_for[key] = (
                             _write_term(block, posts, fixed, lengths.get, blocklimit, compression), bytes(block))
                     info = made[0]
                     out += made[1]
