@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import gc
 import logging
 import multiprocessing
 import os
@@ -95,11 +96,16 @@ def write_indexes(tasks: list[Task], jobs: int) -> tuple[list[list[str]], int]:
             method = start_method()
             if method == "fork":
                 _worker_schema()  # word lists loaded once, here: every worker starts with them
-            context = multiprocessing.get_context(method)
-            with ProcessPoolExecutor(max_workers=processes, mp_context=context) as pool:
-                futures = [pool.submit(_write_in_worker, part, run.docs, WRITER_LIMIT_MB, DIRECT_WRITER)
-                           for part, (_t, run) in zip(parts, new)]
-                segments = [f.result() for f in futures]
+                gc.freeze()  # and the workers' cycle collectors leave this process's objects alone (not copied)
+            try:
+                context = multiprocessing.get_context(method)
+                with ProcessPoolExecutor(max_workers=processes, mp_context=context) as pool:
+                    futures = [pool.submit(_write_in_worker, part, run.docs, WRITER_LIMIT_MB, DIRECT_WRITER)
+                               for part, (_t, run) in zip(parts, new)]
+                    segments = [f.result() for f in futures]
+            finally:
+                if method == "fork":
+                    gc.unfreeze()
             store.pause_point("writing")
         else:
             schema = build_schema()  # one schema, so one word memo, for every segment written here
