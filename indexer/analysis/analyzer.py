@@ -20,7 +20,7 @@ from .compounds import split
 from .dates import DateTokenizer, dates_in
 from .families import family_stem
 from .fold import fold_text
-from .wordcounts import TOKEN_PATTERN, word_counts
+from .wordcounts import TOKEN_PATTERN, term_frequencies, word_counts
 from .wordforms import stem_with_overrides
 
 # Bump when analysis changes, so `build --if-needed` knows an index is stale.
@@ -172,7 +172,9 @@ class MemoAnalyzer(CompositeAnalyzer):
         """Return {term: [count, weight]} of a text at index time, as Whoosh's Frequency format sums the token
         stream, or None where this way does not apply. Each distinct word is analysed and counted once; a date adds
         its day term twice (before and after its words) and a citation its terms once, as the tokenizers do. The
-        weights are sums of boosts like 1 and PART_WEIGHT, exact in any order (else None)."""
+        weights of words are sums of boosts like 1 and PART_WEIGHT, exact in any order; the terms of dates and
+        citations (a compact citation weighs LABEL_WEIGHT) are summed in the token stream's order, and None is
+        returned where such a sum would have to mix with a word's."""
         tokenizer = self.items[0]
         if type(tokenizer) is CitationTokenizer:
             expression = tokenizer.dates.words.expression
@@ -182,37 +184,10 @@ class MemoAnalyzer(CompositeAnalyzer):
             expression, extra = tokenizer.expression, []
         else:
             return None
-        memo, analysed, out = self.__dict__.setdefault("_memo", {}), self.analysed, {}
-        get, memo_get = out.get, memo.get
-        words, extra = word_counts(expression, value).items(), [(w, 1, b) for w, b in extra]
-        if self.__dict__.get("_inexact"):  # some word's boosts are no multiples of 1/1024: each is checked below
-            words, extra = (), [(w, n, 1.0) for w, n in words] + extra
-        for word, count in words:  # boosts of words alone: multiples of 1/1024 (analysed), so every sum is exact
-            texts = memo_get(word)
-            if texts is None:
-                texts = analysed(word)
-            for text, boost in texts:
-                entry = get(text)
-                if entry is None:
-                    out[text] = [count, boost * count]
-                else:
-                    entry[0] += count
-                    entry[1] += boost * count
-        for word, count, weight in extra:
-            texts = memo_get(word)
-            if texts is None:
-                texts = analysed(word)
-            for text, boost in texts:
-                boost *= weight
-                if not (boost * 1024).is_integer():
-                    return None
-                entry = get(text)
-                if entry is None:
-                    out[text] = [count, boost * count]
-                else:
-                    entry[0] += count
-                    entry[1] += boost * count
-        return out
+        if self.__dict__.get("_inexact"):  # some word's boosts are no multiples of 1/1024: sums depend on order
+            return None
+        return term_frequencies(word_counts(expression, value), extra, self.__dict__.setdefault("_memo", {}),
+                                self.analysed)
 
     def positions(self, value: str) -> dict[str, list] | None:
         """Return {term: [weight, [(position, startchar, endchar), ...]]} of a text at index time, as Whoosh's
