@@ -45,3 +45,34 @@ def test_a_bad_index_jobs_setting_warns_in_dutch_and_builds_in_one_process(corpu
     report = build_index(corpus, index)
     assert report.documents and "processes=1" in commit_line(caplog)
     assert any("KENNISBANK_INDEX_JOBS='twee' is geen geheel getal" in r.getMessage() for r in caplog.records)
+
+
+def test_workers_fork_only_when_no_other_thread_runs(monkeypatch):
+    import sys
+    import threading
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert parallel.start_method() == "spawn"  # a thread's held locks must not be copied into a worker
+    finally:
+        stop.set()
+        thread.join()
+    monkeypatch.setattr(threading, "active_count", lambda: 1)  # as in `kennisbank build` (other tests leave threads)
+    assert parallel.start_method() == ("fork" if sys.platform.startswith("linux") else "spawn")
+
+
+def test_spawned_and_forked_workers_write_the_same_index(corpus_copy, tmp_path, monkeypatch, caplog):
+    corpus, _ = corpus_copy
+    caplog.set_level(logging.INFO, logger="kennisbank.build")
+    monkeypatch.setattr(segments, "MIN_SEGMENT_CHARS", 1)
+    monkeypatch.setenv("KENNISBANK_INDEX_JOBS", "2")
+    monkeypatch.setattr(parallel, "MIN_PARALLEL_CHARS", 0)
+    built = {}
+    for method in ("spawn", "fork"):
+        monkeypatch.setattr(parallel, "start_method", lambda method=method: method)
+        build_index(corpus, tmp_path / method)
+        assert "processes=2" in commit_line(caplog)
+        caplog.clear()
+        built[method] = index_content(tmp_path / method)
+    assert built["spawn"]["all"][1] and built["spawn"] == built["fork"]

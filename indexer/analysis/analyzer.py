@@ -9,7 +9,6 @@ are loaded on first use into module-level caches (compounds.py, wordforms.py).
 from __future__ import annotations
 
 import re
-from collections import Counter
 from functools import lru_cache
 
 from whoosh.analysis import CompositeAnalyzer, Filter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
@@ -21,6 +20,7 @@ from .compounds import split
 from .dates import DateTokenizer, dates_in
 from .families import family_stem
 from .fold import fold_text
+from .wordcounts import TOKEN_PATTERN, term_frequencies, word_counts
 from .wordforms import stem_with_overrides
 
 # Bump when analysis changes, so `build --if-needed` knows an index is stale.
@@ -32,8 +32,8 @@ ANALYSIS_VERSION = "5"
 # "ordeverstoringen" counts a quarter of "orde" standing alone, so whole words rank above parts.
 PART_WEIGHT = 0.25
 
-# Words with inner dots stay one token ("art.2.1"); a trailing "*" of a footnote is not part of the word.
-TOKEN_PATTERN = r"\w+(\.?\w+)*"
+# Words with inner dots stay one token ("art.2.1"); a trailing "*" of a footnote is not part of the word
+# (TOKEN_PATTERN, in indexer.analysis.wordcounts).
 
 class StackedStopFilter(StopFilter):
     """Whoosh's stop filter, but a token marked `stacked` (a citation's terms) keeps the position of the word before it.
@@ -131,7 +131,7 @@ class MemoAnalyzer(CompositeAnalyzer):
     """
 
     def __getstate__(self):
-        return {k: v for k, v in self.__dict__.items() if k != "_memo"}
+        return {k: v for k, v in self.__dict__.items() if k not in ("_memo", "_inexact")}
 
     def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
                  start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
@@ -153,6 +153,8 @@ class MemoAnalyzer(CompositeAnalyzer):
             for item in self.items[1:]:
                 tokens = item(tokens)
             texts = tuple((t.text, t.boost) for t in tokens)
+            if not all((boost * 1024).is_integer() for _text, boost in texts):
+                self._inexact = True  # frequencies() then checks every sum
             if len(memo) >= MEMO_WORDS:
                 memo.clear()
             memo[word] = texts
@@ -170,7 +172,9 @@ class MemoAnalyzer(CompositeAnalyzer):
         """Return {term: [count, weight]} of a text at index time, as Whoosh's Frequency format sums the token
         stream, or None where this way does not apply. Each distinct word is analysed and counted once; a date adds
         its day term twice (before and after its words) and a citation its terms once, as the tokenizers do. The
-        weights are sums of boosts like 1 and PART_WEIGHT, exact in any order (else None)."""
+        weights of words are sums of boosts like 1 and PART_WEIGHT, exact in any order; the terms of dates and
+        citations (a compact citation weighs LABEL_WEIGHT) are summed in the token stream's order, and None is
+        returned where such a sum would have to mix with a word's."""
         tokenizer = self.items[0]
         if type(tokenizer) is CitationTokenizer:
             expression = tokenizer.dates.words.expression
@@ -180,31 +184,18 @@ class MemoAnalyzer(CompositeAnalyzer):
             expression, extra = tokenizer.expression, []
         else:
             return None
-        memo, analysed, out = self.__dict__.setdefault("_memo", {}), self.analysed, {}
-        counts = Counter(map(re.Match.group, expression.finditer(value)))
-        for word, count, weight in [(w, n, 1.0) for w, n in counts.items()] + [(w, 1, b) for w, b in extra]:
-            texts = memo.get(word)
-            if texts is None:
-                texts = analysed(word)
-            for text, boost in texts:
-                boost *= weight
-                if not (boost * 1024).is_integer():
-                    return None
-                entry = out.get(text)
-                if entry is None:
-                    out[text] = [count, boost * count]
-                else:
-                    entry[0] += count
-                    entry[1] += boost * count
-        return out
+        if self.__dict__.get("_inexact"):  # some word's boosts are no multiples of 1/1024: sums depend on order
+            return None
+        return term_frequencies(word_counts(expression, value), extra, self.__dict__.setdefault("_memo", {}),
+                                self.analysed)
 
     def positions(self, value: str) -> dict[str, list] | None:
         """Return {term: [weight, [(position, startchar, endchar), ...]]} of a text at index time, as Whoosh's
         Characters format gathers the token stream (see _indexed for the positions), or None for another tokenizer."""
         expression = self.words(value)
         if expression is not None:
-            tokens = ((m.group(), *m.span(), 1.0, False, n) for n, m in enumerate(expression.finditer(value)))
-        elif type(self.items[0]) is CitationTokenizer:
+            return self._word_positions(expression, value)
+        if type(self.items[0]) is CitationTokenizer:
             tokens = index_tokens(value, self.items[0].dates.words.expression)
         else:
             return None
@@ -221,6 +212,28 @@ class MemoAnalyzer(CompositeAnalyzer):
             for text, boost in texts:
                 boost *= weight
                 entry = out.get(text)
+                if entry is None:
+                    out[text] = [boost, [place]]
+                else:
+                    entry[0] += boost
+                    entry[1].append(place)
+        return out
+
+    def _word_positions(self, expression, value: str) -> dict[str, list]:
+        # positions() of a text of plain words: each match is a token at its own index, weight 1.
+        memo, analysed, out, pos = self.__dict__.setdefault("_memo", {}), self.analysed, {}, None
+        get, memo_get = out.get, memo.get
+        for index, match in enumerate(expression.finditer(value)):
+            word = match.group()
+            texts = memo_get(word)
+            if texts is None:
+                texts = analysed(word)
+            if not texts:
+                continue
+            pos = index if pos is None else pos + 1
+            place = (pos, *match.span())
+            for text, boost in texts:
+                entry = get(text)
                 if entry is None:
                     out[text] = [boost, [place]]
                 else:

@@ -196,6 +196,13 @@ def _citations() -> "re.Pattern":
 
 def find_citations(text: str) -> Iterator[Citation]:
     """Yield every legal citation of a text, in order."""
+    for _start, _end, citation in citation_matches(text):
+        if citation is not None:
+            yield citation
+
+
+def citation_matches(text: str) -> Iterator[tuple[int, int, Citation | None]]:
+    """Yield (start, end, citation) for every match of the citation pattern, with None where it is no citation."""
     if not text:
         return
     for m in _citations().finditer(text):
@@ -203,10 +210,12 @@ def find_citations(text: str) -> Iterator[Citation]:
         law = law_of(law_text) if law_text else ""
         compact = m.group("c_nums") or m.group("b_nums")
         if m.group("b_nums") and _NUMBERED.search(text, max(0, m.start() - 20), m.start()):
-            continue  # "versie 1.2.3.a", "paragraaf 4.1.2.b": a numbered part, not a citation
+            yield m.start(), m.end(), None  # "versie 1.2.3.a", "paragraaf 4.1.2.b": a numbered part, not a citation
+            continue
         if compact:
             nums, sub = compact.split("."), (m.group("c_sub") or m.group("b_sub")).lower()
-            yield Citation(m.start(), m.end(), ".".join(nums[:-1]), nums[-1], (sub,), law, label=True)
+            yield m.start(), m.end(), Citation(m.start(), m.end(), ".".join(nums[:-1]), nums[-1], (sub,), law,
+                                               label=True)
             continue
         article = _clean_number(m.group("art"))
         lid = m.group("lid_n") or m.group("lid_e") or ""
@@ -214,7 +223,7 @@ def find_citations(text: str) -> Iterator[Citation]:
             lid = str(ORDINALS[m.group("lid_o").lower()])
         items = re.split(r"\s*,\s*|\s+(?:en|of)\s+", m.group("subs") or "", flags=re.IGNORECASE)
         subs = tuple(dict.fromkeys(s.lower().rstrip("°") for s in items if s))
-        yield Citation(m.start(), m.end(), article, lid.lstrip("0") or lid, subs, law)
+        yield m.start(), m.end(), Citation(m.start(), m.end(), article, lid.lstrip("0") or lid, subs, law)
 
 
 def _clean_number(number: str) -> str:

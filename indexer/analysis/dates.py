@@ -28,6 +28,13 @@ _DATES = re.compile(
 
 def find_dates(text: str) -> Iterator[tuple[int, int, str]]:
     """Yield (start, end, "YYYY-MM-DD") for every real calendar date written in one of the known forms."""
+    for start, end, iso in date_matches(text):
+        if iso:
+            yield start, end, iso
+
+
+def date_matches(text: str) -> Iterator[tuple[int, int, str]]:
+    """Yield (start, end, "YYYY-MM-DD") for every match of the date forms, with "" where it is no real date."""
     for m in _DATES.finditer(text):
         if m.group("d1"):
             day, month, year = int(m.group("d1")), MONTHS[m.group("m1").lower()], int(m.group("y1"))
@@ -38,23 +45,29 @@ def find_dates(text: str) -> Iterator[tuple[int, int, str]]:
         try:
             when = dt.date(year, month, day)
         except ValueError:
-            continue  # 31-02-2021, 13/13/2020: not a date
-        if 1800 <= year <= 2199:
-            yield m.start(), m.end(), when.isoformat()
+            when = None  # 31-02-2021, 13/13/2020: not a date
+        yield m.start(), m.end(), when.isoformat() if when is not None and 1800 <= year <= 2199 else ""
 
 
 def last_text_memo(find: Callable[[str], Iterable]) -> Callable[[str], list]:
     """Return find as a function giving a list, remembered for the last text asked (that same object): indexing
-    asks twice of each text (is it plain words, and the tokenizer). Treat the list as read-only."""
+    asks twice of each text (is it plain words, and the tokenizer). Treat the list as read-only.
+
+    Its `primed` attribute, {id(text): (text, found)}, holds results found otherwise for certain text objects
+    (indexer.analysis.joined: a document's pages from one scan of its whole text); it is replaced whole."""
     last = [(None, [])]  # one tuple, swapped whole, so a thread never sees one text with another's results
 
     def found_in(text: str) -> list:
         asked, found = last[0]
         if asked is not text:
+            hit = found_in.primed.get(id(text))
+            if hit is not None and hit[0] is text:
+                return hit[1]
             found = list(find(text))
             last[0] = (text, found)
         return found
 
+    found_in.primed = {}
     return found_in
 
 

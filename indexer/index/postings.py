@@ -6,6 +6,7 @@ import struct
 import zlib
 from array import array
 from collections import defaultdict
+from itertools import islice
 from operator import sub
 
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
@@ -16,11 +17,15 @@ from whoosh.system import pack_int, pack_long, pack_uint, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from ..analysis import MemoAnalyzer
+from ..analysis.joined import forget as forget_scans
+from ..analysis.joined import scan_document
 
 # A term's info record in the term table, as whoosh.codec.whoosh3.W3TermInfo packs it: flags (inlined or not),
 # total weight, document frequency, shortest and longest length byte, highest weight, first and last docnum.
 TERM_INFO = struct.Struct("!BfIBBfII")
 KEY_VALUE_LENGTHS = struct.Struct("!ii")  # before each key and value in the term table (whoosh.filedb.filetables)
+# Terms with at most this many postings have their blocks made once per distinct list of postings (SegmentPostings.write).
+SHARED_POSTINGS = 8
 
 
 class SegmentPostings:
@@ -74,15 +79,15 @@ class SegmentPostings:
             # (UTF-8 keeps the order of the text).
             if not isinstance(value, (str, list, tuple)):
                 raise ValueError(f"{value!r} is not unicode or sequence")
-            items = _fast_items(field, value)
-            if items is None:
-                items = field.format.word_values(value, field.analyzer, mode="index")
+            length = _fast_add(table, docnum, field, value)
+            items = () if length is not None else field.format.word_values(value, field.analyzer, mode="index")
         else:
-            items = field.index(value)
-        length = 0
-        for text, freq, weight, vbytes in items:
-            table[text].append((docnum, weight * 1.0, vbytes))  # * the field boost SegmentWriter applies
-            length += freq
+            length, items = None, field.index(value)
+        if length is None:
+            length = 0
+            for text, freq, weight, vbytes in items:
+                table[text].append((docnum, weight * 1.0, vbytes))  # * the field boost SegmentWriter applies
+                length += freq
         if not field.scorable:
             return 0
         if length:
@@ -101,17 +106,18 @@ class SegmentPostings:
             fixed = self.schema[name].format.fixed_value_size()
             lengths = self.lengths.get(name, {})
             out, rows = bytearray(), []
-            # A term in one document (most terms) with a fixed-size value (a frequency) often has the same
-            # posting as other terms of that document: its block and term info are made once.
-            singles = {} if fixed is not None else None
+            # A term in few documents often has the very postings of another term (a frequency of 1 in the same
+            # documents, a compound's part at the compound's place): its blocks and term info are made once.
+            made_for = {}
             for text in sorted(table):
                 start = offset + len(out)
                 posts = table[text]
-                if singles is not None and len(posts) == 1:
-                    made = singles.get(posts[0])
+                if len(posts) <= SHARED_POSTINGS:
+                    key = tuple(posts)
+                    made = made_for.get(key)
                     if made is None:
                         block = bytearray()
-                        made = singles[posts[0]] = (
+                        made = made_for[key] = (
                             _write_term(block, posts, fixed, lengths.get, blocklimit, compression), bytes(block))
                     info = made[0]
                     out += made[1]
@@ -123,6 +129,20 @@ class SegmentPostings:
             offset += len(out)
             _add_terms(terms, rows)
         self.tables.clear()
+
+
+def scan_document_entries(entries: list[dict], n: int) -> None:
+    """Before a document's entry (kind "doc") and its page entries after it: find the dates and citations of its
+    text and of its pages in one scan (indexer.analysis.joined; exact), for the analysis of both."""
+    doc, pages = entries[n], []
+    if not isinstance(doc.get("content"), str):
+        return
+    for entry in islice(entries, n + 1, None):
+        if entry.get("kind") != "page" or entry.get("id") != doc.get("id"):
+            break
+        if isinstance(entry.get("page_text"), str):
+            pages.append(entry["page_text"])
+    scan_document(doc["content"], pages)
 
 
 def _add_terms(terms, rows: list[tuple[bytes, bytes]]) -> None:
@@ -149,23 +169,49 @@ def _add_terms(terms, rows: list[tuple[bytes, bytes]]) -> None:
         terms.lastkey = rows[-1][0]
 
 
-def _fast_items(field, value):
-    """Return what the field's format.word_values gives for a text, from the analyzer's counts in one pass, or None."""
+def _fast_add(table, docnum: int, field, value) -> int | None:
+    """Add a text's postings to the field's table from the analyzer's counts in one pass, as the field's
+    format.word_values gives them (weights times 1.0, the document boost SegmentWriter applies: the same floats);
+    return the field length, or None (nothing added) where this way does not apply."""
     fmt, analyzer = field.format, field.analyzer
     if not (isinstance(value, str) and isinstance(analyzer, MemoAnalyzer)):
         return None
-    boost = fmt.field_boost
-    if type(fmt) is Frequency:
+    boost, kind, length = fmt.field_boost, type(fmt), 0
+    if kind is Frequency:
         counts = analyzer.frequencies(value)
-        return None if counts is None else [(t, n, w * boost, pack_uint(n)) for t, (n, w) in counts.items()]
-    if type(fmt) in (Characters, Positions):
+        if counts is None:
+            return None
+        for text, (n, weight) in counts.items():
+            table[text].append((docnum, weight * boost, _UINTS[n] if n < 256 else pack_uint(n)))
+            length += n
+        return length
+    if kind is Characters or kind is Positions:
         places = analyzer.positions(value)
         if places is None:
             return None
-        if type(fmt) is Positions:
-            return [(t, len(p), w * boost, fmt.encode([place[0] for place in p])) for t, (w, p) in places.items()]
-        return [(t, len(p), w * boost, fmt.encode(p)) for t, (w, p) in places.items()]
+        encode = _characters if kind is Characters else (lambda p: fmt.encode([place[0] for place in p]))
+        for text, (weight, p) in places.items():
+            table[text].append((docnum, weight * boost, encode(p)))
+            length += len(p)
+        return length
     return None
+
+
+_UINTS = [pack_uint(n) for n in range(256)]
+
+
+def _uint(n: int) -> bytes:
+    return _UINTS[n] if n < 256 else pack_uint(n)
+
+
+def _characters(places: list) -> bytes:
+    """Characters.encode: the count, then the pickled (position, start, length) of each place as deltas."""
+    if len(places) == 1:
+        pos, start, end = places[0]
+        return _UINTS[1] + pickle.dumps([(pos, start, end - start)], 2)
+    deltas = [(pos - before[0], start - before[2], end - start)
+              for before, (pos, start, end) in zip([(0, 0, 0), *places], places)]
+    return _uint(len(deltas)) + pickle.dumps(deltas, 2)
 
 
 def _write_term(out: bytearray, posts: list, fixed, length_of, blocklimit: int, compression: int) -> bytes:
@@ -202,7 +248,7 @@ def _write_term(out: bytearray, posts: list, fixed, length_of, blocklimit: int, 
             mini = stored[0]
         else:
             mini = tuple(stored)
-        values = [v for v in values if v]
+        values = list(filter(None, values))
         if fixed is None or fixed < 0:
             vs = tuple(values)
         else:
@@ -212,7 +258,7 @@ def _write_term(out: bytearray, posts: list, fixed, length_of, blocklimit: int, 
             data = compress(data, compression)
         top = max(weights)
         top = top if top > 0 else 0
-        known = [length for length in map(length_of, ids) if length]
+        known = list(filter(None, map(length_of, ids)))
         low, high = (min(known), max(known)) if known else (None, 0)
         info = dumps((n, ids[-1], top, compression, length_to_byte(low), length_to_byte(high)), 2)
         size = len(info) + len(data)
