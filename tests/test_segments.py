@@ -93,7 +93,8 @@ def change_one_record(corpus):
     cat = corpus / "catalogue.yaml"
     text = cat.read_text(encoding="utf-8")
     cat.write_text(text.replace("Wat gemeenten kunnen doen tegen polarisatie.",
-                                "Wat gemeenten kunnen doen tegen polarisatie en spanningen in de wijk."),
+                                "Wat gemeenten kunnen doen tegen polarisatie en spanningen in de wijk "
+                                "(artikel 172 Gemeentewet)."),
                    encoding="utf-8")
 
 
@@ -130,6 +131,8 @@ def test_update_writes_only_changed_segments_and_gives_a_full_builds_index(corpu
         assert (" written=0 " if change == "removed" else " written=1 ") in commit, commit
     build_index(corpus, tmp_path / "fresh")
     assert facts(index) == facts(tmp_path / "fresh")  # scores too: no deleted entries left in any statistic
+    if change == "one record":  # the changed summary cites a law: the rewritten segment has its facet value
+        assert [text for field, text in facts(index)["all"][3] if field == "article"], commit
     # The previous generation is byte for byte what it was and serves the same after a rollback.
     assert file_hashes(old_gen) == old_files
     store.rollback(index)

@@ -10,7 +10,7 @@ from . import store
 from .parallel import Task, index_jobs, link_index, write_indexes
 from .pipeline import (Progress, extract_corpus, fingerprint_with_cache, locked, step, unchanged_report,
                        write_generation)
-from .plan import BuildReport, PlannedDocument, manifest_for, plan_documents
+from .plan import BuildReport, PlannedDocument, add_articles, manifest_for, plan_documents
 from .segments import full_runs, layout, update_runs
 
 
@@ -85,6 +85,11 @@ def write_documents(build_dir: Path, docs: dict[str, PlannedDocument], jobs: int
             old = old_layouts.get(name) if old_gen is not None and (old_gen / name).is_dir() else None
             runs = update_runs(keys, entries, old) if old is not None else full_runs(keys, entries)
             tasks.append(Task(build_dir / name, runs, old_gen / name if old is not None else None))
+        ready: set[int] = set()  # both indexes may share one entry dict
+        for first in (doc[0] for task in tasks for run in task.new for doc in run.docs if doc):
+            if first.get("kind") == "doc" and id(first) not in ready:
+                ready.add(id(first))
+                add_articles(first)
         ids, info["processes"] = write_indexes(tasks, jobs)
         info["segments"] = sum(len(task.runs) for task in tasks)
         info["written"] = sum(len(task.new) for task in tasks)

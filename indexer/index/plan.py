@@ -153,7 +153,6 @@ def document_entries(record: Record, pdf: ExtractedPDF | None):
         # Only replaced documents get the field: an empty ID would index an empty term on every document.
         **({"superseded_by": record.superseded_by} if record.superseded_by else {}),
         derived=dict(record.derived), aliases=" ".join(former_ids(record)),
-        **_articles(record, content),
     )
     for page in pages:
         if page.text:
@@ -164,10 +163,15 @@ def document_entries(record: Record, pdf: ExtractedPDF | None):
                        access=record.access, language=record.language)
 
 
-def _articles(record: Record, content: str) -> dict:
-    """Return the facet field of a document's legal citations, or nothing when it cites none (no empty term)."""
-    values = citation_values("\n".join((record.title, record.summary, content)))
-    return {"article": ",".join(values)} if values else {}
+def add_articles(entry: dict) -> None:
+    """Give a document entry its facet field of legal citations, unless it cites none (no empty term).
+
+    Added only to the entries a build writes: the citations are a function of the title, summary and content the
+    digest covers already, and an update that keeps most segments need not look for them in every document.
+    """
+    values = citation_values("\n".join((entry["title"], entry["summary"], entry["content"])))
+    if values:
+        entry["article"] = ",".join(values)
 
 
 def former_ids(record: Record) -> list[str]:
