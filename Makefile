@@ -7,7 +7,7 @@ THREADS ?= 4
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test index install bench bench-search bench-pages bench-build bench-build-real loadtest clean help eval
+.PHONY: run test index install bench bench-search bench-pages bench-build bench-build-real bench-content-sameness loadtest clean help eval
 
 help:
 	@echo "make run    - install, build the index if needed, serve on http://$(HOST):$(PORT)"
@@ -20,6 +20,7 @@ help:
 	@echo "make bench-pages - page view: cold render + marks p95 against plain pypdfium2 (bench/results/pages.json)"
 	@echo "make bench-build - indexing pages/s at 1k, 5k, 20k synthetic documents against plain Whoosh (BENCH_SIZES=1000)"
 	@echo "make bench-build-real - cold build vs plain pdfminer, warm rebuild, update of one record on the bench PDFs"
+	@echo "make bench-content-sameness - every layout object of the bench PDFs made by the fast extraction paths and by pdfminer's own, compared"
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -72,6 +73,11 @@ bench-build: $(STAMP)
 # rebuild, and update of one changed record (also with each index in one segment); bench/results/build-real.json.
 bench-build-real: $(STAMP)
 	$(BIN)/python -m bench.real_build_bench
+
+# Lays out every page of the bench PDFs through indexer/extract/internals.py's fast paths and through pdfminer's own
+# code and compares every layout object; exits 1 on any difference (BENCH_PDFS=folder or file).
+bench-content-sameness: $(STAMP)
+	$(BIN)/python -m bench.content_sameness
 
 clean:
 	rm -rf $(VENV) *.egg-info build
