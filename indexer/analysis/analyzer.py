@@ -128,10 +128,22 @@ class MemoAnalyzer(CompositeAnalyzer):
     folding, compounds, stems), so the analysed words of a word never depend on its neighbours: they are
     remembered per word (bounded by MEMO_WORDS) and only positions and characters are set per occurrence.
     Queries and every other call run the plain filter chain. The memo is never pickled into an index.
+
+    `remember` hands it the words an earlier build analysed (indexer.index.wordmemo keeps them with the index): a
+    word first met is taken from those before the filters run, and `used` tells which words this build met.
     """
 
     def __getstate__(self):
-        return {k: v for k, v in self.__dict__.items() if k not in ("_memo", "_inexact")}
+        return {k: v for k, v in self.__dict__.items() if k not in ("_memo", "_inexact", "_known")}
+
+    def remember(self, known: dict) -> None:
+        """Take {word: analysed(word)} of an earlier build with the same analysis; start a new memo of words used."""
+        self.__dict__["_known"] = known
+        self.__dict__["_memo"] = {}
+
+    def used(self) -> dict:
+        """Return {word: analysed(word)} of every word met at index time since remember (or since creation)."""
+        return self.__dict__.setdefault("_memo", {})
 
     def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
                  start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
@@ -146,6 +158,10 @@ class MemoAnalyzer(CompositeAnalyzer):
         """Return the (text, boost) the filters make of one word at index time (empty for a stop word), remembered."""
         memo = self.__dict__.setdefault("_memo", {})
         texts = memo.get(word)
+        if texts is not None:
+            return texts
+        known = self.__dict__.get("_known")
+        texts = known.get(word) if known else None
         if texts is None:
             token = Token(removestops=True, mode="index")
             token.text, token.boost, token.stopped = word, 1.0, False
@@ -153,11 +169,11 @@ class MemoAnalyzer(CompositeAnalyzer):
             for item in self.items[1:]:
                 tokens = item(tokens)
             texts = tuple((t.text, t.boost) for t in tokens)
-            if not all((boost * 1024).is_integer() for _text, boost in texts):
-                self._inexact = True  # frequencies() then checks every sum
-            if len(memo) >= MEMO_WORDS:
-                memo.clear()
-            memo[word] = texts
+        if not all((boost * 1024).is_integer() for _text, boost in texts):
+            self._inexact = True  # frequencies() then checks every sum
+        if len(memo) >= MEMO_WORDS:
+            memo.clear()
+        memo[word] = texts
         return texts
 
     def words(self, value: str):

@@ -12,6 +12,7 @@ from .pipeline import (Progress, extract_corpus, fingerprint_with_cache, locked,
                        write_generation)
 from .plan import BuildReport, PlannedDocument, add_articles, manifest_for, plan_documents
 from .segments import full_runs, layout, update_runs
+from .wordmemo import WordMemo
 
 
 def is_up_to_date(corpus_dir: str | Path, index_dir: str | Path) -> bool:
@@ -50,24 +51,28 @@ def full_build(corpus_dir: Path, index_dir: Path, catalogue: Catalogue, started:
     report.extracted, report.added = read, list(plan.docs)
 
     layouts: dict = {}
+    memo = WordMemo.load(index_dir)  # the words earlier builds analysed (ignored where analysis changed since)
 
     def manifest() -> dict:
         report.seconds = round(time.monotonic() - started, 2)
         return {**manifest_for(print_, catalogue, plan, hashes, report), "segments": layouts}
 
     report.generation = write_generation(index_dir, lambda build_dir: layouts.update(
-        write_documents(build_dir, plan.docs)), manifest, documents=len(plan.docs)).name
+        write_documents(build_dir, plan.docs, memo=memo)), manifest, documents=len(plan.docs)).name
+    memo.save()  # only after the switch: a failed build leaves the previous memo
     return report
 
 
 def write_documents(build_dir: Path, docs: dict[str, PlannedDocument], jobs: int | None = None,
-                    previous: tuple[Path, dict] | None = None) -> dict[str, list[dict]]:
+                    previous: tuple[Path, dict] | None = None,
+                    memo: WordMemo | None = None) -> dict[str, list[dict]]:
     """Write both indexes (public and all) of these planned documents, in their order, into a build folder.
 
     Each index is a few segments of contiguous documents (indexer.index.segments), written by `jobs` worker
     processes at most (default KENNISBANK_INDEX_JOBS; 0 = every core) and never merged. With `previous`, a
     generation and its manifest's segment layouts, the segments whose documents are unchanged are linked from
-    it and only the others written. Returns the layouts for the new manifest ({} where one plain writer wrote).
+    it and only the others written. The analyzers start from `memo`'s words and add those they meet to it.
+    Returns the layouts for the new manifest ({} where one plain writer wrote).
     """
     jobs = index_jobs() if jobs is None else jobs
     old_gen, old_layouts = previous or (None, {})
@@ -90,7 +95,7 @@ def write_documents(build_dir: Path, docs: dict[str, PlannedDocument], jobs: int
             if first.get("kind") == "doc" and id(first) not in ready:
                 ready.add(id(first))
                 add_articles(first)
-        ids, info["processes"] = write_indexes(tasks, jobs)
+        ids, info["processes"] = write_indexes(tasks, jobs, memo)
         info["segments"] = sum(len(task.runs) for task in tasks)
         info["written"] = sum(len(task.new) for task in tasks)
     layouts = {name: layout(task.runs, segment_ids) for name, task, segment_ids in zip(names, tasks, ids)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import functools
 import gc
+import itertools
 import logging
 import multiprocessing
 import os
@@ -18,9 +19,10 @@ from whoosh import index as whoosh_index
 
 from .. import settings
 from ..files import link_or_copy
-from . import internals, store
+from . import internals, store, wordmemo
 from .schema import build_schema
 from .segments import Run
+from .wordmemo import WordMemo
 
 log = logging.getLogger("kennisbank.build")
 
@@ -73,14 +75,19 @@ class Task:
         return [run for run in self.runs if run.keep is None]
 
 
-def write_indexes(tasks: list[Task], jobs: int) -> tuple[list[list[str]], int]:
+def write_indexes(tasks: list[Task], jobs: int, memo: WordMemo | None = None) -> tuple[list[list[str]], int]:
     """Write every task's index; return the segment ids of each (in docnum order) and the processes used.
 
     New runs become segments written by worker processes (see start_method) when there are more than one, more
     than one core is asked for and enough text; otherwise here, in order. Kept runs' segment files are hard-linked: Whoosh never changes a segment file once written, so a
     generation shares no file another writes to. Where Whoosh's internals differ (indexer.index.internals),
     one plain writer per index writes everything in one segment.
+
+    The analyzers start from `memo`'s words (an earlier build's), and the words they met are added to it, also
+    those met in worker processes (each sends the words its analyzers met since its previous segment).
     """
+    memo = memo or WordMemo()
+    memo.complete = all(run.keep is None for task in tasks for run in task.runs)
     if not internals.enabled():
         for task in tasks:
             _plain_write(task.folder, [doc for run in task.runs for doc in run.docs])
@@ -96,24 +103,34 @@ def write_indexes(tasks: list[Task], jobs: int) -> tuple[list[list[str]], int]:
             processes = min(jobs, len(new))
             method = start_method()
             if method == "fork":
-                _worker_schema()  # word lists loaded once, here: every worker starts with them
+                # Word lists and remembered words loaded once, here: every worker starts with them.
+                memo.attach(_worker_schema())
                 gc.freeze()  # and the workers' cycle collectors leave this process's objects alone (not copied)
             try:
                 context = multiprocessing.get_context(method)
                 with ProcessPoolExecutor(max_workers=processes, mp_context=context) as pool:
-                    futures = [pool.submit(_write_in_worker, part, run.docs, WRITER_LIMIT_MB, DIRECT_WRITER)
+                    # Spawned workers read the remembered words themselves: one file read each, not a copy per segment.
+                    memo_path = str(memo.path) if method != "fork" and memo.path is not None else None
+                    futures = [pool.submit(_write_in_worker, part, run.docs, WRITER_LIMIT_MB, DIRECT_WRITER, memo_path)
                                for part, (_t, run) in zip(parts, new)]
-                    segments = [f.result() for f in futures]
+                    segments = []
+                    for future in futures:
+                        segment, used = future.result()
+                        memo.add(_worker_schema(), used)
+                        segments.append(segment)
             finally:
                 if method == "fork":
                     gc.unfreeze()
+                    WordMemo().attach(_worker_schema())  # this process keeps no index's words between builds
             store.pause_point("writing")
         else:
             schema = build_schema()  # one schema, so one word memo, for every segment written here
+            memo.attach(schema)
             segments = [internals.write_segment(part, schema, [e for doc in run.docs for e in doc], WRITER_LIMIT_MB,
                                                 pause=functools.partial(store.pause_point, "writing") if n == 0
                                                 else None, fast=DIRECT_WRITER)
                         for n, (part, (_t, run)) in enumerate(zip(parts, new))]
+            memo.gather(schema)
         written = dict(zip((id(run) for _t, run in new), zip(parts, segments)))
         ids = [_assemble(task, written) for task in tasks]
     finally:
@@ -157,12 +174,35 @@ def _worker_schema():
     return build_schema()  # one per worker process, so its word memo serves every segment it writes
 
 
-def _write_in_worker(part: str, docs: list[list[dict]], limitmb: int, fast: bool = True):
-    return internals.write_segment(part, _worker_schema(), [e for doc in docs for e in doc], limitmb, fast=fast)
+@functools.lru_cache(maxsize=1)
+def _worker_memo(path: str) -> None:
+    WordMemo.read(Path(path)).attach(_worker_schema())  # once per spawned worker
+
+
+# How many of each analyzer's used words this worker process has sent already (they are sent once).
+_sent: list[int] = []
+
+
+def _write_in_worker(part: str, docs: list[list[dict]], limitmb: int, fast: bool = True, memo_path: str | None = None):
+    """Write one segment; return it and the words each analyzer met that this process has not sent yet."""
+    schema = _worker_schema()
+    if memo_path is not None:
+        _worker_memo(memo_path)
+    segment = internals.write_segment(part, schema, [e for doc in docs for e in doc], limitmb, fast=fast)
+    used = [a.used() for a in wordmemo.analyzers(schema)]
+    if len(_sent) != len(used):
+        _sent[:] = [0] * len(used)
+    new = []
+    for n, words in enumerate(used):
+        start = _sent[n] if _sent[n] <= len(words) else 0  # the memo started over (MEMO_WORDS)
+        new.append(dict(itertools.islice(words.items(), start, None)))
+        _sent[n] = len(words)
+    return segment, new
 
 
 def _plain_write(folder: Path, docs: list[list[dict]]) -> None:
-    """Write every entry with one Whoosh writer (its own segment logic): the path without internals."""
+    """Write every entry with one Whoosh writer (its own segment logic): the path without internals (and without
+    remembered words: the writer analyses with its own copy of the schema)."""
     folder.mkdir()
     writer = whoosh_index.create_in(str(folder), build_schema()).writer(limitmb=WRITER_LIMIT_MB)
     try:

@@ -24,6 +24,7 @@ LOCK = "build.lock"
 GEN_PREFIX = "gen-"
 TMP_PREFIX = "tmp-"
 MANIFEST = "manifest.json"
+WORD_MEMO = "wordmemo.bin"  # the analysed words of the last build (indexer.index.wordmemo), beside the generations
 INDEX_NAMES = ("public", "all")  # anonymous visitors only ever see "public"
 KEEP_GENERATIONS = 3
 
@@ -178,8 +179,8 @@ def cleanup(index_dir: str | Path, keep: int = KEEP_GENERATIONS) -> list[str]:
         # Only called under the build lock, so no other build is still writing into these.
         shutil.rmtree(tmp, ignore_errors=True)
         removed.append(tmp.name)
-    for tmp in index_dir.glob(f".{POINTER}.*.tmp"):
-        # A pointer file a killed build never renamed into place.
+    for tmp in [*index_dir.glob(f".{POINTER}.*.tmp"), *index_dir.glob(f".{WORD_MEMO}.*.tmp")]:
+        # A pointer or word memo file a killed build never renamed into place.
         tmp.unlink(missing_ok=True)
         removed.append(tmp.name)
     return removed

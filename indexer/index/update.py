@@ -11,6 +11,7 @@ from .build import full_build, write_documents
 from .pipeline import (Progress, extract_corpus, fingerprint_with_cache, locked, step, unchanged_report,
                        write_generation)
 from .plan import BuildReport, manifest_for, plan_documents
+from .wordmemo import WordMemo
 
 
 def update_index(corpus_dir: str | Path, index_dir: str | Path, *, progress: Progress | None = None,
@@ -67,7 +68,9 @@ def update_index(corpus_dir: str | Path, index_dir: str | Path, *, progress: Pro
         # and only the rest is written (indexer.index.segments): no deletions, so every document frequency and
         # length total, and so every score, is the one a full build gives.
         previous = (gen, manifest.get("segments") or {})
+        memo = WordMemo.load(index_dir)  # the words earlier builds analysed (indexer.index.wordmemo)
         report.generation = write_generation(index_dir, lambda build_dir: layouts.update(write_documents(
-            build_dir, plan.docs, previous=previous)), manifest_now, added=len(report.added),
+            build_dir, plan.docs, previous=previous, memo=memo)), manifest_now, added=len(report.added),
             replaced=len(report.replaced), removed=len(report.removed)).name
+        memo.save()  # only after the switch: a failed update leaves the previous memo
         return report

@@ -1,0 +1,172 @@
+"""The analysed words of an index's analyzers, kept in the index folder from one build or update to the next.
+
+A warm rebuild or an update analyses (splits compounds, stems) the same words the previous build did: the words it
+analysed are saved here after a successful build and handed to the analyzers of the next one
+(MemoAnalyzer.remember). Each analyzer's words are keyed by a fingerprint of everything that decides what a word
+becomes (the analysis version and source, its data files, the word list, Whoosh, the filter chain itself), so a
+remembered analysis is never a stale one. A missing, damaged or outdated file is ignored: the words are analysed
+again, and the index is the same either way. The file is never part of an index generation.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+import marshal
+import re
+import sys
+import types
+from importlib import metadata
+from pathlib import Path
+
+import whoosh
+
+from .. import analysis
+from ..analysis import ANALYSIS_VERSION, MemoAnalyzer
+from ..analysis.analyzer import MEMO_WORDS
+from ..files import atomic_write
+from . import store
+
+log = logging.getLogger("kennisbank.build")
+
+FILE = store.WORD_MEMO
+# The format's name and version, then the SHA-256 of the rest: a truncated or damaged file is never unmarshalled.
+MAGIC = b"kennisbank-wordmemo 1\n"
+
+
+def analyzers(schema) -> list[MemoAnalyzer]:
+    """Return the schema's memoising analyzers, each once, in field order (the same in every process)."""
+    found: dict[int, MemoAnalyzer] = {}
+    for name in schema.names():
+        analyzer = getattr(schema[name], "analyzer", None)
+        if isinstance(analyzer, MemoAnalyzer):
+            found.setdefault(id(analyzer), analyzer)
+    return list(found.values())
+
+
+# The analysis package: its code and data files are part of every fingerprint.
+ANALYSIS_DIR = Path(analysis.__file__).parent
+
+
+@functools.lru_cache(maxsize=4)
+def _analysis_key(folder: Path) -> bytes:
+    # What every analyzer's words depend on besides its own chain: the analysis code and data (every file of the
+    # package, so an edit without a version bump cannot leave a stale memo), the word list, Whoosh (its snowball
+    # stemmers) and Python (the file is marshalled).
+    h = hashlib.sha256(f"{ANALYSIS_VERSION}\n{whoosh.versionstring()}\n{metadata.version('wordfreq')}\n"
+                       f"{sys.version_info[:2]}\n".encode())
+    for path in sorted([*folder.glob("*.py"), *folder.glob("data/*")]):
+        if path.is_file():
+            h.update(f"\n{path.relative_to(folder)}\n".encode())
+            h.update(path.read_bytes())
+    return h.digest()
+
+
+def describe(value, depth: int = 0) -> str:
+    """Return a text that is the same for equal filter chains in any process (sets sorted, no addresses)."""
+    if depth > 32:
+        raise ValueError("analyzer nested too deeply to describe")
+    if value is None or isinstance(value, (bool, int, float, str, bytes)):
+        return repr(value)
+    if isinstance(value, re.Pattern):
+        return f"re({value.pattern!r}, {value.flags})"
+    if isinstance(value, (set, frozenset)):
+        return "{" + ", ".join(sorted(describe(v, depth + 1) for v in value)) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(describe(v, depth + 1) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(sorted(f"{describe(k, depth + 1)}: {describe(v, depth + 1)}"
+                                      for k, v in value.items())) + "}"
+    if isinstance(value, (types.FunctionType, types.MethodType, types.BuiltinFunctionType)):
+        return f"{getattr(value, '__module__', None)}.{value.__qualname__}"  # a stemmer function: its code's name
+    kind = f"{type(value).__module__}.{type(value).__qualname__}"
+    state = value.__getstate__() if hasattr(type(value), "__getstate__") else None
+    if state is None:
+        state = getattr(value, "__dict__", {})
+    return f"{kind}({describe(state, depth + 1)})"
+
+
+def fingerprint(analyzer: MemoAnalyzer) -> str:
+    """Return the key of an analyzer's remembered words: equal keys, equal analysis of every word."""
+    return hashlib.sha256(_analysis_key(ANALYSIS_DIR) + describe(analyzer).encode()).hexdigest()[:32]
+
+
+class WordMemo:
+    """The words a build starts from (loaded) and the ones it met (used), per analyzer fingerprint."""
+
+    def __init__(self, path: Path | None = None, loaded: dict[str, dict] | None = None):
+        self.path = path
+        self.loaded = loaded or {}
+        self.used: dict[str, dict] = {}
+        self.complete = True  # every document was analysed (a full build), not only those of changed segments
+
+    @classmethod
+    def load(cls, index_dir: Path) -> WordMemo:
+        """Read the memo file of an index folder; anything unreadable gives an empty memo (logged at debug)."""
+        return cls.read(Path(index_dir) / FILE)
+
+    @classmethod
+    def read(cls, path: Path) -> WordMemo:
+        """Read a memo file (see load)."""
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            return cls(path)
+        except OSError as exc:
+            log.debug("word memo %s unreadable (%s): words are analysed again", path, exc)
+            return cls(path)
+        body = data[len(MAGIC) + 32:]
+        if not data.startswith(MAGIC) or data[len(MAGIC):len(MAGIC) + 32] != hashlib.sha256(body).digest():
+            log.debug("word memo %s damaged or of another format: words are analysed again", path)
+            return cls(path)
+        try:
+            loaded = marshal.loads(body)
+        except (ValueError, EOFError, TypeError) as exc:
+            log.debug("word memo %s unreadable (%s): words are analysed again", path, exc)
+            return cls(path)
+        if not (isinstance(loaded, dict) and all(isinstance(v, dict) for v in loaded.values())):
+            log.debug("word memo %s holds no memo: words are analysed again", path)
+            return cls(path)
+        return cls(path, loaded)
+
+    def attach(self, schema) -> None:
+        """Give each of the schema's analyzers the words remembered for its fingerprint, and a fresh memo."""
+        for analyzer in analyzers(schema):
+            analyzer.remember(self.loaded.get(fingerprint(analyzer), {}))
+
+    def gather(self, schema) -> None:
+        """Add the words the schema's analyzers met (in this process) to the words used."""
+        self.add(schema, [a.used() for a in analyzers(schema)])
+
+    def add(self, schema, used: list[dict]) -> None:
+        """Add words used per analyzer, in the order of analyzers(schema) (a worker's, in its own process)."""
+        for analyzer, words in zip(analyzers(schema), used):
+            self.used.setdefault(fingerprint(analyzer), {}).update(words)
+
+    def save(self) -> None:
+        """Write the memo for the next build, atomically; a failure costs only speed (logged at debug).
+
+        After a full build the words it used are kept, so words of removed documents go; after an update, which
+        met only the words of changed segments, those come first and the loaded ones of the same analyzers fill up.
+        At most MEMO_WORDS per analyzer either way.
+        """
+        if self.path is None or not self.used:
+            return  # nothing met here (Whoosh's own writer analysed): the file stays as it is
+        if self.used.keys() == self.loaded.keys() and all(
+                self.loaded[key].keys() >= used.keys() and (not self.complete or len(used) == len(self.loaded[key]))
+                for key, used in self.used.items()):
+            return  # no word new, none to forget (an update of known words): the file holds these words already
+        out = {}
+        for key, used in self.used.items():
+            words = dict(used) if len(used) <= MEMO_WORDS else dict(list(used.items())[-MEMO_WORDS:])
+            if not self.complete:
+                for word, texts in self.loaded.get(key, {}).items():
+                    if len(words) >= MEMO_WORDS:
+                        break
+                    words.setdefault(word, texts)
+            out[key] = words
+        body = marshal.dumps(out)
+        try:
+            atomic_write(self.path, MAGIC + hashlib.sha256(body).digest() + body, mode=0o600)
+        except OSError as exc:
+            log.debug("word memo %s not saved (%s)", self.path, exc)

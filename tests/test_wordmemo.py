@@ -1,0 +1,163 @@
+"""The analysed words kept from one build to the next (indexer.index.wordmemo): used, and never changing the index."""
+from __future__ import annotations
+
+import hashlib
+import logging
+import marshal
+import shutil
+
+import pytest
+
+from indexer.analysis import analyzer
+from indexer.index import parallel, segments, store, wordmemo
+from indexer.index.build import build_index
+from indexer.index.update import update_index
+from tests.test_segments import change_one_record, facts
+
+
+@pytest.fixture
+def splits(monkeypatch):
+    """Count the words the Dutch analyzer's compound filter analyses in this process (the real splitter runs)."""
+    seen = []
+    real = analyzer.split
+
+    def counting(word):
+        seen.append(word)
+        return real(word)
+
+    monkeypatch.setattr(analyzer, "split", counting)
+    return seen
+
+
+def fresh_index(corpus, tmp_path, name="fresh"):
+    """Build the corpus into a new folder, without any memo, and return the folder."""
+    build_index(corpus, tmp_path / name)
+    return tmp_path / name
+
+
+def memo_words(index) -> dict[str, dict]:
+    memo = wordmemo.WordMemo.load(index)
+    assert memo.loaded, "no memo saved"
+    return memo.loaded
+
+
+def write_memo(index, content: dict) -> None:
+    body = marshal.dumps(content)
+    (index / wordmemo.FILE).write_bytes(wordmemo.MAGIC + hashlib.sha256(body).digest() + body)
+
+
+def test_a_rebuild_from_the_memo_analyses_nothing_again_and_gives_the_same_index(corpus_copy, tmp_path, splits):
+    corpus, _ = corpus_copy
+    index = tmp_path / "index-a"
+    build_index(corpus, index)
+    first = len(splits)
+    assert first > 50 and (index / wordmemo.FILE).is_file()
+    before = facts(index)
+    leftover = index / f".{wordmemo.FILE}.999.abcd.tmp"  # of a build killed while saving
+    leftover.write_bytes(b"half")
+    splits.clear()
+    build_index(corpus, index)  # every word is remembered
+    assert splits == [] and not leftover.exists()
+    assert facts(index) == before == facts(fresh_index(corpus, tmp_path))
+    # One memo per analyzer chain (Dutch, English, plain), never in the index's pickled schema.
+    assert len(memo_words(index)) == 3
+    with store.open_index(store.current_generation(index), "all").searcher() as s:
+        chains = wordmemo.analyzers(s.schema)
+    assert chains and not any(key in vars(a) for a in chains for key in ("_memo", "_known"))
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "other fingerprint", "empty", "unreadable"])
+def test_a_damaged_or_foreign_memo_is_ignored(corpus_copy, tmp_path, splits, damage, caplog):
+    corpus, _ = corpus_copy
+    index = tmp_path / "index-b"
+    build_index(corpus, index)
+    path = index / wordmemo.FILE
+    analysed = len(splits)
+    expected = facts(index)  # (snippets analyse words too)
+    if damage == "garbage":
+        path.write_bytes(b"\x00garbage\xff" * 100)
+    elif damage == "truncated":
+        path.write_bytes(path.read_bytes()[:-200])
+    elif damage == "empty":
+        path.write_bytes(b"")
+    elif damage == "unreadable":
+        path.unlink()
+        path.mkdir()  # reading it fails with an OSError
+    else:
+        # Poisoned words under keys no analyzer has: were they used, the index would change.
+        poisoned = {"x" + key: {word: (("vergif", 1.0),) for word in words}
+                    for key, words in memo_words(index).items()}
+        write_memo(index, poisoned)
+    splits.clear()
+    caplog.set_level(logging.DEBUG, logger="kennisbank.build")
+    if damage == "unreadable":
+        build_index(corpus, index)
+        path.rmdir()
+    else:
+        build_index(corpus, index)
+        assert set(memo_words(index)) == {wordmemo.fingerprint(a) for a in wordmemo.analyzers(
+            store.open_index(store.current_generation(index), "all").schema)}  # saved anew
+    assert len(splits) == analysed  # every word analysed again
+    assert facts(index) == expected
+    if damage not in ("other fingerprint",):
+        assert any("word memo" in r.getMessage() for r in caplog.records)
+
+
+def test_changed_word_lists_invalidate_the_memo(corpus_copy, tmp_path, splits, monkeypatch):
+    corpus, _ = corpus_copy
+    index = tmp_path / "index-c"
+    build_index(corpus, index)
+    old = memo_words(index)
+    # The analysis package as it would be with one more stem rule: a copy, so the project's own files stay.
+    changed = tmp_path / "analysis"
+    shutil.copytree(wordmemo.ANALYSIS_DIR, changed, ignore=shutil.ignore_patterns("__pycache__"))
+    with (changed / "data" / "stems.txt").open("a", encoding="utf-8") as fh:
+        fh.write("\nkennisbanken => kennisbank\n")
+    monkeypatch.setattr(wordmemo, "ANALYSIS_DIR", changed)
+    splits.clear()
+    build_index(corpus, index)
+    assert len(splits) > 50  # analysed again
+    new = memo_words(index)
+    assert not set(old) & set(new) and len(new) == 3
+
+
+def test_an_update_analyses_only_new_words_and_keeps_the_others(corpus_copy, tmp_path, splits, monkeypatch):
+    corpus, _ = corpus_copy
+    index = tmp_path / "index-d"
+    monkeypatch.setattr(segments, "MIN_SEGMENT_CHARS", 1)
+    build_index(corpus, index)
+    full = len(splits)
+    before = memo_words(index)
+    change_one_record(corpus)
+    splits.clear()
+    update_index(corpus, index)
+    assert 0 < len(splits) < full / 5  # only words of the changed summary nobody analysed before
+    after = memo_words(index)
+    for key, words in before.items():  # the words of unchanged segments stay remembered
+        assert words.keys() <= after[key].keys()
+    assert "spanningen" in after[wordmemo.fingerprint(analyzer.dutch_analyzer())]
+    assert facts(index) == facts(fresh_index(corpus, tmp_path))
+
+
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_worker_processes_use_and_return_remembered_words(corpus_copy, tmp_path, monkeypatch, method, caplog):
+    corpus, _ = corpus_copy
+    one = fresh_index(corpus, tmp_path, "one")  # in this process
+    monkeypatch.setattr(segments, "MIN_SEGMENT_CHARS", 1)
+    monkeypatch.setenv("KENNISBANK_INDEX_JOBS", "2")
+    monkeypatch.setattr(parallel, "MIN_PARALLEL_CHARS", 0)
+    monkeypatch.setattr(parallel, "start_method", lambda: method)
+    caplog.set_level(logging.INFO, logger="kennisbank.build")
+    index = tmp_path / "workers"
+    build_index(corpus, index)
+    assert any("processes=2" in r.getMessage() for r in caplog.records)
+    assert memo_words(index) == memo_words(one)  # every word the workers met reached the saved memo
+    # Poisoned remembered words show that the workers read the memo (then set right again).
+    words = memo_words(index)
+    write_memo(index, {key: {w: (("vergif", 1.0),) for w in found} for key, found in words.items()})
+    build_index(corpus, index)
+    with store.open_index(store.current_generation(index), "all").searcher() as s:
+        assert list(s.lexicon("content")) == [b"vergif"]  # every word taken from the memo
+    write_memo(index, words)
+    build_index(corpus, index)
+    assert facts(index) == facts(one)
