@@ -54,6 +54,13 @@ def test_every_version_constant_is_a_registered_stamp():
                     assert (module, name) in registered, f"{module}.{name} is not in versions.STAMPS"
 
 
+def test_every_word_list_of_the_analysis_is_in_the_analysis_data_stamp():
+    # Reproduces a gap: data/laws.txt (which citations become terms) was not stamped, so an edit to it left
+    # `build --if-needed` content and `update` building on an index made with the old list.
+    data = ROOT / "indexer" / "analysis" / "data"
+    assert sorted(versions.ANALYSIS_DATA) == sorted(f"data/{p.name}" for p in data.iterdir() if p.is_file())
+
+
 def test_the_manifest_records_the_stamps(built_corpus):
     _, index, _ = built_corpus
     assert store.read_manifest(store.current_generation(index))["stamps"] == versions.stamps()

@@ -33,7 +33,8 @@ STAMPS = {
 # A change of extraction needs no full build: `update` reads every PDF again (the cache key changed) and
 # replaces each document whose text changed.
 INDEX_FORMAT = ("schema", "analysis", "analysis_data", "whoosh")
-ANALYSIS_DATA = ("data/compounds.txt", "data/stems.txt", "data/families.txt")
+# Every word list the analysis reads (laws.txt decides which citations become terms); a test checks none is missing.
+ANALYSIS_DATA = ("data/compounds.txt", "data/stems.txt", "data/families.txt", "data/laws.txt")
 
 
 def stamps() -> dict[str, str]:
