@@ -47,6 +47,8 @@ SETTINGS = (
     Setting("KENNISBANK_INDEX_SEGMENTS", "INDEX_SEGMENTS", "",
             "segmenten per index bij een volledige build (bij genoeg tekst); meer maakt `update` sneller en de eerste "
             "zoekvraag per woord trager, 1 = één segment (`update` schrijft dan alles opnieuw)", "`8`"),
+    Setting("KENNISBANK_OCR", "OCR", "1",
+            "`0` = geen OCR: gescande pagina's blijven zonder tekst tot een build met `1` (die leest ze opnieuw)"),
     Setting("KENNISBANK_PDF_TIMEOUT", "PDF_TIMEOUT", "120",
             "seconden die één PDF (of één OCR-pagina) mag duren; daarna probeert pypdfium2 het"),
     Setting("KENNISBANK_PDF_MEMORY", "PDF_MEMORY", "2048",

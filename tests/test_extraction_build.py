@@ -229,6 +229,25 @@ def test_build_without_tesseract_warns_once_and_indexes_the_rest(tmp_path):
     assert {h["id"] for h in json.loads(found.stdout)["hits"]} == {"scan-a", "scan-b"}
 
 
+@pytest.mark.skipif(ocr_missing_reason() is not None, reason="tesseract with the Dutch model is not installed")
+def test_build_with_ocr_switched_off_leaves_scans_without_text_until_ocr_is_on_again(tmp_path):
+    corpus = tmp_path / "corpus"
+    (corpus / "pdf").mkdir(parents=True)
+    (corpus / "catalogue.yaml").write_text("documents: []\n", encoding="utf-8")
+    scan_pdf(corpus / "pdf" / "scan.pdf", [["Begeleidende brief over het cameratoezicht."],
+                                          ["Het handhavingsarrangement."]], scanned={2})
+    env = {**os.environ, "KENNISBANK_CORPUS": str(corpus), "KENNISBANK_INDEX": str(tmp_path / "index")}
+    off = _run_cli(["build"], {**env, "KENNISBANK_OCR": "0"}, tmp_path)
+    assert off.returncode == 0, off.stderr
+    assert "uitgeschakeld met KENNISBANK_OCR=0. 1 gescande pagina is zonder tekst" in off.stderr
+    assert json.loads(_run_cli(["search", "handhavingsarrangement", "--json", "--members"], env, tmp_path).stdout)[
+        "hits"] == []
+    again = _run_cli(["build", "--if-needed"], env, tmp_path)  # OCR on: the index is out of date
+    assert again.returncode == 0, again.stderr
+    found = _run_cli(["search", "handhavingsarrangement", "--json", "--members"], env, tmp_path)
+    assert [h["id"] for h in json.loads(found.stdout)["hits"]] == ["scan"]
+
+
 def test_cli_build_reports_a_runaway_pdf_and_indexes_it_through_the_fallback(tmp_path):
     corpus = tmp_path / "corpus"
     (corpus / "pdf").mkdir(parents=True)
@@ -255,3 +274,11 @@ def test_settings_that_are_no_numbers_warn_in_dutch_and_use_the_default(settings
     bad = [k for k, v in settings.items() if v in ("twee", "lang", "-1")]
     assert [r.getMessage().split("=")[0] for r in caplog.records] == [f"KENNISBANK_{k}" for k in bad]
     assert all("geen getal van 0 of meer" in r.getMessage() for r in caplog.records)
+
+
+@pytest.mark.parametrize("value, ocr, warned", [("0", False, False), ("1", True, False), ("", True, False),
+                                               ("nee", False, False), ("misschien", True, True)])
+def test_the_ocr_switch_reads_0_and_1_and_warns_in_dutch_about_anything_else(value, ocr, warned, caplog):
+    assert ExtractOptions.from_settings({"OCR": value}).ocr is ocr
+    assert [r.getMessage() for r in caplog.records] == (
+        ["KENNISBANK_OCR='misschien' is geen 0 of 1: de standaardwaarde 1 wordt gebruikt"] if warned else [])

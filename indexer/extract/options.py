@@ -19,13 +19,13 @@ class ExtractOptions:
 
     @classmethod
     def from_settings(cls, settings: dict) -> "ExtractOptions":
-        """Build options from the settings table (KENNISBANK_JOBS, _PDF_TIMEOUT, _PDF_MEMORY).
+        """Build options from the settings table (KENNISBANK_JOBS, _PDF_TIMEOUT, _PDF_MEMORY, _OCR).
 
         A value that is no number is named in a Dutch warning and its default used: a typo in the environment
         must not stop a build with a traceback.
         """
         return cls(jobs=_number(settings, "JOBS", int, 0), timeout=_number(settings, "PDF_TIMEOUT", float, 120.0),
-                   memory_mb=_number(settings, "PDF_MEMORY", int, 0))
+                   memory_mb=_number(settings, "PDF_MEMORY", int, 0), ocr=ocr_wanted(settings))
 
     @property
     def workers(self) -> int:
@@ -51,3 +51,13 @@ def _number(settings: dict, key: str, kind, default):
                     key, raw, default)
         return default
     return value
+
+
+def ocr_wanted(settings: dict, warn: bool = True) -> bool:
+    """Tell whether KENNISBANK_OCR asks for OCR (default yes); another value than 0 or 1 is named in a warning."""
+    raw = str(settings.get("OCR") or "").strip().lower()
+    if raw in ("0", "nee", "uit"):
+        return False
+    if raw not in ("", "1", "ja", "aan") and warn:
+        log.warning("KENNISBANK_OCR=%r is geen 0 of 1: de standaardwaarde 1 wordt gebruikt", raw)
+    return True

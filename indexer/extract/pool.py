@@ -35,7 +35,7 @@ def extract_many(paths: list[Path], options: ExtractOptions | None = None, *,
     """
     options = options or ExtractOptions()
     warn = warn or log.warning
-    ocr_reason = ocr_missing_reason() if options.ocr else "OCR uitgeschakeld"
+    ocr_reason = ocr_missing_reason() if options.ocr else "uitgeschakeld met KENNISBANK_OCR=0"
     cache = cache or (ExtractCache(cache_dir) if cache_dir else None)
     paths = list(dict.fromkeys(Path(p) for p in paths))
     results: dict[Path, Result] = {}
@@ -59,9 +59,10 @@ def extract_many(paths: list[Path], options: ExtractOptions | None = None, *,
 
     def finished(path: Path, result: Result, transient: bool = False) -> None:
         nonlocal unread_scans
-        if isinstance(result, ExtractedPDF) and result.needs_ocr and options.ocr:
-            unread_scans += len(result.needs_ocr)
-            result.warnings.append(ocr_skipped_warning(result.needs_ocr))
+        if isinstance(result, ExtractedPDF) and result.needs_ocr:
+            unread_scans += len(result.needs_ocr)  # one summary below; per file only where OCR is missing
+            if options.ocr:
+                result.warnings.append(ocr_skipped_warning(result.needs_ocr))
         for note in result.warnings if isinstance(result, ExtractedPDF) else []:
             warn(f"{path.name}: {note}")
         for page in result.pages if isinstance(result, ExtractedPDF) else []:
@@ -75,8 +76,8 @@ def extract_many(paths: list[Path], options: ExtractOptions | None = None, *,
     if todo:
         _Pool(options, ocr_ready=ocr_reason is None, finished=finished).run(todo)
     if unread_scans:
-        warn(f"OCR niet beschikbaar: {ocr_reason}. {unread_scans} gescande pagina('s) zijn zonder tekst "
-             "geïndexeerd; de rest is gewoon geïndexeerd.")
+        pages = "1 gescande pagina is" if unread_scans == 1 else f"{unread_scans} gescande pagina's zijn"
+        warn(f"OCR niet beschikbaar: {ocr_reason}. {pages} zonder tekst geïndexeerd; de rest is gewoon geïndexeerd.")
     if cache and prune:
         cache.prune()
     return {p: results[p] for p in paths}

@@ -13,10 +13,12 @@ from typing import Callable
 
 import whoosh
 
-from .. import analysis, derive, extract
+from .. import analysis, derive, extract, settings
 from ..analysis import analyzer
 from ..corpus import CATALOGUE_FILE, PDF_DIR
 from ..extract import cache as extract_cache
+from ..extract.ocr import ocr_missing_reason
+from ..extract.options import ocr_wanted
 from ..files import file_sha256
 from . import access, schema, scoretables
 
@@ -43,6 +45,10 @@ def stamps() -> dict[str, str]:
     found["extraction_settings"] = extract.settings_key()  # pdfminer layout, OCR language and resolution, ...
     found["analysis_data"] = analysis_data_digest()
     found["whoosh"] = whoosh.versionstring()
+    # Whether scanned pages are read by OCR (KENNISBANK_OCR and Tesseract with the Dutch model): turning it on, or
+    # installing Tesseract, makes `build --if-needed` read the pages that were left without text.
+    ocr = ocr_wanted(settings.from_env(), warn=False) and ocr_missing_reason() is None
+    found["ocr"] = "1" if ocr else "0"
     return found
 
 
