@@ -146,3 +146,17 @@ def sideways_scan_pdf(path: Path, lines: list[str]) -> Path:
     out.save()
     doc.close()
     return path
+
+
+def pdf_from_objects(path: Path, objects: list[bytes], trailer: bytes = b"/Root 1 0 R") -> Path:
+    """Write PDF objects (numbered from 1) as a file with a correct cross-reference table, byte for byte."""
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for n, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d %s >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, trailer, xref)
+    path.write_bytes(bytes(out))
+    return path

@@ -15,7 +15,7 @@ from bench.content_sameness import layouts
 from indexer.extract import internals
 from indexer.extract.contentstream import Unsure, content_objects
 from indexer.extract.textlayer import extract_text_layer
-from tests.pdf_fixtures import BODY, lines_pdf, two_column_pdf
+from tests.pdf_fixtures import BODY, lines_pdf, pdf_from_objects, two_column_pdf
 from tests.relevance.real import BENCH_PDFS
 
 
@@ -145,16 +145,7 @@ def raw_pdf(path: Path, pages: list[list[bytes]], xobject: bytes | None = None) 
                        b" /Contents [" + b" ".join(refs) + b"] >>")
         kids.append(b"%d 0 R" % len(objects))
     objects[1] = b"<< /Type /Pages /Kids [" + b" ".join(kids) + b"] /Count %d >>" % len(kids)
-    out, offsets = bytearray(b"%PDF-1.4\n"), []
-    for n, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    path.write_bytes(bytes(out))
-    return path
+    return pdf_from_objects(path, objects)
 
 
 def assert_same_layout(path: Path) -> list:

@@ -6,7 +6,7 @@ import pytest
 from indexer.extract import ExtractionError, extract_pdf
 from indexer.extract.clean import clean_text, is_garbage
 from indexer.extract.running_heads import Line, is_page_number, running_lines
-from tests.pdf_fixtures import encrypted_pdf, lines_pdf, two_column_pdf
+from tests.pdf_fixtures import encrypted_pdf, lines_pdf, pdf_from_objects, two_column_pdf
 
 
 @pytest.mark.parametrize("raw, expected", [
@@ -139,16 +139,7 @@ def pdf_with_info_title(path, title: bytes):
     """A one-page PDF whose document information Title is the given raw (PDFDocEncoding) string."""
     objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
                b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>", b"<< /Title (" + title + b") >>"]
-    out, offsets = bytearray(b"%PDF-1.4\n"), []
-    for n, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R /Info 4 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    path.write_bytes(bytes(out))
-    return path
+    return pdf_from_objects(path, objects, trailer=b"/Root 1 0 R /Info 4 0 R")
 
 
 def test_pdf_metadata_is_decoded_as_pdfdocencoding(tmp_path):
