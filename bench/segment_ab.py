@@ -1,11 +1,13 @@
 """Query time on an index in several segments against the same index in one segment, in one run (issue 18).
 
-Usage: .venv/bin/python -m bench.segment_ab (BENCH_SIZES=1000 documents; BENCH_ROUNDS=3). Builds the same
-synthetic documents twice through the product's write path, once as it writes them now (several segments) and
-once in one segment, then answers the search benchmark's 200 requests in-process on both, request by request in
-turn: a first pass on a fresh searcher (no score tables cached: what the first search of a generation pays) and
-a second pass (tables cached). Times are CPU milliseconds of the searching thread (wall time on a shared machine
-measures the other processes). Answers must be identical. Writes bench/results/segments.json.
+Usage: .venv/bin/python -m bench.segment_ab (BENCH_SIZES=1000 documents; BENCH_ROUNDS=3; BENCH_PASSES=2). Builds
+the same synthetic documents twice through the product's write path, once as it writes them now (several
+segments) and once in one segment, then answers the search benchmark's 200 requests in-process on both, request
+by request in turn: a first pass on a fresh searcher (no score tables cached: what the first search of a
+generation pays), a second pass (tables cached), and with BENCH_PASSES=n > 2 the passes after it ("steady": every
+page block map of the shown hits cached, as in a server long after a new generation). Times are CPU milliseconds
+of the searching thread (wall time on a shared machine measures the other processes). Answers must be identical.
+Writes bench/results/segments.json.
 """
 from __future__ import annotations
 
@@ -41,6 +43,7 @@ def answer(searcher, params: dict) -> tuple[float, list]:
 def main() -> None:
     size = int((os.environ.get("BENCH_SIZES") or "1000").split(",")[0])
     rounds = int(os.environ.get("BENCH_ROUNDS") or 3)
+    phases = ["first", "cached"] + ["steady"] * max(0, int(os.environ.get("BENCH_PASSES") or 2) - 2)
     vocabulary = dutch_vocabulary()
     generator = CorpusGenerator(vocabulary, seed=8)
     plan = synthetic_plan(generator, size)
@@ -55,14 +58,14 @@ def main() -> None:
             print(f"{name}: built in {time.perf_counter() - started:.0f} s", flush=True)
             folders[name] = Path(tmp) / name
         segments.SEGMENTS = saved
-        times = {name: {"first": [], "cached": []} for name in folders}
+        times = {name: {phase: [] for phase in phases} for name in folders}
         leaves = {}
         for _round in range(rounds):
             opened = {name: store.open_index(store.current_generation(f), "public").searcher()
                       for name, f in folders.items()}
             leaves = {name: len(list(s.reader().leaf_readers())) for name, s in opened.items()}
             try:
-                for phase in ("first", "cached"):
+                for phase in phases:
                     for params in requests:
                         got = {}
                         for name, s in opened.items():
@@ -75,7 +78,7 @@ def main() -> None:
     result = {"documents": size, "pages": plan[1], "rounds": rounds, "leaf_segments": leaves,
               "load_average": os.getloadavg(),
               **{name: {phase: summary(values) for phase, values in t.items()} for name, t in times.items()}}
-    for phase in ("first", "cached"):
+    for phase in times["one"]:
         a, b = result["several"][phase], result["one"][phase]
         print(f"{phase:>7}: {leaves['several']} segments p50 {a['p50_ms']} p95 {a['p95_ms']} ms | one segment "
               f"p50 {b['p50_ms']} p95 {b['p95_ms']} ms")
