@@ -142,9 +142,9 @@ def _isany(plane: Plane, obj1, obj2) -> bool:
     return any(obj is not obj1 and obj is not obj2 for obj in plane.find((x0, y0, x1, y1)))
 
 
-class Page(LTPage):
-    """An LTPage whose characters are grouped into lines by internals.group_objects, its text boxes by
-    group_textboxes above."""
+class _Grouped:
+    """Characters grouped into lines by internals.group_objects, text boxes by group_textboxes above (mixed into
+    pdfminer's LTPage and LTFigure)."""
 
     def group_objects(self, laparams, objs):
         if laparams.detect_vertical or not objs or not enabled():
@@ -159,18 +159,9 @@ class Page(LTPage):
         self._objs.extend(items)
 
 
-class Figure(LTFigure):
-    """An LTFigure whose characters are grouped into lines by internals.group_objects, its text boxes by
-    group_textboxes above."""
+class Page(_Grouped, LTPage):
+    """An LTPage whose lines and text boxes are grouped as _Grouped says."""
 
-    def group_objects(self, laparams, objs):
-        if laparams.detect_vertical or not objs or not enabled():
-            return super().group_objects(laparams, objs)
-        return group_objects(laparams, objs)
 
-    def group_textboxes(self, laparams, boxes):
-        return group_textboxes(self.bbox, boxes)
-
-    def add_all(self, items: list) -> None:
-        """Add these items in order, as add() one by one does."""
-        self._objs.extend(items)
+class Figure(_Grouped, LTFigure):
+    """An LTFigure whose lines and text boxes are grouped as _Grouped says."""
