@@ -71,7 +71,7 @@ def drop_ocr_running_lines(pdf: ExtractedPDF, edge: int = 4) -> None:
 def ocr_skipped_warning(numbers: list[int]) -> str:
     """The per-file note when scanned pages stay without text because OCR is not available."""
     pages = "1 gescande pagina" if len(numbers) == 1 else f"{len(numbers)} gescande pagina's"
-    return f"{pages} zonder tekst: OCR (tesseract) niet beschikbaar of uitgeschakeld"
+    return f"{pages} zonder tekst: OCR (tesseract) niet beschikbaar"
 
 
 def section_of(number: int, outline: list[tuple[int, str]]) -> str | None:
