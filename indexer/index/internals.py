@@ -64,14 +64,15 @@ def public_api_only():
         _state.public_only = before
 
 
-def posting_scores(m, norms=None, offset: int = 0) -> dict[int, float] | None:
+def posting_scores(m, norms=None, offset: int = 0, scorer=None) -> dict[int, float] | None:
     """Return {docnum: score} of a term's leaf matcher, read a block at a time; None when not possible here.
 
     With norms (length byte per document, BM25F length part per byte) the score is whoosh.scoring.bm25 with its
     length part looked up: the same operations in the same order, so the same floats. `offset` is the first
-    docnum of the matcher's segment: the table and the length bytes are numbered index-wide.
+    docnum of the matcher's segment: the table and the length bytes are numbered index-wide. `scorer` stands in
+    for the matcher's own (one read without a scorer, with norms: its idf and K1 are the whole index's).
     """
-    scorer = getattr(m, "scorer", None)
+    scorer = scorer or getattr(m, "scorer", None)
     if not (enabled() and isinstance(scorer, WeightLengthScorer) and hasattr(m, "_next_block")):
         return None
     score, length = scorer._score, scorer.dfl

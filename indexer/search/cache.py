@@ -59,6 +59,14 @@ class SearcherCache:
                 for docnum in reader.postings("superseded_by", btext).all_ids():
                     self.superseded[docnum] = successor
         self._pages: dict[str, tuple[int, ...]] = {}
+        # Which segments hold each document id (one: its entry and pages are written together), so that a
+        # document's pages are looked up there and not in every segment. Read from the id lexicons at once.
+        self._leaves_of: dict[bytes, list[int]] | None = None
+        if not reader.is_atomic() and "id" in searcher.schema:
+            self._leaves_of = {}
+            for n, (leaf, _offset) in enumerate(reader.leaf_readers()):
+                for btext in leaf.lexicon("id"):
+                    self._leaves_of.setdefault(btext, []).append(n)
         self._docnums: dict[str, int | None] = {}
         self._masks: dict[str, dict[str, int]] = {}
 
@@ -84,8 +92,11 @@ class SearcherCache:
         pages = self._pages.get(doc_id)
         if pages is None:
             docs, btext, found = self.docs, searcher.schema["id"].to_bytes(doc_id), []
-            # Each segment's postings of the id term, without a query (whose scorer reads the term's info again).
-            for leaf, offset in searcher.reader().leaf_readers():
+            leaves = list(searcher.reader().leaf_readers())
+            if self._leaves_of is not None and len(leaves) > 1:
+                leaves = [leaves[n] for n in self._leaves_of.get(btext, ())]
+            # The segment's postings of the id term, without a query (whose scorer reads the term's info again).
+            for leaf, offset in leaves:
                 try:
                     found += [offset + d for d in leaf.postings("id", btext).all_ids()]
                 except TermNotFound:  # not in this segment
