@@ -1,18 +1,23 @@
-"""The direct segment writer (indexer.index.postings) writes the files Whoosh's own SegmentWriter writes, byte for byte,
-and the analyzer's one-pass counts are what Whoosh's formats make of its token stream."""
+"""The direct segment writer (indexer.index.postings) writes the files Whoosh's own SegmentWriter writes, byte for byte
+(but for small blocks it leaves uncompressed, read back the same), and the analyzer's one-pass counts are what
+Whoosh's formats make of its token stream."""
 from __future__ import annotations
 
 import datetime as dt
+import pickle
+import zlib
 from collections import defaultdict
 
 import pytest
 from whoosh.filedb.filestore import FileStorage
+from whoosh.reading import SegmentReader
+from whoosh.system import _INT_SIZE, unpack_int
 
 from bench.corpus_gen import CorpusGenerator, dutch_vocabulary
 from indexer.corpus import Record
 from indexer.extract import ExtractedPDF
 from indexer.extract.model import Page
-from indexer.index import internals
+from indexer.index import internals, postings
 from indexer.index.plan import document_entries
 from indexer.index.postings import _fast_add
 from indexer.index.schema import build_schema
@@ -56,7 +61,61 @@ def written(folder, entries, fast: bool):
     return segment, segment_files(folder, segment)
 
 
-def test_the_direct_writer_writes_the_bytes_whooshs_writer_writes(tmp_path):
+@pytest.fixture
+def whoosh_blocks(monkeypatch):
+    """Compress every block, as Whoosh's writer does, so that the files can be compared byte for byte."""
+    monkeypatch.setattr(postings, "MIN_COMPRESS", 0)
+
+
+def read_back(folder, segment) -> dict:
+    """Every term's statistics and postings (docnum, weight, raw value) as Whoosh's reader gives them."""
+    reader = SegmentReader(FileStorage(str(folder)), build_schema(), segment)
+    try:
+        out = {}
+        for field, text in reader.all_terms():
+            m, items = reader.postings(field, text), []
+            while m.is_active():
+                items.append((m.id(), m.weight(), m.value()))
+                m.next()
+            info = reader.term_info(field, text)
+            out[field, text] = (info.doc_frequency(), info.weight(), info.min_length(), info.max_length(),
+                                info.max_weight(), info.min_id(), info.max_id(), items)
+        return out
+    finally:
+        reader.close()
+
+
+def block_levels(folder, segment) -> list[tuple[int, int]]:
+    """(pickle length, compression level) of every block in the segment's postings file."""
+    data, levels, n = segment_files(folder, segment)["pst"], [], 0
+    while n < len(data):
+        assert data[n:n + 4] == b"W3Bl"  # a term's blocks follow its header magic
+        n += 4
+        while True:
+            length = unpack_int(data[n:n + _INT_SIZE])[0]
+            body = data[n + _INT_SIZE:n + _INT_SIZE + abs(length)]
+            info = pickle.loads(body)
+            level, raw = info[3], body[len(pickle.dumps(info, 2)):]
+            levels.append((len(zlib.decompress(raw) if level else raw), level))
+            n += _INT_SIZE + abs(length)
+            if length < 0:
+                break
+    return levels
+
+
+def test_small_blocks_are_left_uncompressed_and_read_back_as_whooshs_own(tmp_path):
+    entries = entries_of()
+    plain, plain_files = written(tmp_path / "whoosh", entries, fast=False)
+    direct, direct_files = written(tmp_path / "direct", entries, fast=True)
+    # Only the postings and the term table (which points into them) differ; every other file is Whoosh's.
+    assert {name for name in plain_files if direct_files[name] != plain_files[name]} == {"pst", "trm"}
+    assert read_back(tmp_path / "direct", direct) == read_back(tmp_path / "whoosh", plain)
+    levels = block_levels(tmp_path / "direct", direct)
+    assert {level for size, level in levels if size < postings.MIN_COMPRESS} == {0}
+    assert {level for size, level in levels if size >= postings.MIN_COMPRESS} == {3}
+
+
+def test_the_direct_writer_writes_the_bytes_whooshs_writer_writes(tmp_path, whoosh_blocks):
     entries = entries_of()
     plain, plain_files = written(tmp_path / "whoosh", entries, fast=False)
     direct, direct_files = written(tmp_path / "direct", entries, fast=True)
@@ -70,7 +129,7 @@ def test_the_direct_writer_writes_the_bytes_whooshs_writer_writes(tmp_path):
         {k: v for k, v in vars(plain).items() if k not in ("segid", "_codec")}
 
 
-def test_a_term_in_many_documents_spans_several_blocks(tmp_path):
+def test_a_term_in_many_documents_spans_several_blocks(tmp_path, whoosh_blocks):
     # 300 documents with the same word: blocks of 128, 128 and 44 postings (the last one marked as last).
     entries = [{"uid": f"doc:{n}", "kind": "doc", "id": str(n), "content": "gemeente " * (n % 7 + 1)}
                for n in range(300)]
@@ -78,7 +137,7 @@ def test_a_term_in_many_documents_spans_several_blocks(tmp_path):
     assert written(tmp_path / "direct", entries, fast=True)[1] == plain
 
 
-def test_entries_the_direct_writer_does_not_handle_go_through_whooshs_writer(tmp_path):
+def test_entries_the_direct_writer_does_not_handle_go_through_whooshs_writer(tmp_path, whoosh_blocks):
     entries = [{"uid": "doc:a", "kind": "doc", "content": "gemeente", "_content_boost": 2.0},
                {"uid": "doc:b", "kind": "doc", "content": "gemeente politie"}]
     plain = written(tmp_path / "whoosh", entries, fast=False)[1]

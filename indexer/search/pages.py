@@ -94,26 +94,21 @@ class BlockMaps:
             m = searcher.reader().postings(fieldname, btext)  # no scorer: the table scores
             score = _bm25(scoring, offset)
         if blocks is None:
-            # The map is read from the block headers without moving a matcher; one without a scorer is read for
-            # it only where the matcher has one (a second lookup of the word in this segment).
+            # Read with the matcher that then reads the pages (one without a scorer where that one has one).
             blocks = internals.block_map(m if scoring is not None else searcher.reader().postings(fieldname, btext))
             if blocks is not None:
                 m.reset()  # block_map may have walked the blocks: postings_at starts from the first
-                self._keep(key, blocks)
+                with self._lock:
+                    if key not in self._maps:
+                        self._maps[key] = blocks
+                        self.blocks += len(blocks[0]) + 1
+                    while len(self._maps) > 1 and (len(self._maps) > self.limit or self.blocks > self.max_blocks):
+                        self.blocks -= len(self._maps.popitem(last=False)[1][0]) + 1
         found = (internals.postings_at(m, blocks, docnums, score) if blocks is not None
                  else _postings_by_skipping(m, docnums, score))
         if not m.format.supports("characters"):
             return {docnum: (value, None) for docnum, (value, _) in found.items()}
         return found
-
-    def _keep(self, key: tuple, blocks) -> None:
-        """Keep a block map, dropping the least recently used ones beyond the limits."""
-        with self._lock:
-            if key not in self._maps:
-                self._maps[key] = blocks
-                self.blocks += len(blocks[0]) + 1
-            while len(self._maps) > 1 and (len(self._maps) > self.limit or self.blocks > self.max_blocks):
-                self.blocks -= len(self._maps.popitem(last=False)[1][0]) + 1
 
 
 def _whoosh_score(matcher) -> float:
