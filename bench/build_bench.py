@@ -144,6 +144,17 @@ def table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def merged_rows(path: Path, rows: list[dict]) -> list[dict]:
+    """Return these rows with the earlier results' rows of other sizes kept (a 20k run takes most of an hour and
+    is not repeated with every 5k run), by size."""
+    try:
+        earlier = json.loads(path.read_text(encoding="utf-8"))["rows"]
+    except (OSError, ValueError, KeyError, TypeError):
+        earlier = []
+    sizes = {row["documents"] for row in rows}
+    return sorted([row for row in earlier if row.get("documents") not in sizes] + rows, key=lambda r: r["documents"])
+
+
 def main() -> None:
     raw = os.environ.get("BENCH_SIZES", "")
     sizes = [int(s) for s in raw.split(",") if s.strip()] if raw else list(DEFAULT_SIZES)
@@ -158,8 +169,10 @@ def main() -> None:
     print()
     print(table(rows))
     RESULTS.mkdir(exist_ok=True)
-    result = {"machine": {"cores": os.cpu_count(), "python": platform.python_version(),
-                          "load_average_at_end": os.getloadavg()}, "rows": rows}
+    machine = {"cores": os.cpu_count(), "python": platform.python_version(), "load_average_at_end": os.getloadavg()}
+    for row in rows:
+        row["machine"] = machine
+    result = {"machine": machine, "rows": merged_rows(RESULTS / "build.json", rows)}
     (RESULTS / "build.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores; written: {RESULTS / 'build.json'}")
 

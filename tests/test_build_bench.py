@@ -1,7 +1,7 @@
 """`make bench-build`: every way of indexing runs on the same documents, and the product's ways give one index."""
 from __future__ import annotations
 
-from bench.build_bench import measure, table
+from bench.build_bench import measure, merged_rows, table
 from bench.corpus_gen import CorpusGenerator
 from indexer.index import parallel, segments, store
 
@@ -42,3 +42,13 @@ def test_the_real_pdf_bench_times_a_warm_build_and_an_update_of_one_record(tmp_p
     assert row["warm_seconds"] > 0 and row["update_seconds"] > 0 and row["update_over_warm"] > 0
     gen = store.current_generation(tmp_path / "index")
     assert store.read_manifest(gen)["report"]["mode"] == "update"
+
+
+def test_a_run_of_some_sizes_keeps_the_earlier_rows_of_the_others(tmp_path):
+    results = tmp_path / "build.json"
+    assert merged_rows(results, [{"documents": 5000, "run": 1}]) == [{"documents": 5000, "run": 1}]  # none yet
+    results.write_text('{"rows": [{"documents": 20000, "run": 0}, {"documents": 5000, "run": 0}]}', encoding="utf-8")
+    assert merged_rows(results, [{"documents": 5000, "run": 1}, {"documents": 1000, "run": 1}]) == [
+        {"documents": 1000, "run": 1}, {"documents": 5000, "run": 1}, {"documents": 20000, "run": 0}]
+    results.write_text("not json", encoding="utf-8")
+    assert merged_rows(results, [{"documents": 5000, "run": 1}]) == [{"documents": 5000, "run": 1}]
