@@ -89,8 +89,9 @@ def test_a_copy_of_the_index_shares_its_tables(generation):
         assert os.path.samefile(generation / "scores" / f"all{suffix}", generation / "scores" / f"public{suffix}")
 
 
-def test_build_and_update_write_tables_for_their_own_segments(built_corpus, tmp_path):
+def test_build_and_update_write_tables_for_their_own_segments(built_corpus, tmp_path, monkeypatch):
     from indexer.index.update import update_index
+    monkeypatch.setattr(scoretables, "MIN_POSTINGS", 3)  # the bundled corpus has a few dozen entries
     corpus, index, _ = built_corpus
     copy = tmp_path / "corpus"
     shutil.copytree(corpus, copy)
@@ -103,6 +104,20 @@ def test_build_and_update_write_tables_for_their_own_segments(built_corpus, tmp_
         with store.open_index(gen, name).searcher() as s:
             meta = json.loads((gen / "scores" / f"{name}.json").read_text())
             assert meta["key"] == scoretables.segment_key(s.reader())
+
+
+def test_an_index_with_fewer_entries_than_a_table_needs_gets_no_table_file_and_the_same_answers(tmp_path):
+    index = tmp_path / "index"
+    build_ours(index, CorpusGenerator(WORDS, seed=5), 30)  # 30 documents and their pages: < MIN_POSTINGS entries
+    gen = store.current_generation(index)
+    assert not (gen / "scores").exists()
+    with open_searcher(gen) as s:
+        assert scoretables.open_for(s, gen / "public") is None
+        without = {q: answers(s, q) for q in QUERIES}
+    assert write_score_tables(gen, min_postings=5) > 10
+    with open_searcher(gen) as s:
+        assert scoretables.open_for(s, gen / "public") is not None
+        assert {q: answers(s, q) for q in QUERIES} == without
 
 
 def test_stats_says_how_many_words_have_stored_tables(generation, runner):

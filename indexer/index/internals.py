@@ -297,6 +297,11 @@ def segment_files(folder: str, segment) -> list[str]:
     return sorted(name for name in os.listdir(folder) if name.startswith(prefix))
 
 
+def entry_count(folder: str) -> int | None:
+    """Return how many entries the index in folder holds, from its table of contents alone (None: not here)."""
+    return sum(segment.doc_count_all() for segment in segments_of(folder)) if enabled() else None
+
+
 def segments_of(folder: str) -> list:
     """Return the segments of the index in folder, in docnum order, as its table of contents lists them."""
     return list(open_dir(folder)._read_toc().segments)
