@@ -125,6 +125,7 @@ def test_an_update_analyses_only_new_words_and_keeps_the_others(corpus_copy, tmp
     corpus, _ = corpus_copy
     index = tmp_path / "index-d"
     monkeypatch.setattr(segments, "MIN_SEGMENT_CHARS", 1)
+    monkeypatch.setattr(wordmemo, "NEW_SHARE", 0)  # every new word is worth writing the file for
     build_index(corpus, index)
     full = len(splits)
     before = memo_words(index)
@@ -137,6 +138,26 @@ def test_an_update_analyses_only_new_words_and_keeps_the_others(corpus_copy, tmp
         assert words.keys() <= after[key].keys()
     assert "spanningen" in after[wordmemo.fingerprint(analyzer.dutch_analyzer())]
     assert facts(index) == facts(fresh_index(corpus, tmp_path))
+
+
+def test_an_update_meeting_a_few_new_words_leaves_the_memo_file_as_it_was(corpus_copy, tmp_path, monkeypatch):
+    corpus, _ = corpus_copy
+    index = tmp_path / "index-e"
+    monkeypatch.setattr(segments, "MIN_SEGMENT_CHARS", 1)
+    # The test corpus's ~160 words: the change's 8 new ones are 5% (the 71 bench PDFs remember 27,000 words).
+    monkeypatch.setattr(wordmemo, "NEW_SHARE", 0.1)
+    build_index(corpus, index)
+    before = (index / wordmemo.FILE).read_bytes()
+    change_one_record(corpus)  # a summary with a few words no document had
+    update_index(corpus, index)
+    assert (index / wordmemo.FILE).read_bytes() == before
+    assert facts(index) == facts(fresh_index(corpus, tmp_path))
+    # Enough new words (here: any) are written down.
+    monkeypatch.setattr(wordmemo, "NEW_SHARE", 0)
+    (corpus / "catalogue.yaml").write_text((corpus / "catalogue.yaml").read_text(encoding="utf-8").replace(
+        "spanningen in de wijk", "spanningen in de buurtschap"), encoding="utf-8")
+    update_index(corpus, index)
+    assert "buurtschap" in memo_words(index)[wordmemo.fingerprint(analyzer.dutch_analyzer())]
 
 
 @pytest.mark.parametrize("method", ["fork", "spawn"])
