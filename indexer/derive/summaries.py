@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import re
 
-from wordfreq import zipf_frequency
 
 SUMMARY_WORDS = 60
 _SALUTATION = re.compile(r"^\s*(geachte|beste|hallo|dear)\b.*$", re.IGNORECASE | re.MULTILINE)
@@ -59,4 +58,5 @@ def _prose(block: str, dropped_words) -> str:
 def _known(word: str) -> bool:
     """A Dutch (or English) word, or a long one that may be a compound."""
     bare = word.strip(".,;:!?()'\"‘’“”").lower()
+    from wordfreq import zipf_frequency  # here: importing wordfreq costs every CLI command 0.1 s (as in extract.clean)
     return len(bare) >= LONG_WORD or zipf_frequency(bare, "nl") > 1.0 or zipf_frequency(bare, "en") > 2.0

@@ -7,7 +7,6 @@ import re
 from bisect import bisect_left
 from typing import NamedTuple
 
-from wordfreq import get_frequency_dict, zipf_frequency
 
 from ..extract.pagekind import PROSE_LINE_DIGITS, PROSE_LINE_WORDS
 
@@ -76,6 +75,8 @@ def _zipf_at_least(word: str, level: float) -> bool:
     tokenises first, which costs more than the rest of a snippet's first sight of a word), and zipf_frequency
     decides only a figure within its rounding of the level.
     """
+    # Imported here, once per word first seen (_word_like is cached): at the top it cost every CLI command 0.1 s.
+    from wordfreq import get_frequency_dict, zipf_frequency
     if not (word.isascii() and word.isalpha()):
         return max(zipf_frequency(word, "nl"), zipf_frequency(word, "en")) >= level
     for lang in ("nl", "en"):
