@@ -11,6 +11,7 @@ from .test_versions import index_content
 
 def test_the_build_bench_measures_every_path_on_the_same_documents(tmp_path, monkeypatch):
     monkeypatch.setattr(parallel, "MIN_PARALLEL_CHARS", 0)  # so the default run really uses every core
+    monkeypatch.setattr(parallel, "MIN_FORKED_CHARS", 0)
     monkeypatch.setattr(segments, "MIN_SEGMENT_CHARS", 1)  # in several segments, so there is work to share
     monkeypatch.setenv("KENNISBANK_INDEX_JOBS", "2")
     row = measure(6, tmp_path, old=True, log=lambda m: None, generator=CorpusGenerator(WORDS, seed=3))

@@ -26,10 +26,12 @@ def test_two_worker_processes_write_the_same_index_as_one_writer(corpus_copy, tm
     monkeypatch.setattr(segments, "MIN_SEGMENT_CHARS", 1)  # several segments, so there is work to share
     monkeypatch.setenv("KENNISBANK_INDEX_JOBS", "2")
     monkeypatch.setattr(parallel, "MIN_PARALLEL_CHARS", 10**12)
+    monkeypatch.setattr(parallel, "MIN_FORKED_CHARS", 10**12)
     build_index(corpus, tmp_path / "one")
     assert "processes=1" in commit_line(caplog)
     caplog.clear()
     monkeypatch.setattr(parallel, "MIN_PARALLEL_CHARS", 0)
+    monkeypatch.setattr(parallel, "MIN_FORKED_CHARS", 0)
     build_index(corpus, tmp_path / "two")
     assert "processes=2" in commit_line(caplog)
     one, two = index_content(tmp_path / "one"), index_content(tmp_path / "two")
@@ -68,6 +70,7 @@ def test_spawned_and_forked_workers_write_the_same_index(corpus_copy, tmp_path, 
     monkeypatch.setattr(segments, "MIN_SEGMENT_CHARS", 1)
     monkeypatch.setenv("KENNISBANK_INDEX_JOBS", "2")
     monkeypatch.setattr(parallel, "MIN_PARALLEL_CHARS", 0)
+    monkeypatch.setattr(parallel, "MIN_FORKED_CHARS", 0)
     built = {}
     for method in ("spawn", "fork"):
         monkeypatch.setattr(parallel, "start_method", lambda method=method: method)

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import logging
+import threading
 
 import pytest
 
-from indexer.index import internals, segments, store
+from indexer.index import internals, parallel, segments, store
 from indexer.index.build import build_index
 from indexer.index.update import update_index
 from indexer.search import SearchRequest, search
@@ -175,6 +176,45 @@ def test_update_runs_keep_unchanged_segments_in_place(monkeypatch):
     assert run_keys(segments.bounded(segments.update_runs(same + [("g", "1")], [docs[c] for c in "abcdefg"],
                                                           previous, most=3), most=3)) == [
         (["a", "b"], "s1"), (["c", "d"], "s2"), (["e", "f", "g"], None)]
+
+
+def test_an_update_cuts_what_it_rewrites_into_a_piece_per_worker_when_each_has_enough_text(monkeypatch):
+    monkeypatch.setattr(segments, "MIN_SEGMENT_CHARS", 10)
+    monkeypatch.setattr(segments, "MIN_PIECE_CHARS", 10)  # each document holds 11 characters
+    docs = {c: [{"uid": c, "content": c * 10}] for c in "abcdef"}
+    previous = [{"segment": "s1", "docs": [["a", "1"], ["b", "1"], ["c", "1"]]},
+                {"segment": "s2", "docs": [["d", "1"], ["e", "1"], ["f", "1"]]}]
+
+    def runs(keys, pieces):
+        return run_keys(segments.update_runs(keys, [docs[k[0]] for k in keys], previous, most=2, pieces=pieces))
+
+    changed = [(c, "2" if c == "e" else "1") for c in "abcdef"]
+    assert runs(changed, 1) == [(["a", "b", "c"], "s1"), (["d", "e", "f"], None)]
+    assert runs(changed, 2) == [(["a", "b", "c"], "s1"), (["d", "e"], None), (["f"], None)]
+    assert runs(changed, 8) == [(["a", "b", "c"], "s1"), (["d"], None), (["e"], None), (["f"], None)]
+    monkeypatch.setattr(segments, "MIN_PIECE_CHARS", 1000)  # too little text to share: one run
+    assert runs(changed, 2) == [(["a", "b", "c"], "s1"), (["d", "e", "f"], None)]
+
+
+def test_an_update_writes_its_pieces_in_forked_workers_and_gives_a_full_builds_index(corpus_copy, tmp_path,
+                                                                                     monkeypatch, caplog):
+    corpus, index = corpus_copy
+    monkeypatch.setattr(segments, "MIN_SEGMENT_CHARS", 1)
+    monkeypatch.setenv("KENNISBANK_INDEX_SEGMENTS", "2")  # segments of several documents
+    monkeypatch.setenv("KENNISBANK_INDEX_JOBS", "2")
+    monkeypatch.setattr(segments, "MIN_PIECE_CHARS", 1)  # the test corpus is small
+    monkeypatch.setattr(parallel, "MIN_FORKED_CHARS", 0)
+    monkeypatch.setattr(threading, "active_count", lambda: 1)  # as in `kennisbank update` (tests leave threads)
+    build_index(corpus, index)
+    assert segment_counts(index)["all"] == 2
+    change_one_record(corpus)
+    caplog.set_level(logging.INFO, logger="kennisbank.build")
+    caplog.clear()
+    update_index(corpus, index)
+    commit = next(r.getMessage() for r in caplog.records if r.getMessage().startswith("step=commit"))
+    assert " processes=2 segments=3 written=2 " in commit, commit
+    build_index(corpus, tmp_path / "fresh")
+    assert facts(index) == facts(tmp_path / "fresh")
 
 
 def test_full_runs_are_contiguous_and_balanced_by_text(monkeypatch):

@@ -167,6 +167,7 @@ def test_worker_processes_use_and_return_remembered_words(corpus_copy, tmp_path,
     monkeypatch.setattr(segments, "MIN_SEGMENT_CHARS", 1)
     monkeypatch.setenv("KENNISBANK_INDEX_JOBS", "2")
     monkeypatch.setattr(parallel, "MIN_PARALLEL_CHARS", 0)
+    monkeypatch.setattr(parallel, "MIN_FORKED_CHARS", 0)
     monkeypatch.setattr(parallel, "start_method", lambda: method)
     caplog.set_level(logging.INFO, logger="kennisbank.build")
     index = tmp_path / "workers"

@@ -7,7 +7,7 @@ from typing import Callable
 
 from ..corpus import Catalogue, load_catalogue
 from . import store
-from .parallel import Task, index_jobs, link_index, write_indexes
+from .parallel import Task, index_jobs, link_index, update_pieces, write_indexes
 from .pipeline import (Progress, extract_corpus, fingerprint_with_cache, locked, step, unchanged_report,
                        write_generation)
 from .plan import BuildReport, PlannedDocument, add_articles, manifest_for, plan_documents
@@ -88,7 +88,8 @@ def write_documents(build_dir: Path, docs: dict[str, PlannedDocument], jobs: int
             keys = [(doc_id, doc.digest) for doc_id, doc in chosen]
             entries = [doc.entries_for(name) for _doc_id, doc in chosen]
             old = old_layouts.get(name) if old_gen is not None and (old_gen / name).is_dir() else None
-            runs = update_runs(keys, entries, old) if old is not None else full_runs(keys, entries)
+            runs = (update_runs(keys, entries, old, pieces=update_pieces(jobs)) if old is not None
+                    else full_runs(keys, entries))
             tasks.append(Task(build_dir / name, runs, old_gen / name if old is not None else None))
         ready: set[int] = set()  # both indexes may share one entry dict
         for first in (doc[0] for task in tasks for run in task.new for doc in run.docs if doc):
