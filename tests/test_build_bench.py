@@ -1,6 +1,8 @@
 """`make bench-build`: every way of indexing runs on the same documents, and the product's ways give one index."""
 from __future__ import annotations
 
+import os
+
 from bench.build_bench import measure, merged_rows, table
 from bench.corpus_gen import CorpusGenerator
 from indexer.index import parallel, segments, store
@@ -43,6 +45,23 @@ def test_the_real_pdf_bench_times_a_warm_build_and_an_update_of_one_record(tmp_p
     assert row["warm_seconds"] > 0 and row["update_seconds"] > 0 and row["update_over_warm"] > 0
     gen = store.current_generation(tmp_path / "index")
     assert store.read_manifest(gen)["report"]["mode"] == "update"
+
+
+def test_the_whole_folder_run_builds_every_pdf_and_restores_the_ocr_setting(tmp_path, monkeypatch):
+    from bench.real_build_bench import whole_folder
+    from tests.conftest import FILLER
+    from tests.pdfs import make_pdf
+
+    files = []
+    for n in range(2):
+        make_pdf(tmp_path / f"bron-{n}.pdf", [f"Pagina een van document {n}. " + FILLER])
+        files.append(tmp_path / f"bron-{n}.pdf")
+    (tmp_path / "kapot.pdf").write_bytes(b"%PDF-1.4 kapot")
+    monkeypatch.setenv("KENNISBANK_OCR", "0")
+    row = whole_folder(tmp_path / "run", files + [tmp_path / "kapot.pdf"], 1, log=lambda m: None)
+    assert (row["files"], row["pages"], row["skipped"]) == (3, 2, 1)
+    assert row["update_seconds"] > 0 and row["update_over_warm"] > 0
+    assert os.environ["KENNISBANK_OCR"] == "0"
 
 
 def test_a_run_of_some_sizes_keeps_the_earlier_rows_of_the_others(tmp_path):
