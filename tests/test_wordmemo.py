@@ -42,7 +42,7 @@ def memo_words(index) -> dict[str, dict]:
 
 
 def write_memo(index, content: dict) -> None:
-    body = marshal.dumps(content)
+    body = marshal.dumps({key: dict(words) for key, words in content.items()})  # as the file holds them
     (index / wordmemo.FILE).write_bytes(wordmemo.MAGIC + hashlib.sha256(body).digest() + body)
 
 
@@ -183,3 +183,17 @@ def test_worker_processes_use_and_return_remembered_words(corpus_copy, tmp_path,
     write_memo(index, words)
     build_index(corpus, index)
     assert facts(index) == facts(one)
+
+
+def test_the_file_holds_a_one_term_word_as_its_term_and_gives_back_what_analysis_gives(corpus_copy, tmp_path):
+    corpus, _ = corpus_copy
+    index = fresh_index(corpus, tmp_path, "compact")
+    data = (index / wordmemo.FILE).read_bytes()
+    raw = marshal.loads(data[len(wordmemo.MAGIC) + 32:])
+    dutch = analyzer.dutch_analyzer()
+    words = raw[wordmemo.fingerprint(dutch)]
+    assert words["polarisatie"] == dutch.analysed("polarisatie")[0][0]  # one term of boost 1: the term alone
+    loaded = wordmemo.WordMemo.load(index).loaded[wordmemo.fingerprint(dutch)]
+    for word in words:
+        assert loaded.get(word) == dutch.analysed(word), word
+    assert any(isinstance(texts, tuple) for texts in words.values())  # stop words (none) and parts stay pairs
