@@ -222,8 +222,13 @@ def test_full_runs_are_contiguous_and_balanced_by_text(monkeypatch):
     sizes = [10, 10, 10, 50, 10, 10]
     docs = [[{"uid": f"doc:{n}", "content": "x" * size}] for n, size in enumerate(sizes)]
     keys = [(str(n), "") for n in range(len(sizes))]
+    # Half the text is 50: the large document starts the second run (30 + 70) rather than ending the first (80 + 20).
     assert [[k[0] for k in run.keys] for run in segments.full_runs(keys, docs, most=2)] == [
-        ["0", "1", "2", "3"], ["4", "5"]]
+        ["0", "1", "2"], ["3", "4", "5"]]
+    assert [[k[0] for k in run.keys] for run in segments.full_runs(keys[:4], docs[:4], most=2)] == [
+        ["0", "1", "2"], ["3"]]
+    assert [[k[0] for k in run.keys] for run in segments.full_runs(keys[3:], docs[3:], most=2)] == [
+        ["3"], ["4", "5"]]  # never an empty run
     assert 2 < len(segments.full_runs(keys, docs, most=8)) <= 6  # never more segments than documents
     monkeypatch.setattr(segments, "MIN_SEGMENT_CHARS", 1000)
     assert len(segments.full_runs(keys, docs)) == 1  # little text: one segment

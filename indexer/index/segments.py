@@ -45,13 +45,19 @@ def entry_chars(entries: list[dict]) -> int:
 
 
 def split(keys: list[Key], docs: list[list[dict]], sizes: list[int], count: int) -> list[Run]:
-    """Split documents into at most `count` contiguous runs of about equal text, none empty."""
+    """Split documents into at most `count` contiguous runs of about equal text, none empty.
+
+    A run ends after the document that reaches its share of the text, or before it when that is nearer the share
+    (a large document starts the next run rather than making this one much longer than the others).
+    """
     total, runs, start, done = sum(sizes), [], 0, 0
     for n, size in enumerate(sizes):
         done += size
-        if len(runs) < count - 1 and done >= total * (len(runs) + 1) / count:
-            runs.append(Run(keys[start:n + 1], docs[start:n + 1], sum(sizes[start:n + 1])))
-            start = n + 1
+        share = total * (len(runs) + 1) / count
+        if len(runs) < count - 1 and done >= share:
+            end = n if n > start and share - (done - size) < done - share else n + 1
+            runs.append(Run(keys[start:end], docs[start:end], sum(sizes[start:end])))
+            start = end
     if start < len(docs):
         runs.append(Run(keys[start:], docs[start:], sum(sizes[start:])))
     return runs
