@@ -7,6 +7,7 @@ import marshal
 import shutil
 
 import pytest
+import wordfreq
 
 from indexer.analysis import analyzer
 from indexer.index import parallel, segments, store, wordmemo
@@ -197,3 +198,24 @@ def test_the_file_holds_a_one_term_word_as_its_term_and_gives_back_what_analysis
     for word in words:
         assert loaded.get(word) == dutch.analysed(word), word
     assert any(isinstance(texts, tuple) for texts in words.values())  # stop words (none) and parts stay pairs
+
+
+def test_the_compound_lexicon_is_kept_in_the_index_folder_and_read_back_the_same(tmp_path, monkeypatch):
+    from indexer.analysis import compounds
+    monkeypatch.setattr(compounds, "_lexicon", None)  # as in a fresh process
+    monkeypatch.setattr(compounds, "_stored", None)
+    wordmemo.keep_lexicon(tmp_path)
+    built = compounds.lexicon()
+    path = tmp_path / wordmemo.LEXICON_FILE
+    assert path.is_file() and len(built) > 50_000
+    monkeypatch.setattr(compounds, "_lexicon", None)
+    with monkeypatch.context() as m:
+        m.setattr(wordfreq, "get_frequency_list", lambda *a, **k: pytest.fail("built again instead of read"))
+        assert compounds.lexicon() == built
+    assert analyzer.split("ordeverstoringen") == ("orde", "verstoringen")
+    # A damaged or foreign file is ignored: the lexicon is built again (and the file written anew).
+    data = path.read_bytes()
+    for bad in (data[:-10], data.replace(b"kennisbank-lexicon 1", b"kennisbank-lexicon 0"),
+                data[:len(wordmemo.LEXICON_MAGIC)] + bytes(32) + data[len(wordmemo.LEXICON_MAGIC) + 32:]):
+        path.write_bytes(bad)
+        assert wordmemo._read_lexicon(path) is None

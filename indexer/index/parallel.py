@@ -191,6 +191,7 @@ def _worker_schema():
 @functools.lru_cache(maxsize=1)
 def _worker_memo(path: str) -> None:
     WordMemo.read(Path(path)).attach(_worker_schema())  # once per spawned worker
+    wordmemo.keep_lexicon(Path(path).parent)
 
 
 # How many of each analyzer's used words this worker process has sent already (they are sent once).

@@ -25,6 +25,7 @@ GEN_PREFIX = "gen-"
 TMP_PREFIX = "tmp-"
 MANIFEST = "manifest.json"
 WORD_MEMO = "wordmemo.bin"  # the analysed words of the last build (indexer.index.wordmemo), beside the generations
+LEXICON = "lexicon.bin"  # the compound lexicon the analysis built (indexer.index.wordmemo), beside them too
 INDEX_NAMES = ("public", "all")  # anonymous visitors only ever see "public"
 KEEP_GENERATIONS = 3
 
@@ -179,7 +180,8 @@ def cleanup(index_dir: str | Path, keep: int = KEEP_GENERATIONS) -> list[str]:
         # Only called under the build lock, so no other build is still writing into these.
         shutil.rmtree(tmp, ignore_errors=True)
         removed.append(tmp.name)
-    for tmp in [*index_dir.glob(f".{POINTER}.*.tmp"), *index_dir.glob(f".{WORD_MEMO}.*.tmp")]:
+    for tmp in [*index_dir.glob(f".{POINTER}.*.tmp"), *index_dir.glob(f".{WORD_MEMO}.*.tmp"),
+                *index_dir.glob(f".{LEXICON}.*.tmp")]:
         # A pointer or word memo file a killed build never renamed into place.
         tmp.unlink(missing_ok=True)
         removed.append(tmp.name)

@@ -24,6 +24,7 @@ import whoosh
 
 from .. import analysis
 from ..analysis import ANALYSIS_VERSION, MemoAnalyzer
+from ..analysis import compounds
 from ..analysis.analyzer import MEMO_WORDS
 from ..files import atomic_write
 from . import store
@@ -35,6 +36,8 @@ FILE = store.WORD_MEMO
 # Version 2 stores a word that becomes one term of boost 1 as that term alone (most words): a third of the objects
 # to make when loading (the 38,000 words of the whole bench folder: 12 against 31 ms).
 MAGIC = b"kennisbank-wordmemo 2\n"
+LEXICON_FILE = store.LEXICON
+LEXICON_MAGIC = b"kennisbank-lexicon 1\n"
 NEW_SHARE = 0.02  # new words, as a share of those remembered, worth writing the file again for (WordMemo.save)
 
 
@@ -122,7 +125,9 @@ class WordMemo:
 
     @classmethod
     def load(cls, index_dir: Path) -> WordMemo:
-        """Read the memo file of an index folder; anything unreadable gives an empty memo (logged at debug)."""
+        """Read the memo file of an index folder; anything unreadable gives an empty memo (logged at debug). The
+        compound lexicon is read from the folder too, when analysis first needs it (keep_lexicon)."""
+        keep_lexicon(Path(index_dir))
         return cls.read(Path(index_dir) / FILE)
 
     @classmethod
@@ -208,3 +213,40 @@ class WordMemo:
             atomic_write(self.path, MAGIC + hashlib.sha256(body).digest() + body, mode=0o600)
         except OSError as exc:
             log.debug("word memo %s not saved (%s)", self.path, exc)
+
+
+def keep_lexicon(index_dir: Path) -> None:
+    """Let the compound lexicon (indexer.analysis.compounds) be read from the index folder, and written there once
+    built: keyed like the memo (analysis code and data, wordfreq, Python), anything else there is ignored."""
+    path = Path(index_dir) / LEXICON_FILE
+    compounds.keep_lexicon(functools.partial(_read_lexicon, path), functools.partial(_write_lexicon, path))
+
+
+def _read_lexicon(path: Path) -> dict | None:
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    head = len(LEXICON_MAGIC)
+    key, digest, body = data[head:head + 32], data[head + 32:head + 64], data[head + 64:]
+    if not data.startswith(LEXICON_MAGIC) or key != _analysis_key(ANALYSIS_DIR) or \
+            digest != hashlib.sha256(body).digest():
+        return None
+    enabled = gc.isenabled()
+    gc.disable()  # as for the memo: 90,000 words, no cycles
+    try:
+        words = marshal.loads(body)
+    except (ValueError, EOFError, TypeError):
+        return None
+    finally:
+        if enabled:
+            gc.enable()
+    return words if isinstance(words, dict) else None
+
+
+def _write_lexicon(path: Path, words: dict) -> None:
+    body = marshal.dumps(words)
+    try:
+        atomic_write(path, LEXICON_MAGIC + _analysis_key(ANALYSIS_DIR) + hashlib.sha256(body).digest() + body)
+    except OSError as exc:  # only speed is lost
+        log.debug("compound lexicon %s not saved (%s)", path, exc)
