@@ -114,13 +114,17 @@ def write_indexes(tasks: list[Task], jobs: int, memo: WordMemo | None = None) ->
                     # parts (0.2 s in a fresh process) is loaded here once, not in every worker.
                     compounds.lexicon()
                 gc.freeze()  # and the workers' cycle collectors leave this process's objects alone (not copied)
+                # Forked workers find their documents in the memory they share with this process: sent, each
+                # segment's texts were pickled here and unpickled there (at 5,000 documents some 300 MB).
+                _forked_runs[:] = [run.docs for _t, run in new]
             try:
                 context = multiprocessing.get_context(method)
                 with ProcessPoolExecutor(max_workers=processes, mp_context=context) as pool:
                     # Spawned workers read the remembered words themselves: one file read each, not a copy per segment.
                     memo_path = str(memo.path) if method != "fork" and memo.path is not None else None
-                    futures = [pool.submit(_write_in_worker, part, run.docs, WRITER_LIMIT_MB, DIRECT_WRITER, memo_path)
-                               for part, (_t, run) in zip(parts, new)]
+                    futures = [pool.submit(_write_in_worker, part, n if method == "fork" else run.docs,
+                                           WRITER_LIMIT_MB, DIRECT_WRITER, memo_path)
+                               for n, (part, (_t, run)) in enumerate(zip(parts, new))]
                     segments = []
                     for future in futures:
                         segment, used = future.result()
@@ -128,6 +132,7 @@ def write_indexes(tasks: list[Task], jobs: int, memo: WordMemo | None = None) ->
                         segments.append(segment)
             finally:
                 if method == "fork":
+                    _forked_runs.clear()
                     gc.unfreeze()
                     WordMemo().attach(_worker_schema())  # this process keeps no index's words between builds
             store.pause_point("writing")
@@ -196,10 +201,17 @@ def _worker_memo(path: str) -> None:
 
 # How many of each analyzer's used words this worker process has sent already (they are sent once).
 _sent: list[int] = []
+# The documents of each new run, set in the parent before its workers fork (they inherit them; spawned ones are sent
+# their documents).
+_forked_runs: list = []
 
 
-def _write_in_worker(part: str, docs: list[list[dict]], limitmb: int, fast: bool = True, memo_path: str | None = None):
-    """Write one segment; return it and the words each analyzer met that this process has not sent yet."""
+def _write_in_worker(part: str, docs: list[list[dict]] | int, limitmb: int, fast: bool = True,
+                     memo_path: str | None = None):
+    """Write one segment of `docs` (or of the inherited run with that number); return it and the words each analyzer
+    met that this process has not sent yet."""
+    if isinstance(docs, int):
+        docs = _forked_runs[docs]
     schema = _worker_schema()
     if memo_path is not None:
         _worker_memo(memo_path)
