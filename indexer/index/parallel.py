@@ -115,7 +115,7 @@ def write_indexes(tasks: list[Task], jobs: int, memo: WordMemo | None = None) ->
                     compounds.lexicon()
                 gc.freeze()  # and the workers' cycle collectors leave this process's objects alone (not copied)
                 # Forked workers find their documents in the memory they share with this process: sent, each
-                # segment's texts were pickled here and unpickled there (at 5,000 documents some 300 MB).
+                # segment's texts were pickled here and unpickled there (at 5,000 documents about 250 MB).
                 _forked_runs[:] = [run.docs for _t, run in new]
             try:
                 context = multiprocessing.get_context(method)
