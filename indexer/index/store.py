@@ -182,7 +182,7 @@ def cleanup(index_dir: str | Path, keep: int = KEEP_GENERATIONS) -> list[str]:
         removed.append(tmp.name)
     for tmp in [*index_dir.glob(f".{POINTER}.*.tmp"), *index_dir.glob(f".{WORD_MEMO}.*.tmp"),
                 *index_dir.glob(f".{LEXICON}.*.tmp")]:
-        # A pointer or word memo file a killed build never renamed into place.
+        # A pointer, word memo or lexicon file a killed build never renamed into place.
         tmp.unlink(missing_ok=True)
         removed.append(tmp.name)
     return removed

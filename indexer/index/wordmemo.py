@@ -23,8 +23,7 @@ from pathlib import Path
 import whoosh
 
 from .. import analysis
-from ..analysis import ANALYSIS_VERSION, MemoAnalyzer
-from ..analysis import compounds
+from ..analysis import ANALYSIS_VERSION, MemoAnalyzer, compounds
 from ..analysis.analyzer import MEMO_WORDS
 from ..files import atomic_write
 from . import store
@@ -134,28 +133,11 @@ class WordMemo:
     def read(cls, path: Path) -> WordMemo:
         """Read a memo file (see load)."""
         try:
-            data = path.read_bytes()
+            loaded = _unseal(path.read_bytes(), MAGIC)
         except FileNotFoundError:
             return cls(path)
-        except OSError as exc:
-            log.debug("word memo %s unreadable (%s): words are analysed again", path, exc)
-            return cls(path)
-        body = data[len(MAGIC) + 32:]
-        if not data.startswith(MAGIC) or data[len(MAGIC):len(MAGIC) + 32] != hashlib.sha256(body).digest():
-            log.debug("word memo %s damaged or of another format: words are analysed again", path)
-            return cls(path)
-        try:
-            # Without the cycle collector, which the tuples made here set off again and again, each time walking
-            # every object of the build (its extracted text and plan): twice the time of the load itself.
-            enabled = gc.isenabled()
-            gc.disable()
-            try:
-                loaded = marshal.loads(body)
-            finally:
-                if enabled:
-                    gc.enable()
-        except (ValueError, EOFError, TypeError) as exc:
-            log.debug("word memo %s unreadable (%s): words are analysed again", path, exc)
+        except (OSError, ValueError, EOFError, TypeError) as exc:
+            log.debug("word memo %s not used (%s): words are analysed again", path, exc)
             return cls(path)
         if not (isinstance(loaded, dict) and all(isinstance(v, dict) for v in loaded.values())):
             log.debug("word memo %s holds no memo: words are analysed again", path)
@@ -208,9 +190,8 @@ class WordMemo:
                         break
                     words.setdefault(word, texts)
             out[key] = {word: compact(texts) for word, texts in words.items()}
-        body = marshal.dumps(out)
         try:
-            atomic_write(self.path, MAGIC + hashlib.sha256(body).digest() + body, mode=0o600)
+            atomic_write(self.path, _seal(out, MAGIC), mode=0o600)
         except OSError as exc:
             log.debug("word memo %s not saved (%s)", self.path, exc)
 
@@ -224,29 +205,37 @@ def keep_lexicon(index_dir: Path) -> None:
 
 def _read_lexicon(path: Path) -> dict | None:
     try:
-        data = path.read_bytes()
-    except OSError:
+        words = _unseal(path.read_bytes(), LEXICON_MAGIC, _analysis_key(ANALYSIS_DIR))
+    except (OSError, ValueError, EOFError, TypeError):
         return None
-    head = len(LEXICON_MAGIC)
-    key, digest, body = data[head:head + 32], data[head + 32:head + 64], data[head + 64:]
-    if not data.startswith(LEXICON_MAGIC) or key != _analysis_key(ANALYSIS_DIR) or \
-            digest != hashlib.sha256(body).digest():
-        return None
-    enabled = gc.isenabled()
-    gc.disable()  # as for the memo: 90,000 words, no cycles
-    try:
-        words = marshal.loads(body)
-    except (ValueError, EOFError, TypeError):
-        return None
-    finally:
-        if enabled:
-            gc.enable()
     return words if isinstance(words, dict) else None
 
 
 def _write_lexicon(path: Path, words: dict) -> None:
-    body = marshal.dumps(words)
     try:
-        atomic_write(path, LEXICON_MAGIC + _analysis_key(ANALYSIS_DIR) + hashlib.sha256(body).digest() + body)
+        atomic_write(path, _seal(words, LEXICON_MAGIC, _analysis_key(ANALYSIS_DIR)))
     except OSError as exc:  # only speed is lost
         log.debug("compound lexicon %s not saved (%s)", path, exc)
+
+
+def _seal(value, magic: bytes, key: bytes = b"") -> bytes:
+    """Return a file's bytes: its format's magic line, the key it is valid for, the SHA-256 of the rest, the rest
+    (value marshalled): a truncated or damaged file is never unmarshalled."""
+    body = marshal.dumps(value)
+    return magic + key + hashlib.sha256(body).digest() + body
+
+
+def _unseal(data: bytes, magic: bytes, key: bytes = b""):
+    """Return the value _seal wrote with this magic and key; ValueError for another format, key or a damaged file."""
+    head = len(magic) + len(key)
+    if not data.startswith(magic + key) or data[head:head + 32] != hashlib.sha256(data[head + 32:]).digest():
+        raise ValueError("damaged, or of another format or analysis")
+    # Without the cycle collector, which the objects made here set off again and again, each time walking every
+    # object of the build (its extracted text and plan): twice the time of the load itself.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return marshal.loads(data[head + 32:])
+    finally:
+        if enabled:
+            gc.enable()
