@@ -43,6 +43,9 @@ def test_the_real_pdf_bench_times_a_warm_build_and_an_update_of_one_record(tmp_p
     corpus = write_corpus(tmp_path / "corpus", files)
     row = warm_and_update(corpus, tmp_path / "index", 1, 1, log=lambda m: None)
     assert row["warm_seconds"] > 0 and row["update_seconds"] > 0 and row["update_over_warm"] > 0
+    # What the build log says of the best warm build: analysis and file writing apart, and the bound without analysis.
+    assert row["warm_analysis_cpu"] > 0 and row["warm_files_cpu"] > 0 and row["warm_processes"] >= 1
+    assert 0 < row["warm_without_analysis_seconds"] <= row["warm_seconds"]  # rounded to 0.01 s: equal for a tiny corpus
     gen = store.current_generation(tmp_path / "index")
     assert store.read_manifest(gen)["report"]["mode"] == "update"
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 import logging
 import re
 
+import pytest
+
 from indexer.index import parallel, segments
 from indexer.index.build import build_index
 
@@ -79,3 +81,24 @@ def test_spawned_and_forked_workers_write_the_same_index(corpus_copy, tmp_path, 
         caplog.clear()
         built[method] = index_content(tmp_path / method)
     assert built["spawn"]["all"][1] and built["spawn"] == built["fork"]
+
+
+def commit_details(caplog) -> dict:
+    return dict(part.split("=", 1) for part in commit_line(caplog).split()[2:])
+
+
+@pytest.mark.parametrize("forked_chars", [10**12, 0], ids=["one process", "two processes"])
+def test_the_build_log_says_what_analysis_and_writing_files_cost(corpus_copy, monkeypatch, caplog, forked_chars):
+    # Where a warm build's time goes (issue 18): the commit step adds up the CPU seconds of every process that
+    # wrote a segment, analysing and writing files apart, and those of the article facet found before.
+    corpus, index = corpus_copy
+    caplog.set_level(logging.INFO, logger="kennisbank.build")
+    monkeypatch.setattr(segments, "MIN_SEGMENT_CHARS", 1)
+    monkeypatch.setenv("KENNISBANK_INDEX_JOBS", "2")
+    monkeypatch.setattr(parallel, "MIN_PARALLEL_CHARS", forked_chars)
+    monkeypatch.setattr(parallel, "MIN_FORKED_CHARS", forked_chars)
+    build_index(corpus, index)
+    details = commit_details(caplog)
+    assert details["processes"] == ("1" if forked_chars else "2")
+    assert float(details["analysis_cpu"]) > 0 and float(details["files_cpu"]) > 0
+    assert float(details["articles_cpu"]) >= 0

@@ -15,7 +15,9 @@ import logging
 import os
 import pickle
 import threading
+import time
 from array import array
+from collections import Counter
 from bisect import bisect_left
 from itertools import accumulate, repeat
 
@@ -67,10 +69,10 @@ def public_api_only():
 def posting_scores(m, norms=None, offset: int = 0, scorer=None) -> dict[int, float] | None:
     """Return {docnum: score} of a term's leaf matcher, read a block at a time; None when not possible here.
 
-    With norms (length byte per document, BM25F length part per byte) the score is whoosh.scoring.bm25 with its
-    length part looked up: the same operations in the same order, so the same floats. `offset` is the first
-    docnum of the matcher's segment: the table and the length bytes are numbered index-wide. `scorer` stands in
-    for the matcher's own (one read without a scorer, with norms: its idf and K1 are the whole index's).
+    With norms (length byte per document, BM25F length part per byte) the score is whoosh.scoring.bm25 with its length
+    part looked up: the same operations in the same order, so the same floats. `offset` is the first docnum of the
+    matcher's segment (table and length bytes are numbered index-wide); `scorer` stands in for the matcher's own (one
+    read without a scorer, with norms: its idf and K1 are the whole index's).
     """
     scorer = scorer or getattr(m, "scorer", None)
     if not (enabled() and isinstance(scorer, WeightLengthScorer) and hasattr(m, "_next_block")):
@@ -143,10 +145,8 @@ def block_map(m) -> tuple[list[int], list[int]] | None:
     """Return the last docnum and the file offset of every block of a posting list, or None when not possible."""
     if not (enabled() and hasattr(m, "_goto") and hasattr(m, "_baseoffset")):
         return None
-    try:
+    with contextlib.suppress(Exception):  # not the layout expected: walk the blocks with Whoosh's own reader
         return _block_map_from_headers(m)
-    except Exception:  # not the layout expected: walk the blocks with Whoosh's own reader
-        pass
     m.reset()
     maxids, offsets, position = [], [], m._baseoffset
     while True:
@@ -174,10 +174,8 @@ def _block_map_from_headers(m) -> tuple[list[int], list[int]]:
 
 
 def postings_at(m, blocks: tuple[list[int], list[int]], docnums, score) -> dict:
-    """Return {docnum: (score, raw value)} for the sorted docnums that hold the term, jumping to their blocks.
-
-    `blocks` comes from block_map(m); `score(m)` scores the posting the matcher stands on.
-    """
+    """Return {docnum: (score, raw value)} for the sorted docnums that hold the term, jumping to their blocks
+    (`blocks` from block_map(m); `score(m)` scores the posting the matcher stands on)."""
     maxids, offsets = blocks
     found, current = {}, 0  # a new matcher stands on block 0
     for docnum in docnums:
@@ -197,25 +195,25 @@ def postings_at(m, blocks: tuple[list[int], list[int]], docnums, score) -> dict:
     return found
 
 
-def write_segment(part_dir: str, schema, entries: list[dict], limitmb: int = 128, pause=None, fast: bool = True):
+def write_segment(part_dir: str, schema, entries: list[dict], limitmb: int = 128, pause=None, fast: bool = True,
+                  cpu: Counter | None = None):
     """Write entries as one finished segment of a new index in a folder of its own; return the segment.
 
-    The folder has its own temporary files (writers in other processes would share and remove the index
-    folder's), and no table of contents lists the segment yet: move_segment_files and commit_segments do that.
-    `pause()` is called after the first entry (fault tests stop a build there). With `fast` (where it applies)
-    postings are gathered per term and written as blocks directly (indexer.index.postings), else through
-    Whoosh's posting pool: the same files.
+    The folder has its own temporary files (writers in other processes would share and remove the index folder's),
+    and no table of contents lists the segment yet: move_segment_files and commit_segments do that. `pause()` is
+    called after the first entry (fault tests stop a build there). With `fast` (where it applies) postings are
+    gathered per term and written as blocks directly (indexer.index.postings), else through Whoosh's posting pool:
+    the same files. `cpu` gets this process's CPU seconds of "analysis" (of the entries) and "files" added.
     """
+    started = time.process_time()
     os.makedirs(part_dir, exist_ok=True)
     writer = SegmentWriter(create_in(part_dir, schema), _lk=False, limitmb=limitmb)
-    # The writer took an unpickled copy of the schema from the table of contents: analyse with the caller's,
-    # whose analyzers keep their word memo from one segment to the next.
+    # The writer took an unpickled copy of the schema: analyse with the caller's, whose analyzers keep their word memo.
     writer.schema = schema
     postings = SegmentPostings(schema, writer.perdocwriter) if fast and _direct(writer, entries) else None
     add = postings.add if postings is not None else (lambda _n, entry: writer.add_document(**entry))
-    # The direct writer makes millions of objects but hardly a reference cycle: Python's cycle collector walked them
-    # all again and again (about 10% of the writing). Off while it writes, in the main thread only (it is off for
-    # the whole process); refcounting frees the postings as before, the next collection the writer's few cycles.
+    # The direct writer makes millions of objects but hardly a cycle: the cycle collector walked them again and again
+    # (10% of the writing). Off while it writes, in the main thread only (it is off for the whole process).
     pausing = postings is not None and gc.isenabled() and threading.current_thread() is threading.main_thread()
     if pausing:
         gc.disable()
@@ -229,8 +227,11 @@ def write_segment(part_dir: str, schema, entries: list[dict], limitmb: int = 128
         if postings is not None:
             writer.docnum = len(entries)
             forget_scans()
+        analysed = time.process_time()
         segment = _finalize(writer, postings)
         writer._finish()
+        if cpu is not None:
+            cpu.update(analysis=analysed - started, files=time.process_time() - analysed)
         return segment
     except BaseException:
         forget_scans()
@@ -251,9 +252,8 @@ def _direct(writer, entries: list[dict]) -> bool:
 
 
 def _finalize(writer, postings):
-    # SegmentWriter._finalize_segment, with the document lengths each posting's term info needs (shortest and
-    # longest document) read from a length table per field instead of a column lookup per posting (8% of it),
-    # or with the postings written directly.
+    # SegmentWriter._finalize_segment, with the document lengths each posting's term info needs read from a length
+    # table per field instead of a column lookup per posting (8% of it), or with the postings written directly.
     writer.perdocwriter.close()
     if postings is not None:
         fw, codec = writer.fieldwriter, writer.codec

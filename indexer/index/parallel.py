@@ -11,6 +11,7 @@ import shutil
 import sys
 import tempfile
 import threading
+from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -79,17 +80,21 @@ class Task:
         return [run for run in self.runs if run.keep is None]
 
 
-def write_indexes(tasks: list[Task], jobs: int, memo: WordMemo | None = None) -> tuple[list[list[str]], int]:
+def write_indexes(tasks: list[Task], jobs: int, memo: WordMemo | None = None,
+                  cpu: Counter | None = None) -> tuple[list[list[str]], int]:
     """Write every task's index; return the segment ids of each (in docnum order) and the processes used.
 
     New runs become segments written by worker processes (see start_method) when there are more than one, more
-    than one core is asked for and enough text; otherwise here, in order. Kept runs' segment files are hard-linked: Whoosh never changes a segment file once written, so a
-    generation shares no file another writes to. Where Whoosh's internals differ (indexer.index.internals),
-    one plain writer per index writes everything in one segment.
+    than one core is asked for and enough text; otherwise here, in order. Kept runs' segment files are
+    hard-linked: Whoosh never changes a segment file once written, so a generation shares no file another writes
+    to. Where Whoosh's internals differ (indexer.index.internals), one plain writer per index writes everything in
+    one segment.
 
     The analyzers start from `memo`'s words (an earlier build's), and the words they met are added to it, also
     those met in worker processes (each sends the words its analyzers met since its previous segment).
+    `cpu` gets the CPU seconds of every process that wrote a segment added up (internals.write_segment).
     """
+    cpu = Counter() if cpu is None else cpu
     memo = memo or WordMemo()
     memo.complete = all(run.keep is None for task in tasks for run in task.runs)
     if not internals.enabled():
@@ -127,8 +132,9 @@ def write_indexes(tasks: list[Task], jobs: int, memo: WordMemo | None = None) ->
                                for n, (part, (_t, run)) in enumerate(zip(parts, new))]
                     segments = []
                     for future in futures:
-                        segment, used = future.result()
+                        segment, used, spent = future.result()
                         memo.add(_worker_schema(), used)
+                        cpu.update(spent)
                         segments.append(segment)
             finally:
                 if method == "fork":
@@ -141,7 +147,7 @@ def write_indexes(tasks: list[Task], jobs: int, memo: WordMemo | None = None) ->
             memo.attach(schema)
             segments = [internals.write_segment(part, schema, [e for doc in run.docs for e in doc], WRITER_LIMIT_MB,
                                                 pause=functools.partial(store.pause_point, "writing") if n == 0
-                                                else None, fast=DIRECT_WRITER)
+                                                else None, fast=DIRECT_WRITER, cpu=cpu)
                         for n, (part, (_t, run)) in enumerate(zip(parts, new))]
             memo.gather(schema)
         written = dict(zip((id(run) for _t, run in new), zip(parts, segments)))
@@ -208,14 +214,15 @@ _forked_runs: list = []
 
 def _write_in_worker(part: str, docs: list[list[dict]] | int, limitmb: int, fast: bool = True,
                      memo_path: str | None = None):
-    """Write one segment of `docs` (or of the inherited run with that number); return it and the words each analyzer
-    met that this process has not sent yet."""
+    """Write one segment of `docs` (or of the inherited run with that number); return it, the words each analyzer
+    met that this process has not sent yet, and the CPU seconds it took (internals.write_segment)."""
     if isinstance(docs, int):
         docs = _forked_runs[docs]
     schema = _worker_schema()
     if memo_path is not None:
         _worker_memo(memo_path)
-    segment = internals.write_segment(part, schema, [e for doc in docs for e in doc], limitmb, fast=fast)
+    spent = Counter()
+    segment = internals.write_segment(part, schema, [e for doc in docs for e in doc], limitmb, fast=fast, cpu=spent)
     used = [a.used() for a in wordmemo.analyzers(schema)]
     if len(_sent) != len(used):
         _sent[:] = [0] * len(used)
@@ -224,7 +231,7 @@ def _write_in_worker(part: str, docs: list[list[dict]] | int, limitmb: int, fast
         start = _sent[n] if _sent[n] <= len(words) else 0  # the memo started over (MEMO_WORDS)
         new.append(dict(itertools.islice(words.items(), start, None)))
         _sent[n] = len(words)
-    return segment, new
+    return segment, new, spent
 
 
 def _plain_write(folder: Path, docs: list[list[dict]]) -> None:
