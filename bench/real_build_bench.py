@@ -109,9 +109,9 @@ def warm_and_update(corpus: Path, index: Path, rounds: int, tag: int, log) -> di
     """Best of `rounds` warm full builds and of `rounds` updates of one changed record.
 
     For the best warm build also the CPU seconds its processes spent analysing and writing files, and the least it
-    could take with every word's analysis free and its cores evenly busy: its time less the article facet's CPU
-    (found before the workers start) and the analysis CPU spread over the processes that wrote (what planning and
-    writing Whoosh's files from Python leave).
+    could take with every word's analysis free and its cores evenly busy: its time less the CPU of the article
+    facet and of analysis, spread over the processes that wrote (what planning and writing Whoosh's files from
+    Python leave).
     """
     warm, update, steps = [], [], []
     watch = CommitStep()
@@ -139,7 +139,7 @@ def warm_and_update(corpus: Path, index: Path, rounds: int, tag: int, log) -> di
             "update_over_warm": round(min(update) / min(warm), 3),
             "warm_processes": processes, "warm_articles_cpu": articles, "warm_analysis_cpu": analysis,
             "warm_files_cpu": files,
-            "warm_without_analysis_seconds": round(min(warm) - articles - analysis / processes, 2)}
+            "warm_without_analysis_seconds": round(min(warm) - (articles + analysis) / processes, 2)}
 
 
 def main() -> int:

@@ -90,7 +90,7 @@ def commit_details(caplog) -> dict:
 @pytest.mark.parametrize("forked_chars", [10**12, 0], ids=["one process", "two processes"])
 def test_the_build_log_says_what_analysis_and_writing_files_cost(corpus_copy, monkeypatch, caplog, forked_chars):
     # Where a warm build's time goes (issue 18): the commit step adds up the CPU seconds of every process that
-    # wrote a segment, analysing and writing files apart, and those of the article facet found before.
+    # wrote a segment, analysing, writing files and finding the article facet apart.
     corpus, index = corpus_copy
     caplog.set_level(logging.INFO, logger="kennisbank.build")
     monkeypatch.setattr(segments, "MIN_SEGMENT_CHARS", 1)

@@ -11,7 +11,7 @@ from . import store
 from .parallel import Task, index_jobs, link_index, update_pieces, write_indexes
 from .pipeline import (Progress, extract_corpus, fingerprint_with_cache, locked, step, unchanged_report,
                        write_generation)
-from .plan import BuildReport, PlannedDocument, add_articles, manifest_for, plan_documents
+from .plan import BuildReport, PlannedDocument, manifest_for, plan_documents
 from .segments import full_runs, layout, update_runs
 from .wordmemo import WordMemo
 
@@ -92,19 +92,13 @@ def write_documents(build_dir: Path, docs: dict[str, PlannedDocument], jobs: int
             runs = (update_runs(keys, entries, old, pieces=update_pieces(jobs)) if old is not None
                     else full_runs(keys, entries))
             tasks.append(Task(build_dir / name, runs, old_gen / name if old is not None else None))
-        ready: set[int] = set()  # both indexes may share one entry dict
-        started = time.process_time()
-        for first in (doc[0] for task in tasks for run in task.new for doc in run.docs if doc):
-            if first.get("kind") == "doc" and id(first) not in ready:
-                ready.add(id(first))
-                add_articles(first)
-        cpu = Counter(articles=time.process_time() - started)  # here, before any worker starts
+        cpu = Counter()
         ids, info["processes"] = write_indexes(tasks, jobs, memo, cpu)
         info["segments"] = sum(len(task.runs) for task in tasks)
         info["written"] = sum(len(task.new) for task in tasks)
-        # CPU seconds over every process that wrote a segment: analysing and gathering the entries, and writing
-        # Whoosh's files (what a build costs even when every word's analysis is remembered). In milliseconds: a
-        # build of a few PDFs analysed them in under 5 ms, which two decimals logged as 0.00.
+        # CPU seconds over every process that wrote a segment: the article facet, analysing and gathering the
+        # entries, and writing Whoosh's files (what a build costs even when every word's analysis is remembered).
+        # In milliseconds: a build of a few PDFs analysed them in under 5 ms, which two decimals logged as 0.00.
         info.update({f"{kind}_cpu": f"{seconds:.3f}" for kind, seconds in sorted(cpu.items())})
     layouts = {name: layout(task.runs, segment_ids) for name, task, segment_ids in zip(names, tasks, ids)
                if segment_ids or not task.runs}

@@ -11,6 +11,7 @@ import shutil
 import sys
 import tempfile
 import threading
+import time
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from .. import settings
 from ..analysis import compounds
 from ..files import link_or_copy
 from . import internals, store, wordmemo
+from .plan import add_articles
 from .schema import build_schema
 from .segments import MIN_PIECE_CHARS, Run
 from .wordmemo import WordMemo
@@ -98,8 +100,11 @@ def write_indexes(tasks: list[Task], jobs: int, memo: WordMemo | None = None,
     memo = memo or WordMemo()
     memo.complete = all(run.keep is None for task in tasks for run in task.runs)
     if not internals.enabled():
+        ready: set[int] = set()  # both indexes may share one entry dict
         for task in tasks:
-            _plain_write(task.folder, [doc for run in task.runs for doc in run.docs])
+            docs = [doc for run in task.runs for doc in run.docs]
+            _with_articles(docs, cpu, ready)
+            _plain_write(task.folder, docs)
         return [[] for _ in tasks], 1
     jobs = jobs or cores()
     new = [(t, run) for t, task in enumerate(tasks) for run in task.new]
@@ -145,6 +150,9 @@ def write_indexes(tasks: list[Task], jobs: int, memo: WordMemo | None = None,
         else:
             schema = build_schema()  # one schema, so one word memo, for every segment written here
             memo.attach(schema)
+            ready = set()
+            for _t, run in new:
+                _with_articles(run.docs, cpu, ready)
             segments = [internals.write_segment(part, schema, [e for doc in run.docs for e in doc], WRITER_LIMIT_MB,
                                                 pause=functools.partial(store.pause_point, "writing") if n == 0
                                                 else None, fast=DIRECT_WRITER, cpu=cpu)
@@ -222,6 +230,7 @@ def _write_in_worker(part: str, docs: list[list[dict]] | int, limitmb: int, fast
     if memo_path is not None:
         _worker_memo(memo_path)
     spent = Counter()
+    _with_articles(docs, spent)
     segment = internals.write_segment(part, schema, [e for doc in docs for e in doc], limitmb, fast=fast, cpu=spent)
     used = [a.used() for a in wordmemo.analyzers(schema)]
     if len(_sent) != len(used):
@@ -232,6 +241,19 @@ def _write_in_worker(part: str, docs: list[list[dict]] | int, limitmb: int, fast
         new.append(dict(itertools.islice(words.items(), start, None)))
         _sent[n] = len(words)
     return segment, new, spent
+
+
+def _with_articles(docs: list[list[dict]], cpu: Counter, ready: set[int] | None = None) -> None:
+    """Give each document entry its article facet (plan.add_articles) where its segment is written, adding the
+    CPU seconds to cpu["articles"]: in the parent before the workers started it took 1.7 s of a 52 s build of
+    5,000 synthetic documents on one core while the other waited. `ready` holds entries done already."""
+    started = time.process_time()
+    ready = set() if ready is None else ready
+    for first in (doc[0] for doc in docs if doc):
+        if first.get("kind") == "doc" and id(first) not in ready:
+            ready.add(id(first))
+            add_articles(first)
+    cpu["articles"] += time.process_time() - started
 
 
 def _plain_write(folder: Path, docs: list[list[dict]]) -> None:
