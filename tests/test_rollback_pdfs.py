@@ -62,3 +62,20 @@ def test_a_pdf_linked_from_outside_the_pdf_folder_is_not_stored_or_served(tmp_pa
                       "INSTANCE_DIR": str(tmp_path / "instance"), "SECRET_KEY": "test"})
     with app.test_client().get("/documenten/notitie/pdf") as r:
         assert r.status_code == 404
+
+
+def test_pdfs_whose_real_path_is_in_the_pdf_folder_are_stored(tmp_path):
+    # The store resolves each folder once and only links one by one (an update resolved every PDF's path):
+    # a corpus/pdf that is itself a link, and a link to another PDF in that folder, are still kept.
+    corpus, index, elsewhere = tmp_path / "corpus", tmp_path / "index", tmp_path / "pdfs-elders"
+    elsewhere.mkdir()
+    corpus.mkdir()
+    (corpus / "pdf").symlink_to(elsewhere)
+    (corpus / "catalogue.yaml").write_text(CATALOGUE, encoding="utf-8")
+    make_pdf(elsewhere / "origineel.pdf", ["De notitie over overlast in de wijk. " * 5])
+    (elsewhere / "notitie.pdf").symlink_to(elsewhere / "origineel.pdf")
+    build_index(corpus, index)
+    assert len(list((index / "pdf-store").glob("*.pdf"))) == 1  # one content, read under two names
+    app = create_app({"TESTING": True, "CORPUS_DIR": str(corpus), "INDEX_DIR": str(index),
+                      "INSTANCE_DIR": str(tmp_path / "instance"), "SECRET_KEY": "test"})
+    assert _pdf(app.test_client(), "notitie") == (elsewhere / "origineel.pdf").read_bytes()
