@@ -29,9 +29,10 @@ def keep(index_dir: str | Path, hashes: dict[Path, str]) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     real_dirs: dict[Path, Path] = {}  # resolved once per folder: resolving every PDF's path took 14 ms of an update
     for path, sha in hashes.items():
-        real_dir = real_dirs.get(path.parent) or real_dirs.setdefault(path.parent, path.parent.resolve())
+        if path.parent not in real_dirs:
+            real_dirs[path.parent] = path.parent.resolve()
         # Only a symbolic link can resolve elsewhere: a file's real path is its folder's real path and its name.
-        if path.is_symlink() and path.resolve().parent != real_dir:
+        if path.is_symlink() and path.resolve().parent != real_dirs[path.parent]:
             continue  # a link out of corpus/pdf/ is never served (the app refuses it), so never stored either
         target = stored_pdf(index_dir, sha)
         if not target.exists():
