@@ -22,7 +22,8 @@ WRITER_OPTIONS = dict(limitmb=256)
 # b2: written by `kennisbank build`'s own write path (before: a one-off two-process writer whose merge rounded
 # the field length totals and dealt documents to processes in whatever order they asked).
 # b3: each index in several segments, never merged (issue 18).
-BUILD_PATH = "b4"
+# b5: the spelling word list once per segment (indexer.index.wordlist).
+BUILD_PATH = "b5"
 
 
 def synthetic_plan(generator: CorpusGenerator, count: int) -> tuple[dict[str, PlannedDocument], int]:

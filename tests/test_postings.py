@@ -149,7 +149,7 @@ def test_an_unknown_field_is_refused_as_whoosh_refuses_it(tmp_path):
         internals.write_segment(str(tmp_path / "x"), build_schema(), [{"uid": "doc:a", "nonsense": "x"}], fast=True)
 
 
-@pytest.mark.parametrize("name", ["content", "page_text", "spelling", "title", "summary", "title_en", "page_text_en",
+@pytest.mark.parametrize("name", ["content", "page_text", "title", "summary", "title_en", "page_text_en",
                                   "content_en"])
 def test_one_pass_counts_equal_the_formats_word_values(name):
     field = build_schema()[name]

@@ -31,6 +31,7 @@ from whoosh.util.numeric import byte_to_length
 from whoosh.writing import SegmentWriter
 
 from .postings import SegmentPostings, forget_scans, scan_document_entries
+from .wordlist import SegmentWords
 
 log = logging.getLogger("kennisbank.whoosh")
 
@@ -218,7 +219,7 @@ def write_segment(part_dir: str, schema, entries: list[dict], limitmb: int = 128
     if pausing:
         gc.disable()
     try:
-        for n, entry in enumerate(entries):
+        for n, entry in enumerate(SegmentWords(schema).entries(entries)):  # the last carries the word list
             if postings is not None and entry.get("kind") == "doc":
                 scan_document_entries(entries, n)
             add(n, entry)

@@ -26,6 +26,7 @@ from . import internals, store, wordmemo
 from .plan import add_articles
 from .schema import build_schema
 from .segments import MIN_PIECE_CHARS, Run
+from .wordlist import SegmentWords
 from .wordmemo import WordMemo
 
 log = logging.getLogger("kennisbank.build")
@@ -260,12 +261,15 @@ def _plain_write(folder: Path, docs: list[list[dict]]) -> None:
     """Write every entry with one Whoosh writer (its own segment logic): the path without internals (and without
     remembered words: the writer analyses with its own copy of the schema)."""
     folder.mkdir()
-    writer = whoosh_index.create_in(str(folder), build_schema()).writer(limitmb=WRITER_LIMIT_MB)
+    schema = build_schema()
+    writer = whoosh_index.create_in(str(folder), schema).writer(limitmb=WRITER_LIMIT_MB)
     try:
-        for n, entries in enumerate(docs):
-            for entry in entries:
-                writer.add_document(**entry)
-            if n == 0:
+        # One segment: its last entry carries the spelling word list of every document (indexer.index.wordlist).
+        entries = [entry for doc in docs for entry in doc]
+        first = len(docs[0]) if docs else 0
+        for n, entry in enumerate(SegmentWords(schema).entries(entries)):
+            writer.add_document(**entry)
+            if n + 1 == first:
                 store.pause_point("writing")
         writer.commit()
     except BaseException:

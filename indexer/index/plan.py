@@ -141,8 +141,7 @@ def document_entries(record: Record, pdf: ExtractedPDF | None):
     content = "\n\n".join(p.text for p in pages)
     english = record.language == "en"
     yield dict(
-        uid=f"doc:{record.id}", kind="doc", id=record.id, title=record.title, summary=record.summary,
-        content=content, spelling="\n".join((record.title, record.summary, content)),
+        uid=f"doc:{record.id}", kind="doc", id=record.id, title=record.title, summary=record.summary, content=content,
         **(dict(title_en=record.title, summary_en=record.summary, content_en=content) if english else {}),
         date=record.date.isoformat() if record.date else "", year=str(record.date.year) if record.date else "",
         day=record.date.isoformat() if record.date else "",

@@ -6,8 +6,10 @@ from whoosh.columns import NumericColumn
 from whoosh.fields import BOOLEAN, COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from ..analysis import dutch_analyzer, english_analyzer, plain_analyzer
+from .wordlist import WordList
 
-SCHEMA_VERSION = "11"  # 7-9: the document's day as a search term; 10: page_prose; 11: a document's legal citations
+SCHEMA_VERSION = "12"  # 7-9: the document's day as a search term; 10: page_prose; 11: a document's legal citations;
+# 12: the spelling word list once per segment (indexer.index.wordlist)
 
 # Field weights: a word in the title counts more than in the summary, which counts more than in body text. The
 # author (a person or an organisation) is searched as free text too, below the title and summary: "NCTV" finds
@@ -64,6 +66,7 @@ def build_schema() -> Schema:
         summary_en=TEXT(analyzer=english, field_boost=FIELD_BOOSTS["summary"]),
         content_en=TEXT(analyzer=english, phrase=False, field_boost=FIELD_BOOSTS["content"]),
         page_text_en=TEXT(analyzer=english),
-        # Unstemmed words of title, summary and text: the word list of "Bedoelde u ...?" suggestions.
-        spelling=TEXT(analyzer=plain_analyzer(), phrase=False),
+        # Unstemmed words of title, summary and text: the word list of "Bedoelde u ...?" suggestions, each word once
+        # per segment with the number of its documents that hold it.
+        spelling=WordList(plain_analyzer(), sources=("title", "summary", "content")),
     )

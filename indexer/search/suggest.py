@@ -63,7 +63,9 @@ def _correct(searcher, folded: str) -> str | None:
             continue
         distance = edit_distance(folded, term)
         if distance <= maxdist:
-            candidates.append((distance, -searcher.doc_frequency(SPELLING_FIELD, term), term))
+            # The word list holds each word once per segment, weighted by its documents there
+            # (indexer.index.wordlist): the summed weight is the number of documents that hold the word.
+            candidates.append((distance, -searcher.frequency(SPELLING_FIELD, term), term))
     return min(candidates)[2] if candidates else None
 
 
