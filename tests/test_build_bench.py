@@ -3,9 +3,12 @@ from __future__ import annotations
 
 import os
 
+from whoosh.fields import TEXT
+
 from bench.build_bench import measure, merged_rows, table
 from bench.corpus_gen import CorpusGenerator
 from indexer.index import parallel, segments, store
+from indexer.index.wordlist import WordList
 
 from .test_synthetic_corpus import WORDS
 from .test_versions import index_content
@@ -27,6 +30,11 @@ def test_the_build_bench_measures_every_path_on_the_same_documents(tmp_path, mon
     # wrote the same index.
     two, one, old = (index_content(tmp_path / name) for name in ("ours", "ours_one_process", "old_path"))
     assert one["public"][1] and one == two == old
+    # The old path kept schema 11's spelling field, a posting per word and document: the same words and counts.
+    schemas = {name: store.open_index(store.current_generation(tmp_path / name), "all").schema
+               for name in ("ours", "old_path")}
+    assert isinstance(schemas["ours"]["spelling"], WordList) and type(schemas["old_path"]["spelling"]) is TEXT
+    assert any(field == "spelling" for field, *_ in one["all"][1])
     assert store.read_manifest(store.current_generation(tmp_path / "ours"))["report"]["pages"] == row["pages"]
 
 

@@ -67,6 +67,19 @@ def test_the_manifest_records_the_stamps(built_corpus):
     assert store.read_manifest(store.current_generation(index))["stamps"] == versions.stamps()
 
 
+def term_counts(searcher, field: str, text: bytes) -> tuple:
+    """A term's (document frequency, frequency); for the spelling field the number of documents holding the word,
+    however it is stored: a word list holds each word once per segment weighted by its documents (its document
+    frequency counts segments, a matter of layout), and schema 11's text field (bench/build_bench.py's old path)
+    a posting per document."""
+    reader = searcher.reader()
+    if isinstance(searcher.schema[field], WordList):
+        return ("documents", reader.frequency(field, text))
+    if field == "spelling":
+        return ("documents", reader.doc_frequency(field, text))
+    return reader.doc_frequency(field, text), reader.frequency(field, text)
+
+
 def index_content(index: Path) -> dict:
     """Everything a build writes that a visitor can see: stored fields, terms with frequencies, answers."""
     gen = store.current_generation(index)
@@ -75,11 +88,7 @@ def index_content(index: Path) -> dict:
         with store.open_index(gen, name).searcher() as s:
             reader = s.reader()
             stored = sorted((repr(sorted(fields.items())) for fields in s.all_stored_fields()))
-            # A word list (the spelling field) holds each word once per segment: its document frequency counts
-            # segments, a matter of layout; its frequency is the number of documents holding the word.
-            terms = sorted((field, text, None if isinstance(s.schema[field], WordList)
-                            else reader.doc_frequency(field, text), reader.frequency(field, text))
-                           for field, text in reader.all_terms())
+            terms = sorted((field, text, *term_counts(s, field, text)) for field, text in reader.all_terms())
             answers = {q: [(h.document.id, h.score, [p.page for p in h.pages], h.snippet)
                            for h in search(s, SearchRequest(q=q)).hits]
                        for q in ("polarisatie", "ordeverstoringen online", '"openbare orde"', "verbod")}

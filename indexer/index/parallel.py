@@ -42,10 +42,11 @@ WRITER_LIMIT_MB = 256
 DIRECT_WRITER = True
 
 # Below this much text to write (characters over all entries) worker processes cost more to start than they save.
-# With the direct writer the 71 bench PDFs (579 pages, 3.8 million characters) took 3.0 s in one process and
-# 2.25 s in two spawned ones on idle cores, though 3.9 s of CPU against 3.0 (each worker imported, loaded the word
-# lists and analysed every word once more). Forked workers (start_method) start with the modules and word lists:
-# 2.2 s of CPU in two workers against 2.1 in one process, 1.35 s against 2.1 s wall (issue 18, stop 22).
+# With the direct writer the 71 bench PDFs (579 pages, 3.8 million characters then; 2.5 million since schema 12,
+# whose entries carry no second copy of their text) took 3.0 s in one process and 2.25 s in two spawned ones on idle
+# cores, though 3.9 s of CPU against 3.0 (each worker imported, loaded the word lists and analysed every word once
+# more). Forked workers (start_method) start with the modules and word lists: 2.2 s of CPU in two workers against
+# 2.1 in one process, 1.35 s against 2.1 s wall (issue 18, stop 22).
 MIN_PARALLEL_CHARS = 2_000_000
 # The same for forked workers, which start in milliseconds: two segments of MIN_PIECE_CHARS (an update of one
 # record on the bench PDFs writes about 475,000 characters: 0.19 s in one process, 0.11 s in two).
