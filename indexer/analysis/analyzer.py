@@ -134,12 +134,18 @@ class MemoAnalyzer(CompositeAnalyzer):
     """
 
     def __getstate__(self):
-        return {k: v for k, v in self.__dict__.items() if k not in ("_memo", "_inexact", "_known")}
+        return {k: v for k, v in self.__dict__.items() if k not in ("_memo", "_inexact", "_known", "_terms")}
 
     def remember(self, known: dict) -> None:
         """Take {word: analysed(word)} of an earlier build with the same analysis; start a new memo of words used."""
         self.__dict__["_known"] = known
         self.__dict__["_memo"] = {}
+        self.__dict__["_terms"] = {}
+
+    def term_table(self) -> dict:
+        """Return this process's {word: its one term at index time} for words of exactly one term, which
+        indexer.index.wordlist fills and reads (a set made of one dict lookup per word); never pickled."""
+        return self.__dict__.setdefault("_terms", {})
 
     def used(self) -> dict:
         """Return {word: analysed(word)} of every word met at index time since remember (or since creation)."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
+from itertools import filterfalse
 
 from whoosh.analysis import RegexTokenizer
 from whoosh.fields import FieldType
@@ -20,6 +21,7 @@ from whoosh.formats import Frequency
 from whoosh.system import pack_uint
 
 from ..analysis import MemoAnalyzer
+from ..analysis.analyzer import MEMO_WORDS
 from ..analysis.wordcounts import word_counts
 
 
@@ -47,29 +49,28 @@ class Terms:
         # schema's plain_analyzer); any other analyzer runs over the whole text.
         self.words = isinstance(analyzer, MemoAnalyzer) and type(tokenizer) is RegexTokenizer and not tokenizer.gaps
         self.expression = tokenizer.expression if self.words else None
-        self.term_of: dict[str, str | tuple[str, ...]] = {}  # a word's term, or a tuple where it has not exactly one
-        self.several = False  # some word has not exactly one term
+        # {word: its one term}, kept by the analyzer: each process looks a word up in the memo once, not once per
+        # segment. A word of no term or of several (none in plain_analyzer) is looked up wherever it is met.
+        self.term_of = analyzer.term_table() if self.words else {}
 
     def of(self, texts) -> set[str]:
         if not self.words:
             return {token.text for text in texts for token in self.analyzer(text, mode="index")}
         term_of, found = self.term_of, set()
+        if len(term_of) > MEMO_WORDS:
+            term_of.clear()
         for text in texts:
             # A document's content was counted a moment ago for its own field: word_counts gives those counts again.
             words = word_counts(self.expression, text)
             terms = set(map(term_of.get, words))
-            if None in terms:  # words this segment had not met yet
-                for word in words:
-                    if word not in term_of:
-                        made = tuple(term for term, _boost in self.analyzer.analysed(word))
-                        term_of[word] = made[0] if len(made) == 1 else made
-                        self.several |= len(made) != 1
-                terms = set(map(term_of.get, words))
+            if None in terms:  # words not met yet (most documents have a few), or of no term or several
+                terms.discard(None)
+                for word in filterfalse(term_of.__contains__, words):  # (a set difference walks all of term_of)
+                    made = self.analyzer.analysed(word)
+                    if len(made) == 1:
+                        term_of[word] = made[0][0]
+                    terms.update(term for term, _boost in made)
             found |= terms
-        if self.several:
-            for made in [t for t in found if type(t) is tuple]:
-                found.discard(made)
-                found.update(made)
         return found
 
 
