@@ -1,4 +1,4 @@
-"""Word counts of texts at index time (reusing the counts of a text that ends the next one asked), and term sums."""
+"""Word counts of texts at index time (the counts of a text counted a moment ago are given again), and term sums."""
 from __future__ import annotations
 
 import re
@@ -14,26 +14,15 @@ COUNTED_TEXTS = 4
 
 
 def word_counts(expression: "re.Pattern", value: str) -> dict[str, int]:
-    """Return {word: count} of the expression's matches in a text (read-only), reusing the counts of a text
-    counted just before that ends it after a line break: a document's word list is its title, summary and text
-    joined by line breaks, right after the text itself was counted. Done for TOKEN_PATTERN only, whose matches
-    hold no line break: the matches before the break and after it are exactly those of each part alone."""
+    """Return {word: count} of the expression's matches in a text (read-only), reusing the counts of one of the last
+    texts counted when it is this very text: a document's content is counted for its own field and, a moment later,
+    for the spelling word list (indexer.index.wordlist)."""
     global _counted
-    counted = _counted
-    for text, pattern, counts in counted:
+    for text, pattern, counts in _counted:
         if text is value and pattern == expression:
             return counts
-    for text, pattern, counts in counted:
-        cut = len(value) - len(text)
-        if cut > 0 and pattern == expression and expression.pattern == TOKEN_PATTERN and value[cut - 1] == "\n" \
-                and value.endswith(text):
-            found = dict(counts)
-            for word in map(re.Match.group, expression.finditer(value, 0, cut)):
-                found[word] = found.get(word, 0) + 1
-            break
-    else:
-        found = Counter(map(re.Match.group, expression.finditer(value)))
-    _counted = ((value, expression, found), *counted[:COUNTED_TEXTS - 1])
+    found = Counter(map(re.Match.group, expression.finditer(value)))
+    _counted = ((value, expression, found), *_counted[:COUNTED_TEXTS - 1])
     return found
 
 
