@@ -10,6 +10,7 @@ from whoosh import index as whoosh_index
 from indexer.index import internals, segments, store
 from indexer.index.build import build_index
 from indexer.index.schema import build_schema
+from indexer.index.update import update_index
 from indexer.search.suggest import suggest
 
 DOCS = [
@@ -101,7 +102,6 @@ def test_an_update_keeps_the_counts_a_full_build_gives(tmp_path, monkeypatch):
     catalogue(tmp_path / "corpus", KAART)
     build_index(tmp_path / "corpus", tmp_path / "index")
     catalogue(tmp_path / "corpus", KAART.replace("title: Derde kaart", "title: Derde plattegrond"))
-    from indexer.index.update import update_index
     assert update_index(tmp_path / "corpus", tmp_path / "index").mode == "update"
     build_index(tmp_path / "corpus", tmp_path / "full")
     counts = []

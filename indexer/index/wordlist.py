@@ -3,7 +3,7 @@
 Suggestions ("Bedoelde u ...?", indexer.search.suggest) ask only whether a word is in the index, which words share
 its first letters and how many documents hold each. A posting per word and document, as a text field has, answered
 that at a quarter of a build's time (on 300 synthetic documents in one process: 8.8 s of CPU with it, 6.7 s without
-the field, 7.8 s with this list; a third of all terms and postings). Here each segment holds each of its words once,
+the field, 7.7 s with this list; a third of all terms and postings). Here each segment holds each of its words once,
 on its last entry, weighted by the number of its documents that hold the word: summed over the segments (the
 searcher's `frequency`) that is the document count. The words come from the document entries' own fields
 (`sources`), so no entry carries a second copy of its text. Only the documents of the segment count: an index's
@@ -39,8 +39,8 @@ class WordList(FieldType):
 
 
 class Terms:
-    """The distinct terms an analyzer (a tokenizer of words, then filters) makes of texts, in one segment: each
-    distinct word is analysed once, then looked up (a set is made of the lookups in one call)."""
+    """The distinct terms an analyzer (a tokenizer of words, then filters) makes of texts: each distinct word is
+    looked up in the analyzer's memo once per process, then in its term table (one set made of the lookups)."""
 
     def __init__(self, analyzer):
         self.analyzer = analyzer
