@@ -9,7 +9,7 @@ from whoosh.reading import TermNotFound
 from whoosh.scoring import BM25FScorer
 from whoosh.util.numeric import byte_to_length
 
-from . import internals
+from . import internals, termtable
 
 
 class FieldNorms:
@@ -106,8 +106,10 @@ def common_word_tables(searcher, fields, min_postings: int):
         # Counted segment by segment: Whoosh's walk over several segments merges their term lists in Python.
         counts: dict[bytes, int] = {}
         for leaf, _offset in reader.leaf_readers():
-            for btext, info in leaf.iter_field(fieldname):
-                counts[btext] = counts.get(btext, 0) + info.doc_frequency()
+            found = termtable.doc_frequencies(leaf, fieldname)
+            for btext, df in found if found is not None else ((b, i.doc_frequency()) for b, i in
+                                                              leaf.iter_field(fieldname)):
+                counts[btext] = counts.get(btext, 0) + df
         common = sorted(btext for btext, n in counts.items() if n >= min_postings)
         for btext in common:
             yield fieldname, field.from_bytes(btext), score_table(searcher, fieldname, field.from_bytes(btext), norms)
