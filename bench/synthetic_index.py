@@ -23,7 +23,8 @@ WRITER_OPTIONS = dict(limitmb=256)
 # the field length totals and dealt documents to processes in whatever order they asked).
 # b3: each index in several segments, never merged (issue 18).
 # b5: the spelling word list once per segment (indexer.index.wordlist).
-BUILD_PATH = "b5"
+# b6: posting blocks under 512 bytes left uncompressed (indexer.index.postings.MIN_COMPRESS; was 128).
+BUILD_PATH = "b6"
 
 
 def synthetic_plan(generator: CorpusGenerator, count: int) -> tuple[dict[str, PlannedDocument], int]:
