@@ -19,7 +19,7 @@ from .postings import KEY_VALUE_LENGTHS, TERM_INFO
 def doc_frequencies(leaf, fieldname: str) -> list[tuple[bytes, int]] | None:
     """Return (term bytes, documents) of every term of a field in one segment's reader, in term order; None where
     the segment is not written in the format read here (the caller asks Whoosh's iter_field)."""
-    if not (internals.enabled() and type(leaf.codec()) is W3Codec and hasattr(leaf, "segment")):
+    if not (internals.enabled() and type(leaf.codec()) is W3Codec and leaf.segment() is not None):
         return None
     storage, name = leaf.storage(), leaf.segment().make_filename(W3Codec.TERMS_EXT)
     table = OrderedHashReader(storage.open_file(name), storage.file_length(name))
