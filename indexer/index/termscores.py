@@ -107,8 +107,9 @@ def common_word_tables(searcher, fields, min_postings: int):
         counts: dict[bytes, int] = {}
         for leaf, _offset in reader.leaf_readers():
             found = termtable.doc_frequencies(leaf, fieldname)
-            for btext, df in found if found is not None else ((b, i.doc_frequency()) for b, i in
-                                                              leaf.iter_field(fieldname)):
+            if found is None:  # not the format termtable reads: Whoosh's walk
+                found = ((btext, info.doc_frequency()) for btext, info in leaf.iter_field(fieldname))
+            for btext, df in found:
                 counts[btext] = counts.get(btext, 0) + df
         common = sorted(btext for btext, n in counts.items() if n >= min_postings)
         for btext in common:

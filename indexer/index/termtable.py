@@ -1,7 +1,7 @@
 """A field's terms and their document counts read straight from a segment's term table, in one read per field.
 
 Whoosh's iter_field decodes every term's info into an object through several Python calls: counting the terms of
-the score tables' fields that way took 1.8 of the 2.4 s of the score tables of 5,000 synthetic documents. The term
+the score tables' fields that way took 0.64 s for 5,000 synthetic documents, reading the records here 0.19 s. The term
 table is the file the direct writer writes (indexer.index.postings): records of key and value lengths, the key
 (field number, term) and the term info, in key order, so one field's terms lie side by side.
 """
@@ -13,7 +13,6 @@ from whoosh.system import pack_ushort
 
 from . import internals
 from .postings import KEY_VALUE_LENGTHS, TERM_INFO
-
 
 
 def doc_frequencies(leaf, fieldname: str) -> list[tuple[bytes, int]] | None:
