@@ -88,14 +88,14 @@ def test_pages_not_found_in_order_are_left_to_their_own_scans():
 
 
 def test_an_index_is_the_same_with_and_without_the_one_scan(corpus_copy, tmp_path, monkeypatch):
-    from indexer.index import internals
+    from indexer.index import entries
     from indexer.index.build import build_index
 
     from .test_versions import index_content
     corpus, _ = corpus_copy
     monkeypatch.setenv("KENNISBANK_INDEX_JOBS", "1")
     build_index(corpus, tmp_path / "one-scan")
-    monkeypatch.setattr(internals, "scan_document_entries", lambda entries, n: None)
+    monkeypatch.setattr(entries, "scan_document_entries", lambda entries, n: None)
     build_index(corpus, tmp_path / "own-scans")
     one, own = index_content(tmp_path / "one-scan"), index_content(tmp_path / "own-scans")
     assert one["all"][1] and one == own

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import pickle
 import zlib
-from collections import defaultdict
 
 import pytest
 from whoosh.filedb.filestore import FileStorage
@@ -19,7 +18,7 @@ from indexer.extract import ExtractedPDF
 from indexer.extract.model import Page
 from indexer.index import internals, postings
 from indexer.index.plan import document_entries
-from indexer.index.postings import _fast_add
+from indexer.index.postings import _fast_postings
 from indexer.index.schema import build_schema
 
 # Dates in every written form, citations in sentences and compact (weight 0.1), stop words, compounds, a date and a
@@ -156,11 +155,11 @@ def test_one_pass_counts_equal_the_formats_word_values(name):
     generator = CorpusGenerator(dutch_vocabulary(), seed=11)
     texts = TEXTS + ["\n\n".join(TEXTS)] + [doc.pdf.text for doc in generator.documents(5)]
     for text in texts:
-        table = defaultdict(list)
-        length = _fast_add(table, 7, field, text)
-        assert length is not None, text[:80]  # compact citations too: their terms are summed in stream order
+        made = _fast_postings(field, text)
+        assert made is not None, text[:80]  # compact citations too: their terms are summed in stream order
+        length, terms, weights, values = made
         slow = list(field.format.word_values(text, field.analyzer, mode="index"))
-        assert sorted(table.items()) == sorted((t, [(7, w, v)]) for t, _f, w, v in slow)
+        assert sorted(zip(terms, weights, values)) == sorted((t, w, v) for t, _f, w, v in slow)
         assert length == sum(f for _t, f, _w, _v in slow), text[:80]
 
 

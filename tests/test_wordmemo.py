@@ -10,7 +10,7 @@ import pytest
 import wordfreq
 
 from indexer.analysis import analyzer
-from indexer.index import parallel, segments, store, wordmemo
+from indexer.index import analysed, parallel, segments, store, wordmemo
 from indexer.index.build import build_index
 from indexer.index.update import update_index
 from tests.test_segments import change_one_record, facts
@@ -36,6 +36,12 @@ def fresh_index(corpus, tmp_path, name="fresh"):
     return tmp_path / name
 
 
+def forget_documents(index) -> None:
+    """Remove what the builds kept of each document's analysis (indexer.index.analysed): a rebuild then analyses
+    every text again, word by word, with the memo."""
+    shutil.rmtree(index / analysed.FOLDER)
+
+
 def memo_words(index) -> dict[str, dict]:
     memo = wordmemo.WordMemo.load(index)
     assert memo.loaded, "no memo saved"
@@ -57,6 +63,7 @@ def test_a_rebuild_from_the_memo_analyses_nothing_again_and_gives_the_same_index
     leftover = index / f".{wordmemo.FILE}.999.abcd.tmp"  # of a build killed while saving
     leftover.write_bytes(b"half")
     splits.clear()
+    forget_documents(index)
     build_index(corpus, index)  # every word is remembered
     assert splits == [] and not leftover.exists()
     assert facts(index) == before == facts(fresh_index(corpus, tmp_path))
@@ -90,6 +97,7 @@ def test_a_damaged_or_foreign_memo_is_ignored(corpus_copy, tmp_path, splits, dam
                     for key, words in memo_words(index).items()}
         write_memo(index, poisoned)
     splits.clear()
+    forget_documents(index)
     caplog.set_level(logging.DEBUG, logger="kennisbank.build")
     if damage == "unreadable":
         build_index(corpus, index)
@@ -116,7 +124,7 @@ def test_changed_word_lists_invalidate_the_memo(corpus_copy, tmp_path, splits, m
         fh.write("\nkennisbanken => kennisbank\n")
     monkeypatch.setattr(wordmemo, "ANALYSIS_DIR", changed)
     splits.clear()
-    build_index(corpus, index)
+    build_index(corpus, index)  # (the documents' kept analysis is keyed by the same files: not used either)
     assert len(splits) > 50  # analysed again
     new = memo_words(index)
     assert not set(old) & set(new) and len(new) == 3
@@ -178,10 +186,12 @@ def test_worker_processes_use_and_return_remembered_words(corpus_copy, tmp_path,
     # Poisoned remembered words show that the workers read the memo (then set right again).
     words = memo_words(index)
     write_memo(index, {key: {w: (("vergif", 1.0),) for w in found} for key, found in words.items()})
+    forget_documents(index)
     build_index(corpus, index)
     with store.open_index(store.current_generation(index), "all").searcher() as s:
         assert list(s.lexicon("content")) == [b"vergif"]  # every word taken from the memo
     write_memo(index, words)
+    forget_documents(index)
     build_index(corpus, index)
     assert facts(index) == facts(one)
 

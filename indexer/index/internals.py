@@ -30,8 +30,9 @@ from whoosh.system import _INT_SIZE, unpack_int
 from whoosh.util.numeric import byte_to_length
 from whoosh.writing import SegmentWriter
 
-from .postings import SegmentPostings, forget_scans, scan_document_entries
-from .wordlist import SegmentWords
+from ..analysis.joined import forget as forget_scans
+from .entries import feed
+from .postings import SegmentPostings
 
 log = logging.getLogger("kennisbank.whoosh")
 
@@ -197,7 +198,7 @@ def postings_at(m, blocks: tuple[list[int], list[int]], docnums, score) -> dict:
 
 
 def write_segment(part_dir: str, schema, entries: list[dict], limitmb: int = 128, pause=None, fast: bool = True,
-                  cpu: Counter | None = None):
+                  cpu: Counter | None = None, known: list | None = None, made: list | None = None):
     """Write entries as one finished segment of a new index in a folder of its own; return the segment.
 
     The folder has its own temporary files (writers in other processes would share and remove the index folder's),
@@ -205,6 +206,8 @@ def write_segment(part_dir: str, schema, entries: list[dict], limitmb: int = 128
     called after the first entry (fault tests stop a build there). With `fast` (where it applies) postings are
     gathered per term and written as blocks directly (indexer.index.postings), else through Whoosh's posting pool:
     the same files. `cpu` gets this process's CPU seconds of "analysis" (of the entries) and "files" added.
+    `known` and `made` hold entries' analysis as indexer.index.entries.feed takes and gives it (direct writer only:
+    both are left unused where Whoosh's writer writes).
     """
     started = time.process_time()
     os.makedirs(part_dir, exist_ok=True)
@@ -212,19 +215,15 @@ def write_segment(part_dir: str, schema, entries: list[dict], limitmb: int = 128
     # The writer took an unpickled copy of the schema: analyse with the caller's, whose analyzers keep their word memo.
     writer.schema = schema
     postings = SegmentPostings(schema, writer.perdocwriter) if fast and _direct(writer, entries) else None
-    add = postings.add if postings is not None else (lambda _n, entry: writer.add_document(**entry))
+    add = postings.add if postings is not None else (lambda _n, entry, _known, _made: writer.add_document(**entry))
     # The direct writer makes millions of objects but hardly a cycle: the cycle collector walked them again and again
     # (10% of the writing). Off while it writes, in the main thread only (it is off for the whole process).
     pausing = postings is not None and gc.isenabled() and threading.current_thread() is threading.main_thread()
     if pausing:
         gc.disable()
     try:
-        for n, entry in enumerate(SegmentWords(schema).entries(entries)):  # the last carries the word list
-            if postings is not None and entry.get("kind") == "doc":
-                scan_document_entries(entries, n)
-            add(n, entry)
-            if n == 0 and pause is not None:
-                pause()
+        direct = postings is not None
+        feed(add, schema, entries, known if direct else None, made if direct else None, pause, scan=direct)
         if postings is not None:
             writer.docnum = len(entries)
             forget_scans()

@@ -11,7 +11,6 @@ import shutil
 import sys
 import tempfile
 import threading
-import time
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -23,7 +22,7 @@ from .. import settings
 from ..analysis import compounds
 from ..files import link_or_copy
 from . import internals, store, wordmemo
-from .plan import add_articles
+from .analysed import AnalysedCache, with_articles, write_run
 from .schema import build_schema
 from .segments import MIN_PIECE_CHARS, Run
 from .wordlist import SegmentWords
@@ -84,8 +83,8 @@ class Task:
         return [run for run in self.runs if run.keep is None]
 
 
-def write_indexes(tasks: list[Task], jobs: int, memo: WordMemo | None = None,
-                  cpu: Counter | None = None) -> tuple[list[list[str]], int]:
+def write_indexes(tasks: list[Task], jobs: int, memo: WordMemo | None = None, cpu: Counter | None = None,
+                  cache: AnalysedCache | None = None) -> tuple[list[list[str]], int]:
     """Write every task's index; return the segment ids of each (in docnum order) and the processes used.
 
     New runs become segments written by worker processes (see start_method) when there are more than one, more
@@ -97,6 +96,7 @@ def write_indexes(tasks: list[Task], jobs: int, memo: WordMemo | None = None,
     The analyzers start from `memo`'s words (an earlier build's), and the words they met are added to it, also
     those met in worker processes (each sends the words its analyzers met since its previous segment).
     `cpu` gets the CPU seconds of every process that wrote a segment added up (internals.write_segment).
+    With `cache`, documents analysed before are taken from it and the others' analysis kept there (write_run).
     """
     cpu = Counter() if cpu is None else cpu
     memo = memo or WordMemo()
@@ -105,7 +105,7 @@ def write_indexes(tasks: list[Task], jobs: int, memo: WordMemo | None = None,
         ready: set[int] = set()  # both indexes may share one entry dict
         for task in tasks:
             docs = [doc for run in task.runs for doc in run.docs]
-            _with_articles(docs, cpu, ready)
+            with_articles(docs, cpu, ready)
             _plain_write(task.folder, docs)
         return [[] for _ in tasks], 1
     jobs = jobs or cores()
@@ -128,21 +128,22 @@ def write_indexes(tasks: list[Task], jobs: int, memo: WordMemo | None = None,
                 gc.freeze()  # and the workers' cycle collectors leave this process's objects alone (not copied)
                 # Forked workers find their documents in the memory they share with this process: sent, each
                 # segment's texts were pickled here and unpickled there (at 5,000 documents about 250 MB).
-                _forked_runs[:] = [run.docs for _t, run in new]
+                _forked_runs[:] = [run for _t, run in new]
             try:
                 context = multiprocessing.get_context(method)
                 with ProcessPoolExecutor(max_workers=processes, mp_context=context) as pool:
                     # Spawned workers read the remembered words themselves: one file read each, not a copy per segment.
                     memo_path = str(memo.path) if method != "fork" and memo.path is not None else None
-                    futures = [pool.submit(_write_in_worker, part, n if method == "fork" else run.docs,
-                                           WRITER_LIMIT_MB, DIRECT_WRITER, memo_path)
-                               for n, (part, (_t, run)) in enumerate(zip(parts, new))]
+                    futures = [pool.submit(_write_in_worker, part, n if method == "fork" else run,
+                                           tasks[t].folder.name, cache, WRITER_LIMIT_MB, DIRECT_WRITER, memo_path)
+                               for n, (part, (t, run)) in enumerate(zip(parts, new))]
                     segments = []
                     for future in futures:
-                        segment, used, spent = future.result()
+                        (segment, hits), used, spent = future.result()
                         memo.add(_worker_schema(), used)
                         cpu.update(spent)
                         segments.append(segment)
+                        _count(hits, memo, cache)
             finally:
                 if method == "fork":
                     _forked_runs.clear()
@@ -152,13 +153,14 @@ def write_indexes(tasks: list[Task], jobs: int, memo: WordMemo | None = None,
         else:
             schema = build_schema()  # one schema, so one word memo, for every segment written here
             memo.attach(schema)
-            ready = set()
-            for _t, run in new:
-                _with_articles(run.docs, cpu, ready)
-            segments = [internals.write_segment(part, schema, [e for doc in run.docs for e in doc], WRITER_LIMIT_MB,
-                                                pause=functools.partial(store.pause_point, "writing") if n == 0
-                                                else None, fast=DIRECT_WRITER, cpu=cpu)
-                        for n, (part, (_t, run)) in enumerate(zip(parts, new))]
+            ready: set[int] = set()
+            segments = []
+            for n, (part, (t, run)) in enumerate(zip(parts, new)):
+                segment, hits = write_run(part, schema, run, tasks[t].folder.name, cache, cpu, ready=ready,
+                                          limitmb=WRITER_LIMIT_MB, fast=DIRECT_WRITER,
+                                          pause=functools.partial(store.pause_point, "writing") if n == 0 else None)
+                segments.append(segment)
+                _count(hits, memo, cache)
             memo.gather(schema)
         written = dict(zip((id(run) for _t, run in new), zip(parts, segments)))
         ids = [_assemble(task, written) for task in tasks]
@@ -166,6 +168,13 @@ def write_indexes(tasks: list[Task], jobs: int, memo: WordMemo | None = None,
         if work is not None:
             shutil.rmtree(work, ignore_errors=True)
     return ids, processes
+
+
+def _count(hits: int, memo: WordMemo, cache: AnalysedCache | None) -> None:
+    # Documents whose analysis was kept did not meet their words: the memo keeps the words it had (WordMemo.save).
+    memo.complete = memo.complete and not hits
+    if cache is not None:
+        cache.hits += hits
 
 
 def _assemble(task: Task, written: dict) -> list[str]:
@@ -222,18 +231,18 @@ _sent: list[int] = []
 _forked_runs: list = []
 
 
-def _write_in_worker(part: str, docs: list[list[dict]] | int, limitmb: int, fast: bool = True,
-                     memo_path: str | None = None):
-    """Write one segment of `docs` (or of the inherited run with that number); return it, the words each analyzer
-    met that this process has not sent yet, and the CPU seconds it took (internals.write_segment)."""
-    if isinstance(docs, int):
-        docs = _forked_runs[docs]
+def _write_in_worker(part: str, run: Run | int, name: str, cache: AnalysedCache | None, limitmb: int,
+                     fast: bool = True, memo_path: str | None = None):
+    """Write one segment of `run` (or of the inherited run with that number) of index `name`; return it with its
+    cache hits (write_run), the words each analyzer met that this process has not sent yet, and the CPU seconds it
+    took (internals.write_segment)."""
+    if isinstance(run, int):
+        run = _forked_runs[run]
     schema = _worker_schema()
     if memo_path is not None:
         _worker_memo(memo_path)
     spent = Counter()
-    _with_articles(docs, spent)
-    segment = internals.write_segment(part, schema, [e for doc in docs for e in doc], limitmb, fast=fast, cpu=spent)
+    written = write_run(part, schema, run, name, cache, spent, limitmb=limitmb, fast=fast)
     used = [a.used() for a in wordmemo.analyzers(schema)]
     if len(_sent) != len(used):
         _sent[:] = [0] * len(used)
@@ -242,20 +251,7 @@ def _write_in_worker(part: str, docs: list[list[dict]] | int, limitmb: int, fast
         start = _sent[n] if _sent[n] <= len(words) else 0  # the memo started over (MEMO_WORDS)
         new.append(dict(itertools.islice(words.items(), start, None)))
         _sent[n] = len(words)
-    return segment, new, spent
-
-
-def _with_articles(docs: list[list[dict]], cpu: Counter, ready: set[int] | None = None) -> None:
-    """Give each document entry its article facet (plan.add_articles) where its segment is written, adding the
-    CPU seconds to cpu["articles"]: in the parent before the workers started it took 1.7 s of a 52 s build of
-    5,000 synthetic documents on one core while the other waited. `ready` holds entries done already."""
-    started = time.process_time()
-    ready = set() if ready is None else ready
-    for first in (doc[0] for doc in docs if doc):
-        if first.get("kind") == "doc" and id(first) not in ready:
-            ready.add(id(first))
-            add_articles(first)
-    cpu["articles"] += time.process_time() - started
+    return written, new, spent
 
 
 def _plain_write(folder: Path, docs: list[list[dict]]) -> None:

@@ -6,7 +6,6 @@ import struct
 import zlib
 from array import array
 from collections import defaultdict
-from itertools import islice
 from operator import sub
 
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
@@ -17,8 +16,7 @@ from whoosh.system import pack_int, pack_long, pack_uint, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from ..analysis import MemoAnalyzer
-from ..analysis.joined import forget as forget_scans
-from ..analysis.joined import scan_document
+from .valuekeys import value_key
 
 # A term's info record in the term table, as whoosh.codec.whoosh3.W3TermInfo packs it: flags (inlined or not),
 # total weight, document frequency, shortest and longest length byte, highest weight, first and last docnum.
@@ -54,8 +52,12 @@ class SegmentPostings:
         self.tables: dict[str, defaultdict] = {}
         self.lengths: dict[str, dict[int, int]] = {}  # field -> {docnum: its length as the length column gives it}
 
-    def add(self, docnum: int, fields: dict) -> None:
-        """Index, store and measure one document, as SegmentWriter.add_document does (no boosts, no vectors)."""
+    def add(self, docnum: int, fields: dict, known: dict | None = None, made: dict | None = None) -> None:
+        """Index, store and measure one document, as SegmentWriter.add_document does (no boosts, no vectors).
+
+        With `made`, each indexed field's postings go there as (length, terms, weights, values) under the key
+        ("f", field name, value_key(value)) (indexer.index.analysed), and those `known` holds under that key are
+        not analysed again."""
         schema, perdoc = self.schema, self.perdoc
         names = sorted(fields)
         for name in names:
@@ -70,7 +72,13 @@ class SegmentPostings:
                 field = schema[name]
                 length = 0
                 if field.indexed:
-                    length = self._index(docnum, name, field, value)
+                    key = ("f", name, value_key(value)) if made is not None else None
+                    postings = known.get(key) if known and key[2] is not None else None
+                    if postings is None:
+                        postings = self._analyse(name, field, value)
+                    if key is not None and key[2] is not None:
+                        made[key] = postings
+                    length = self._index(docnum, name, field, postings)
                 perdoc.add_field(name, field, value if field.stored else None, length)
                 column = field.column_type
                 if column:
@@ -80,24 +88,35 @@ class SegmentPostings:
             raise
         perdoc.finish_doc()
 
-    def _index(self, docnum: int, name: str, field, value) -> int:
-        table = self.tables.get(name)
-        if table is None:
-            table = self.tables[name] = defaultdict(list)
+    @staticmethod
+    def _analyse(name: str, field, value) -> tuple:
+        """Return a field value's postings as (length, terms, weights, values), as the field's format gives them."""
         if type(field).index is FieldType.index:
             # FieldType.index, but the terms kept as text: encoded once per term when written, not per posting
             # (UTF-8 keeps the order of the text).
             if not isinstance(value, (str, list, tuple)):
                 raise ValueError(f"{value!r} is not unicode or sequence")
-            length = _fast_add(table, docnum, field, value)
-            items = () if length is not None else field.format.word_values(value, field.analyzer, mode="index")
+            made = _fast_postings(field, value)
+            if made is not None:
+                return made
+            items = field.format.word_values(value, field.analyzer, mode="index")
         else:
-            length, items = None, field.index(value)
-        if length is None:
-            length = 0
-            for text, freq, weight, vbytes in items:
-                table[text].append((docnum, weight * 1.0, vbytes))  # * the field boost SegmentWriter applies
-                length += freq
+            items = field.index(value)
+        terms, weights, values, length = [], [], [], 0
+        for text, freq, weight, vbytes in items:
+            terms.append(text)
+            weights.append(weight * 1.0)  # * the field boost SegmentWriter applies
+            values.append(vbytes)
+            length += freq
+        return length, terms, weights, values
+
+    def _index(self, docnum: int, name: str, field, postings: tuple) -> int:
+        table = self.tables.get(name)
+        if table is None:
+            table = self.tables[name] = defaultdict(list)
+        length, terms, weights, values = postings
+        for text, weight, value in zip(terms, weights, values):
+            table[text].append((docnum, weight, value))
         if not field.scorable:
             return 0
         if length:
@@ -141,20 +160,6 @@ class SegmentPostings:
         self.tables.clear()
 
 
-def scan_document_entries(entries: list[dict], n: int) -> None:
-    """Before a document's entry (kind "doc") and its page entries after it: find the dates and citations of its
-    text and of its pages in one scan (indexer.analysis.joined; exact), for the analysis of both."""
-    doc, pages = entries[n], []
-    if not isinstance(doc.get("content"), str):
-        return
-    for entry in islice(entries, n + 1, None):
-        if entry.get("kind") != "page" or entry.get("id") != doc.get("id"):
-            break
-        if isinstance(entry.get("page_text"), str):
-            pages.append(entry["page_text"])
-    scan_document(doc["content"], pages)
-
-
 def _add_terms(terms, rows: list[tuple[bytes, bytes]]) -> None:
     """Add (key, value) rows in key order to the term table, as OrderedHashWriter.add does one by one (its file
     position, the length header, key and value, the key's hash in its bucket), in one write."""
@@ -179,33 +184,30 @@ def _add_terms(terms, rows: list[tuple[bytes, bytes]]) -> None:
         terms.lastkey = rows[-1][0]
 
 
-def _fast_add(table, docnum: int, field, value) -> int | None:
-    """Add a text's postings to the field's table from the analyzer's counts in one pass, as the field's
-    format.word_values gives them (weights times 1.0, the document boost SegmentWriter applies: the same floats);
-    return the field length, or None (nothing added) where this way does not apply."""
+def _fast_postings(field, value) -> tuple | None:
+    """Return a text's postings as (length, terms, weights, values) from the analyzer's counts in one pass, as the
+    field's format.word_values gives them (weights times the field boost: the same floats); None where this way
+    does not apply."""
     fmt, analyzer = field.format, field.analyzer
     if not (isinstance(value, str) and isinstance(analyzer, MemoAnalyzer)):
         return None
-    boost, kind, length = fmt.field_boost, type(fmt), 0
+    boost, kind = fmt.field_boost, type(fmt)
     if kind is Frequency:
         counts = analyzer.frequencies(value)
         if counts is None:
             return None
-        for text, (n, weight) in counts.items():
-            table[text].append((docnum, weight * boost, _UINTS[n] if n < 256 else pack_uint(n)))
-            length += n
-        return length
+        counted = counts.values()
+        return (sum(n for n, _weight in counted), list(counts), [weight * boost for _n, weight in counted],
+                [_UINTS[n] if n < 256 else pack_uint(n) for n, _weight in counted])
     if kind is Characters or kind is Positions:
         places = analyzer.positions(value)
         if places is None:
             return None
         encode = _characters if kind is Characters else (lambda p: fmt.encode([place[0] for place in p]))
-        for text, (weight, p) in places.items():
-            table[text].append((docnum, weight * boost, encode(p)))
-            length += len(p)
-        return length
+        found = places.values()
+        return (sum(len(p) for _weight, p in found), list(places), [weight * boost for weight, _p in found],
+                [encode(p) for _weight, p in found])
     return None
-
 
 
 _UINTS = [pack_uint(n) for n in range(256)]

@@ -7,7 +7,8 @@ from typing import Callable
 
 from ..corpus import load_catalogue
 from . import store, versions
-from .build import full_build, write_documents
+from .analysed import AnalysedCache
+from .build import full_build, keep_analysed, write_documents
 from .pipeline import (Progress, extract_corpus, fingerprint_with_cache, locked, step, unchanged_report,
                        write_generation)
 from .plan import BuildReport, manifest_for, plan_documents
@@ -69,8 +70,10 @@ def update_index(corpus_dir: str | Path, index_dir: str | Path, *, progress: Pro
         # length total, and so every score, is the one a full build gives.
         previous = (gen, manifest.get("segments") or {})
         memo = WordMemo.load(index_dir)  # the words earlier builds analysed (indexer.index.wordmemo)
+        analysed = AnalysedCache.of_index(index_dir)  # and the documents they analysed (indexer.index.analysed)
         report.generation = write_generation(index_dir, lambda build_dir: layouts.update(write_documents(
-            build_dir, plan.docs, previous=previous, memo=memo)), manifest_now, added=len(report.added),
-            replaced=len(report.replaced), removed=len(report.removed)).name
+            build_dir, plan.docs, previous=previous, memo=memo, cache=analysed)), manifest_now,
+            added=len(report.added), replaced=len(report.replaced), removed=len(report.removed)).name
         memo.save()  # only after the switch: a failed update leaves the previous memo
+        keep_analysed(analysed, plan.docs)
         return report

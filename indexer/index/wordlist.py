@@ -23,6 +23,7 @@ from whoosh.system import pack_uint
 from ..analysis import MemoAnalyzer
 from ..analysis.analyzer import MEMO_WORDS
 from ..analysis.wordcounts import word_counts
+from .valuekeys import value_key
 
 
 class WordList(FieldType):
@@ -82,17 +83,26 @@ class SegmentWords:
                        if isinstance(field, WordList)]
         self.counts = {name: Counter() for name, _sources, _terms in self.fields}
 
-    def add(self, entry: dict) -> None:
-        """Count the words of one entry's source fields (an entry without them, such as a page, adds nothing)."""
+    def add(self, entry: dict, known: dict | None = None, made: dict | None = None) -> None:
+        """Count the words of one entry's source fields (an entry without them, such as a page, adds nothing).
+
+        With `made`, each list's terms of the entry go there under ("w", list name, value_key of each source)
+        (indexer.index.analysed), and those `known` holds under that key are not looked up again."""
         for name, sources, terms in self.fields:
             texts = [text for text in map(entry.get, sources) if isinstance(text, str) and text]
-            if texts:
-                self.counts[name].update(terms.of(texts))
+            if not texts:
+                continue
+            key = ("w", name, *map(value_key, map(entry.get, sources))) if made is not None else None
+            found = known.get(key) if known and None not in key else None
+            if found is None:
+                found = terms.of(texts)
+            if key is not None and None not in key:
+                made[key] = found
+            self.counts[name].update(found)
 
-    def last(self, entry: dict) -> dict:
+    def carrying(self, entry: dict) -> dict:
         """Return a copy of the segment's last entry that carries every word list (the entry itself is left as it
-        is: an entry dict can be shared by both indexes)."""
-        self.add(entry)
+        is: an entry dict can be shared by both indexes), its own words counted already."""
         carried = {name: dict(counts) for name, counts in self.counts.items() if counts}
         return {**entry, **carried} if carried else entry
 
@@ -104,7 +114,8 @@ class SegmentWords:
             return
         for n, entry in enumerate(entries):
             if n == len(entries) - 1:
-                yield self.last(entry)
+                self.add(entry)
+                yield self.carrying(entry)
             else:
                 yield entry
                 self.add(entry)

@@ -55,10 +55,10 @@ ANALYSIS_DIR = Path(analysis.__file__).parent
 
 
 @functools.lru_cache(maxsize=4)
-def _analysis_key(folder: Path) -> bytes:
-    # What every analyzer's words depend on besides its own chain: the analysis code and data (every file of the
-    # package, so an edit without a version bump cannot leave a stale memo), the word list, Whoosh (its snowball
-    # stemmers) and Python (the file is marshalled).
+def analysis_key(folder: Path) -> bytes:
+    """Return the key of what every analyzer's words depend on besides its own chain: the analysis code and data
+    (every file of the package, so an edit without a version bump cannot leave a stale memo), the word list,
+    Whoosh (its snowball stemmers) and Python (the file is marshalled)."""
     h = hashlib.sha256(f"{ANALYSIS_VERSION}\n{whoosh.versionstring()}\n{metadata.version('wordfreq')}\n"
                        f"{sys.version_info[:2]}\n".encode())
     for path in sorted([*folder.glob("*.py"), *folder.glob("data/*")]):
@@ -94,7 +94,7 @@ def describe(value, depth: int = 0) -> str:
 
 def fingerprint(analyzer: MemoAnalyzer) -> str:
     """Return the key of an analyzer's remembered words: equal keys, equal analysis of every word."""
-    return hashlib.sha256(_analysis_key(ANALYSIS_DIR) + describe(analyzer).encode()).hexdigest()[:32]
+    return hashlib.sha256(analysis_key(ANALYSIS_DIR) + describe(analyzer).encode()).hexdigest()[:32]
 
 
 class Known(dict):
@@ -133,7 +133,7 @@ class WordMemo:
     def read(cls, path: Path) -> WordMemo:
         """Read a memo file (see load)."""
         try:
-            loaded = _unseal(path.read_bytes(), MAGIC)
+            loaded = unseal(path.read_bytes(), MAGIC)
         except FileNotFoundError:
             return cls(path)
         except (OSError, ValueError, EOFError, TypeError) as exc:
@@ -191,7 +191,7 @@ class WordMemo:
                     words.setdefault(word, texts)
             out[key] = {word: compact(texts) for word, texts in words.items()}
         try:
-            atomic_write(self.path, _seal(out, MAGIC), mode=0o600)
+            atomic_write(self.path, seal(out, MAGIC), mode=0o600)
         except OSError as exc:
             log.debug("word memo %s not saved (%s)", self.path, exc)
 
@@ -205,7 +205,7 @@ def keep_lexicon(index_dir: Path) -> None:
 
 def _read_lexicon(path: Path) -> dict | None:
     try:
-        words = _unseal(path.read_bytes(), LEXICON_MAGIC, _analysis_key(ANALYSIS_DIR))
+        words = unseal(path.read_bytes(), LEXICON_MAGIC, analysis_key(ANALYSIS_DIR))
     except (OSError, ValueError, EOFError, TypeError):
         return None
     return words if isinstance(words, dict) else None
@@ -213,20 +213,20 @@ def _read_lexicon(path: Path) -> dict | None:
 
 def _write_lexicon(path: Path, words: dict) -> None:
     try:
-        atomic_write(path, _seal(words, LEXICON_MAGIC, _analysis_key(ANALYSIS_DIR)))
+        atomic_write(path, seal(words, LEXICON_MAGIC, analysis_key(ANALYSIS_DIR)))
     except OSError as exc:  # only speed is lost
         log.debug("compound lexicon %s not saved (%s)", path, exc)
 
 
-def _seal(value, magic: bytes, key: bytes = b"") -> bytes:
+def seal(value, magic: bytes, key: bytes = b"") -> bytes:
     """Return a file's bytes: its format's magic line, the key it is valid for, the SHA-256 of the rest, the rest
     (value marshalled): a truncated or damaged file is never unmarshalled."""
     body = marshal.dumps(value)
     return magic + key + hashlib.sha256(body).digest() + body
 
 
-def _unseal(data: bytes, magic: bytes, key: bytes = b""):
-    """Return the value _seal wrote with this magic and key; ValueError for another format, key or a damaged file."""
+def unseal(data: bytes, magic: bytes, key: bytes = b""):
+    """Return the value seal wrote with this magic and key; ValueError for another format, key or a damaged file."""
     head = len(magic) + len(key)
     if not data.startswith(magic + key) or data[head:head + 32] != hashlib.sha256(data[head + 32:]).digest():
         raise ValueError("damaged, or of another format or analysis")
