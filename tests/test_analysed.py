@@ -182,3 +182,18 @@ def test_worker_processes_read_and_keep_the_analysis(corpus_copy, tmp_path, monk
     commit = next(r.getMessage() for r in caplog.records if r.getMessage().startswith("step=commit"))
     assert "processes=2" in commit and f" remembered={len(files)} " in commit and kept(index) == files
     assert facts(index) == facts(fresh(corpus, tmp_path))
+
+
+def test_the_word_memo_is_read_only_when_a_document_has_nothing_kept(corpus_copy, caplog):
+    from indexer.index import wordmemo
+    corpus, index = corpus_copy
+    build_index(corpus, index)
+    (index / wordmemo.FILE).write_bytes(b"damaged")  # reading it would log that it is not used
+    caplog.set_level(logging.DEBUG, logger="kennisbank.build")
+    build_index(corpus, index)  # every document kept: the file is not read (and left as it is)
+    assert not any("word memo" in r.getMessage() for r in caplog.records)
+    assert (index / wordmemo.FILE).read_bytes() == b"damaged"
+    path = index / analysed.FOLDER / kept(index)[0]
+    path.write_bytes(analysed.MAGIC + bytes(32) + path.read_bytes()[len(analysed.MAGIC) + 32:])  # older code's
+    build_index(corpus, index)
+    assert any("word memo" in r.getMessage() for r in caplog.records)

@@ -11,7 +11,8 @@ changed title only the title is analysed again. The file is sealed with a key of
 analysis makes of a value: the code and data of the analysis package, the word list, Whoosh and Python
 (wordmemo.analysis_key) and the code of this package (the schema, the postings' encoding). A missing, damaged or
 foreign file is ignored and the document analysed again, so the index is the same either way (tests compare them).
-Files are written without fsync: the seal's checksum finds a torn one, which costs only speed.
+Files are compressed (zlib), and written without fsync: the seal's checksum finds a torn one, which costs only
+speed.
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ import logging
 import os
 import secrets
 import time
+import zlib
 from collections import Counter
 from pathlib import Path
 
@@ -35,6 +37,9 @@ log = logging.getLogger("kennisbank.build")
 
 FOLDER = "analysed-cache"  # inside the index folder, beside the extraction cache, shared by all generations
 MAGIC = b"kennisbank-analysed 1\n"
+# zlib level of the files: on the 71 bench PDFs level 1 keeps 1.7 of 5.4 MB, for 51 ms of CPU writing them all and
+# 23 ms reading them (level 6: 1.5 MB, 128 ms).
+LEVEL = 1
 INDEX_CODE = Path(__file__).parent
 
 
@@ -71,10 +76,10 @@ class AnalysedCache:
         """Return what analysis made of a document in one index, or None when nothing usable is kept."""
         path = self.path(name, doc_id)
         try:
-            found = unseal(path.read_bytes(), MAGIC, cache_key())
+            found = unseal(path.read_bytes(), MAGIC, cache_key(), compressed=True)
         except FileNotFoundError:
             return None
-        except (OSError, ValueError, EOFError, TypeError) as exc:
+        except (OSError, ValueError, EOFError, TypeError, zlib.error) as exc:
             log.debug("analysed document %s not used (%s): analysed again", path, exc)
             return None
         return found if isinstance(found, dict) else None
@@ -85,12 +90,25 @@ class AnalysedCache:
         tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
         try:
             self.folder.mkdir(mode=0o700, exist_ok=True)
-            tmp.write_bytes(seal(found, MAGIC, cache_key()))
+            tmp.write_bytes(seal(found, MAGIC, cache_key(), level=LEVEL))
             os.replace(tmp, path)
         except (OSError, ValueError) as exc:  # ValueError: a value marshal cannot write
             log.debug("analysed document %s not kept (%s)", path, exc)
             with contextlib.suppress(OSError):
                 tmp.unlink()
+
+    def knows(self, docs: dict) -> bool:
+        """Tell whether something is kept, by this code, of every planned document (indexer.index.plan's
+        PlannedDocument) in one of its indexes: a rebuild of those analyses next to nothing."""
+        head = MAGIC + cache_key()
+
+        def current(path: Path) -> bool:
+            try:
+                with path.open("rb") as fh:
+                    return fh.read(len(head)) == head
+            except OSError:
+                return False
+        return all(any(current(self.path(name, doc_id)) for name in doc.targets) for doc_id, doc in docs.items())
 
     def prune(self, keep: set[tuple[str, str]]) -> int:
         """Remove the files of documents not in `keep` ((index name, document id) pairs) and leftover temporary

@@ -53,8 +53,10 @@ def full_build(corpus_dir: Path, index_dir: Path, catalogue: Catalogue, started:
     report.extracted, report.added = read, list(plan.docs)
 
     layouts: dict = {}
-    memo = WordMemo.load(index_dir)  # the words earlier builds analysed (ignored where analysis changed since)
-    analysed = AnalysedCache.of_index(index_dir)  # and the documents they analysed
+    analysed = AnalysedCache.of_index(index_dir)  # what earlier builds made of each document
+    # and the words they analysed (ignored where analysis changed since), unless every document was analysed
+    # before: then reading the file took 10 ms of a 0.57 s rebuild of the 71 bench PDFs for no word looked up.
+    memo = WordMemo.unread(index_dir) if analysed.knows(plan.docs) else WordMemo.load(index_dir)
 
     def manifest() -> dict:
         report.seconds = round(time.monotonic() - started, 2)

@@ -12,7 +12,7 @@ from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC
 from whoosh.filedb.filetables import OrderedHashWriter
 from whoosh.fields import FieldType, UnknownFieldError
 from whoosh.formats import Characters, Frequency, Positions
-from whoosh.system import pack_int, pack_long, pack_uint, pack_ushort
+from whoosh.system import pack_int, pack_uint, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from ..analysis import MemoAnalyzer
@@ -21,6 +21,7 @@ from .valuekeys import value_key
 # A term's info record in the term table, as whoosh.codec.whoosh3.W3TermInfo packs it: flags (inlined or not),
 # total weight, document frequency, shortest and longest length byte, highest weight, first and last docnum.
 TERM_INFO = struct.Struct("!BfIBBfII")
+EXTENT = struct.Struct("!qi")  # after the term info: where its postings start, how many bytes (pack_long, pack_int)
 KEY_VALUE_LENGTHS = struct.Struct("!ii")  # before each key and value in the term table (whoosh.filedb.filetables)
 # Terms with at most this many postings have their blocks made once per distinct list of postings (SegmentPostings.write).
 SHARED_POSTINGS = 8
@@ -134,11 +135,13 @@ class SegmentPostings:
             fieldid = pack_ushort(fieldmap.setdefault(name, len(fieldmap)))
             fixed = self.schema[name].format.fixed_value_size()
             lengths = self.lengths.get(name, {})
+            # Each document's length byte (length_to_byte), looked up once per term instead of computed four times.
+            length_bytes = {docnum: length_to_byte(length) for docnum, length in lengths.items()}
             out, rows = bytearray(), []
             # A term in few documents often has the very postings of another term (a frequency of 1 in the same
             # documents, a compound's part at the compound's place): its blocks and term info are made once.
             made_for = {}
-            for text in sorted(table):
+            for text in sorted(table):  # (keys alone: a sort of texts compares faster than one of pairs)
                 start = offset + len(out)
                 posts = table[text]
                 if len(posts) <= SHARED_POSTINGS:
@@ -146,14 +149,14 @@ class SegmentPostings:
                     made = made_for.get(key)
                     if made is None:
                         block = bytearray()
-                        made = made_for[key] = (
-                            _write_term(block, posts, fixed, lengths.get, blocklimit, compression), bytes(block))
+                        made = made_for[key] = (_write_term(block, posts, fixed, lengths.get, length_bytes,
+                                                            blocklimit, compression), bytes(block))
                     info = made[0]
                     out += made[1]
                 else:
-                    info = _write_term(out, posts, fixed, lengths.get, blocklimit, compression)
+                    info = _write_term(out, posts, fixed, lengths.get, length_bytes, blocklimit, compression)
                 key = fieldid + (text.encode("utf-8") if isinstance(text, str) else text)
-                rows.append((key, info + pack_long(start) + pack_int(offset + len(out) - start)))
+                rows.append((key, info + EXTENT.pack(start, offset + len(out) - start)))
             postfile.write(bytes(out))
             offset += len(out)
             _add_terms(terms, rows)
@@ -169,17 +172,22 @@ def _add_terms(terms, rows: list[tuple[bytes, bytes]]) -> None:
         return
     if rows and rows[0][0] <= terms.lastkey:
         raise ValueError(f"Keys must increase: {terms.lastkey!r}..{rows[0][0]!r}")
-    dbfile, hashfn, buckets, index, out = terms.dbfile, terms.hashfn, terms.buckets, terms.index, bytearray()
-    base = dbfile.tell()
+    dbfile, hashfn, buckets, out = terms.dbfile, terms.hashfn, terms.buckets, bytearray()
+    base, positions = dbfile.tell(), []
     for key, value in rows:
         position = base + len(out)
-        index.append(position)
+        positions.append(position)
         h = hashfn(key)
         buckets[h & 255].append((h, position))
         out += KEY_VALUE_LENGTHS.pack(len(key), len(value))
         out += key
         out += value
     dbfile.write(bytes(out))
+    index = terms.index  # a GrowableArray: its array takes the positions at once where the last (largest) fits
+    if positions and isinstance(index.array, array) and positions[-1] < _ARRAY_LIMITS.get(index.array.typecode, 0):
+        index.array.extend(positions)
+    else:
+        index.extend(positions)  # one by one, changing the array's type where one does not fit
     if rows:
         terms.lastkey = rows[-1][0]
 
@@ -211,6 +219,7 @@ def _fast_postings(field, value) -> tuple | None:
 
 
 _UINTS = [pack_uint(n) for n in range(256)]
+_ARRAY_LIMITS = {"H": 2 ** 16, "i": 2 ** 31, "I": 2 ** 32, "q": 2 ** 63}  # GrowableArray's types, and what each holds
 
 
 def _uint(n: int) -> bytes:
@@ -227,8 +236,10 @@ def _characters(places: list) -> bytes:
     return _uint(len(deltas)) + pickle.dumps(deltas, 2)
 
 
-def _write_term(out: bytearray, posts: list, fixed, length_of, blocklimit: int, compression: int) -> bytes:
-    """Append one term's blocks to out (W3PostingsWriter); return its packed term info without the extent."""
+def _write_term(out: bytearray, posts: list, fixed, length_of, length_bytes: dict, blocklimit: int,
+                compression: int) -> bytes:
+    """Append one term's blocks to out (W3PostingsWriter); return its packed term info without the extent.
+    `length_of` gives a document's length, `length_bytes` its length byte (none: 0)."""
     dumps, compress = pickle.dumps, zlib.compress
     total, df, minlength, maxlength, maxweight, minid = 0, 0, None, 0, 0, None
     out += WHOOSH3_HEADER_MAGIC
@@ -245,13 +256,12 @@ def _write_term(out: bytearray, posts: list, fixed, length_of, blocklimit: int, 
         if comp:
             data = compress(data, comp)
         top = weight if weight > 0 else 0
-        length = length_of(docnum)
-        low, high = (length, length) if length else (None, 0)
-        info = dumps((1, docnum, top, comp, length_to_byte(low), length_to_byte(high)), 2)
+        byte = length_bytes.get(docnum, 0)  # the shortest and longest length: both this one (none: 0 and 0)
+        info = dumps((1, docnum, top, comp, byte, byte), 2)
         out += pack_int(-(len(info) + len(data)))
         out += info
         out += data
-        return TERM_INFO.pack(False, stored, 1, length_to_byte(low), length_to_byte(high), top, docnum, docnum)
+        return TERM_INFO.pack(False, stored, 1, byte, byte, top, docnum, docnum)
     for first in range(0, count, blocklimit):
         ids, weights, values = zip(*posts[first:first + blocklimit])
         n = len(ids)

@@ -17,6 +17,7 @@ import marshal
 import re
 import sys
 import types
+import zlib
 from importlib import metadata
 from pathlib import Path
 
@@ -130,6 +131,13 @@ class WordMemo:
         return cls.read(Path(index_dir) / FILE)
 
     @classmethod
+    def unread(cls, index_dir: Path) -> WordMemo:
+        """Return an empty memo that leaves the index folder's file as it is (saves nothing), for a build that
+        analyses next to nothing; the compound lexicon is still read from the folder when analysis needs it."""
+        keep_lexicon(Path(index_dir))
+        return cls()
+
+    @classmethod
     def read(cls, path: Path) -> WordMemo:
         """Read a memo file (see load)."""
         try:
@@ -218,24 +226,27 @@ def _write_lexicon(path: Path, words: dict) -> None:
         log.debug("compound lexicon %s not saved (%s)", path, exc)
 
 
-def seal(value, magic: bytes, key: bytes = b"") -> bytes:
+def seal(value, magic: bytes, key: bytes = b"", level: int = 0) -> bytes:
     """Return a file's bytes: its format's magic line, the key it is valid for, the SHA-256 of the rest, the rest
-    (value marshalled): a truncated or damaged file is never unmarshalled."""
+    (value marshalled, compressed by zlib at `level` unless 0): a truncated or damaged file is never read."""
     body = marshal.dumps(value)
+    if level:
+        body = zlib.compress(body, level)
     return magic + key + hashlib.sha256(body).digest() + body
 
 
-def unseal(data: bytes, magic: bytes, key: bytes = b""):
+def unseal(data: bytes, magic: bytes, key: bytes = b"", compressed: bool = False):
     """Return the value seal wrote with this magic and key; ValueError for another format, key or a damaged file."""
     head = len(magic) + len(key)
     if not data.startswith(magic + key) or data[head:head + 32] != hashlib.sha256(data[head + 32:]).digest():
         raise ValueError("damaged, or of another format or analysis")
+    body = zlib.decompress(data[head + 32:]) if compressed else data[head + 32:]
     # Without the cycle collector, which the objects made here set off again and again, each time walking every
     # object of the build (its extracted text and plan): twice the time of the load itself.
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return marshal.loads(data[head + 32:])
+        return marshal.loads(body)
     finally:
         if enabled:
             gc.enable()
