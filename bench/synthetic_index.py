@@ -10,6 +10,7 @@ from whoosh.fields import ID, TEXT, Schema
 
 from indexer.analysis import ANALYSIS_VERSION
 from indexer.index import versions
+from indexer.index.analysed import AnalysedCache
 from indexer.index.build import write_documents
 from indexer.index.pipeline import write_generation
 from indexer.index.plan import PlannedDocument, document_entries
@@ -37,22 +38,25 @@ def synthetic_plan(generator: CorpusGenerator, count: int) -> tuple[dict[str, Pl
 
 
 def build_ours(index_dir: Path, generator: CorpusGenerator, count: int, progress=None, *, jobs: int | None = None,
-               plan: tuple[dict, int] | None = None) -> Path:
+               plan: tuple[dict, int] | None = None, keep_analysis: bool = False) -> Path:
     """Write a published generation through `kennisbank build`'s own write path (indexes, score tables, publish).
 
     `jobs` as KENNISBANK_INDEX_JOBS (default: that setting); `plan` a synthetic_plan made before. `progress` is
-    not called: the write logs its steps on the kennisbank.build logger.
+    not called: the write logs its steps on the kennisbank.build logger. With `keep_analysis` each document's
+    analysis is also kept in the index folder, as `kennisbank build` keeps it (indexer.index.analysed): the cost
+    of a first build.
     """
     docs, pages = plan or synthetic_plan(generator, count)
     report = {"documents": count, "public_documents": count, "pages": pages, "pdfs": count, "skipped": [],
               "unlisted": [], "seconds": 0.0, "generation": "", "unchanged": False}
+    cache = AnalysedCache.of_index(index_dir) if keep_analysis else None
 
     def manifest() -> dict:
         return {"built_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
                 "fingerprint": f"synthetic-{count}", "stamps": versions.stamps(),
                 "theme": {"title": "Synthetisch corpus"}, "report": report}
-    return write_generation(Path(index_dir), lambda build_dir: write_documents(build_dir, docs, jobs), manifest,
-                            documents=count)
+    return write_generation(Path(index_dir), lambda build_dir: write_documents(build_dir, docs, jobs, cache=cache),
+                            manifest, documents=count)
 
 
 def naive_schema() -> Schema:

@@ -11,8 +11,7 @@ changed title only the title is analysed again. The file is sealed with a key of
 analysis makes of a value: the code and data of the analysis package, the word list, Whoosh and Python
 (wordmemo.analysis_key) and the code of this package (the schema, the postings' encoding). A missing, damaged or
 foreign file is ignored and the document analysed again, so the index is the same either way (tests compare them).
-Files are compressed (zlib), and written without fsync: the seal's checksum finds a torn one, which costs only
-speed.
+Files are written in place without fsync: the seal's checksum finds a torn one, which costs only speed.
 """
 from __future__ import annotations
 
@@ -21,9 +20,7 @@ import functools
 import hashlib
 import logging
 import os
-import secrets
 import time
-import zlib
 from collections import Counter
 from pathlib import Path
 
@@ -36,10 +33,11 @@ from .wordmemo import seal, unseal
 log = logging.getLogger("kennisbank.build")
 
 FOLDER = "analysed-cache"  # inside the index folder, beside the extraction cache, shared by all generations
-MAGIC = b"kennisbank-analysed 1\n"
-# zlib level of the files: on the 71 bench PDFs level 1 keeps 1.7 of 5.4 MB, for 51 ms of CPU writing them all and
-# 23 ms reading them (level 6: 1.5 MB, 128 ms).
-LEVEL = 1
+MAGIC = b"kennisbank-analysed 2\n"  # 2: not compressed (1: zlib)
+# Marshalled, as the word memo, not compressed. Pickle wrote 100 synthetic documents' files in 0.073 s against
+# marshal's 0.128 s, but a warm rebuild of the 71 bench PDFs from pickled files spent 15% more CPU writing the index
+# (marshal interns the terms it reads, so every term table lookup found its key by identity). zlib at level 1 kept
+# a third of the bytes (1.7 of 5.4 MB for the 71 PDFs) for 51 ms more writing them and 23 ms more reading.
 INDEX_CODE = Path(__file__).parent
 
 
@@ -63,6 +61,7 @@ class AnalysedCache:
     def __init__(self, folder: Path):
         self.folder = Path(folder)
         self.hits = 0  # documents written from what was kept (counted by the process that started the writers)
+        self.ready = False  # the folder was made (by this process)
 
     @classmethod
     def of_index(cls, index_dir: Path) -> AnalysedCache:
@@ -76,26 +75,30 @@ class AnalysedCache:
         """Return what analysis made of a document in one index, or None when nothing usable is kept."""
         path = self.path(name, doc_id)
         try:
-            found = unseal(path.read_bytes(), MAGIC, cache_key(), compressed=True)
+            found = unseal(path.read_bytes(), MAGIC, cache_key())
         except FileNotFoundError:
             return None
-        except (OSError, ValueError, EOFError, TypeError, zlib.error) as exc:
+        except (OSError, ValueError, EOFError, TypeError) as exc:
             log.debug("analysed document %s not used (%s): analysed again", path, exc)
             return None
         return found if isinstance(found, dict) else None
 
     def put(self, name: str, doc_id: str, found: dict) -> None:
-        """Keep what analysis made of a document; a failure costs only speed (logged at debug)."""
+        """Keep what analysis made of a document; a failure costs only speed (logged at debug).
+
+        Written in place, not through a renamed temporary file: one process writes a document's file in a build
+        (under the build lock), and a torn file fails its checksum. Creating and renaming a temporary file took
+        a third of the time the files cost a first build of 300 synthetic documents."""
         path = self.path(name, doc_id)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
         try:
-            self.folder.mkdir(mode=0o700, exist_ok=True)
-            tmp.write_bytes(seal(found, MAGIC, cache_key(), level=LEVEL))
-            os.replace(tmp, path)
+            if not self.ready:
+                self.folder.mkdir(mode=0o700, exist_ok=True)
+                self.ready = True
+            path.write_bytes(seal(found, MAGIC, cache_key()))
         except (OSError, ValueError) as exc:  # ValueError: a value marshal cannot write
             log.debug("analysed document %s not kept (%s)", path, exc)
             with contextlib.suppress(OSError):
-                tmp.unlink()
+                path.unlink()
 
     def knows(self, docs: dict) -> bool:
         """Tell whether something is kept, by this code, of every planned document (indexer.index.plan's
@@ -111,8 +114,8 @@ class AnalysedCache:
         return all(any(current(self.path(name, doc_id)) for name in doc.targets) for doc_id, doc in docs.items())
 
     def prune(self, keep: set[tuple[str, str]]) -> int:
-        """Remove the files of documents not in `keep` ((index name, document id) pairs) and leftover temporary
-        files; return how many went."""
+        """Remove the files of documents not in `keep` ((index name, document id) pairs) and anything else in
+        the folder; return how many went."""
         names = {self.path(name, doc_id).name for name, doc_id in keep}
         removed = 0
         with contextlib.suppress(FileNotFoundError):

@@ -17,7 +17,6 @@ import marshal
 import re
 import sys
 import types
-import zlib
 from importlib import metadata
 from pathlib import Path
 
@@ -226,27 +225,25 @@ def _write_lexicon(path: Path, words: dict) -> None:
         log.debug("compound lexicon %s not saved (%s)", path, exc)
 
 
-def seal(value, magic: bytes, key: bytes = b"", level: int = 0) -> bytes:
+def seal(value, magic: bytes, key: bytes = b"", dumps=marshal.dumps) -> bytes:
     """Return a file's bytes: its format's magic line, the key it is valid for, the SHA-256 of the rest, the rest
-    (value marshalled, compressed by zlib at `level` unless 0): a truncated or damaged file is never read."""
-    body = marshal.dumps(value)
-    if level:
-        body = zlib.compress(body, level)
+    (value serialized by `dumps`): a truncated or damaged file is never unserialized."""
+    body = dumps(value)
     return magic + key + hashlib.sha256(body).digest() + body
 
 
-def unseal(data: bytes, magic: bytes, key: bytes = b"", compressed: bool = False):
-    """Return the value seal wrote with this magic and key; ValueError for another format, key or a damaged file."""
+def unseal(data: bytes, magic: bytes, key: bytes = b"", loads=marshal.loads):
+    """Return the value seal wrote with this magic and key (`loads` undoing its `dumps`); ValueError for another
+    format, key or a damaged file."""
     head = len(magic) + len(key)
     if not data.startswith(magic + key) or data[head:head + 32] != hashlib.sha256(data[head + 32:]).digest():
         raise ValueError("damaged, or of another format or analysis")
-    body = zlib.decompress(data[head + 32:]) if compressed else data[head + 32:]
     # Without the cycle collector, which the objects made here set off again and again, each time walking every
     # object of the build (its extracted text and plan): twice the time of the load itself.
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return marshal.loads(body)
+        return loads(data[head + 32:])
     finally:
         if enabled:
             gc.enable()
