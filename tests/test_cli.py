@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from indexer.cli import main
 from tests.conftest import PAGE3_WORD
@@ -64,6 +65,9 @@ def test_stats_describes_the_index(runner, built_corpus):
     r = runner.invoke(main, ["stats", "--index", str(index)])
     assert r.exit_code == 0
     assert "Documenten: 5" in r.output and "Overgeslagen: kapot.pdf" in r.output
+    # What the folder keeps for the next build: one file of analysis per document written (no members: one index).
+    assert re.search(r"Bewaard voor de volgende build: tekst van de PDF's \d+ KiB, analyse van 5 documenten \d+ KiB, "
+                     r"geanalyseerde woorden \d+ KiB", r.output), r.output
 
 
 def test_help_texts_have_examples(runner):

@@ -224,6 +224,12 @@ def stats(index_dir, as_json):
                    "(kennisbank catalogus voorstel stelt records voor)")
     for s in r["skipped"]:
         click.echo(f"Overgeslagen: {s['file']}: {s['reason']}")
+    kept = info["kept"]
+    if any(kept.values()):
+        # What a rebuild reads instead of doing again; deleting it is safe, but then the next build does that work.
+        click.echo(f"Bewaard voor de volgende build: tekst van de PDF's {kept['text'] / 1024:.0f} KiB, analyse van "
+                   f"{plural(kept['analysis_files'], 'document', 'documenten')} {kept['analysis'] / 1024:.0f} KiB, "
+                   f"geanalyseerde woorden {kept['words'] / 1024:.0f} KiB")
     click.echo("Generaties (nieuwste onderaan):")
     for g in info["generations"]:
         mark = "*" if g["current"] else " "

@@ -6,9 +6,10 @@ from pathlib import Path
 
 from .. import settings
 from ..corpus import PDF_DIR, load_catalogue, unlisted_pdfs
-from ..extract import ExtractionError, ExtractOptions, extract_many
+from ..extract import CACHE_DIRNAME, ExtractionError, ExtractOptions, extract_many
 from ..files import folder_size
 from . import scoretables, store
+from .analysed import FOLDER as ANALYSED_FOLDER
 
 
 @dataclass
@@ -45,7 +46,19 @@ def index_stats(index_dir: str | Path) -> dict:
         "sizes": {name: folder_size(gen / name) for name in store.INDEX_NAMES},
         "score_tables": {name: scoretables.describe(gen, name) for name in store.INDEX_NAMES},
         "generations": [_describe(g, current=g == gen) for g in store.generations(index_dir)],
+        "kept": kept_for_builds(Path(index_dir)),
     }
+
+
+def kept_for_builds(index_dir: Path) -> dict:
+    """Return the bytes the index folder keeps for the next build beside its generations: the PDFs' text
+    (extraction cache), what analysis made of each document (and how many files), the analysed words."""
+    analysed = index_dir / ANALYSED_FOLDER
+    return {"text": folder_size(index_dir / CACHE_DIRNAME) if (index_dir / CACHE_DIRNAME).is_dir() else 0,
+            "analysis": folder_size(analysed) if analysed.is_dir() else 0,
+            "analysis_files": sum(1 for p in analysed.iterdir() if p.is_file()) if analysed.is_dir() else 0,
+            "words": sum(p.stat().st_size for p in (index_dir / store.WORD_MEMO, index_dir / store.LEXICON)
+                         if p.is_file())}
 
 
 def _describe(gen: Path, current: bool) -> dict:
