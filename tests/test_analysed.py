@@ -8,24 +8,11 @@ import shutil
 import pytest
 
 from indexer.analysis import analyzer
-from indexer.index import analysed, parallel, segments, store
+from indexer.index import analysed, store
 from indexer.index.build import build_index
 from indexer.index.update import update_index
 from tests.test_segments import change_one_record, facts, with_members
-
-
-@pytest.fixture
-def splits(monkeypatch):
-    """Count the words the Dutch analyzer's compound filter analyses in this process (the real splitter runs)."""
-    seen = []
-    real = analyzer.split
-
-    def counting(word):
-        seen.append(word)
-        return real(word)
-
-    monkeypatch.setattr(analyzer, "split", counting)
-    return seen
+from tests.test_wordmemo import damage_file, splits, two_workers  # noqa: F401 (fixtures)
 
 
 @pytest.fixture
@@ -95,16 +82,7 @@ def test_a_damaged_or_foreign_file_is_analysed_again(corpus_copy, tmp_path, posi
     build_index(corpus, index)
     expected = facts(index)
     path = index / analysed.FOLDER / kept(index)[0]
-    if damage == "garbage":
-        path.write_bytes(b"\x00garbage\xff" * 100)
-    elif damage == "truncated":
-        path.write_bytes(path.read_bytes()[:-100])
-    elif damage == "empty":
-        path.write_bytes(b"")
-    elif damage == "unreadable":
-        path.unlink()
-        path.mkdir()  # reading it fails with an OSError
-    else:  # sealed for another analysis: a poisoned copy that would change the index were it used
+    if not damage_file(path, damage):  # sealed for another analysis: a copy that would change the index were it used
         data = path.read_bytes()
         head = len(analysed.MAGIC)
         path.write_bytes(data[:head] + bytes(32) + data[head + 32:])
@@ -163,15 +141,8 @@ def test_removed_documents_lose_their_files_and_members_keep_one_per_index(corpu
     assert facts(index) == facts(fresh(corpus, tmp_path))
 
 
-@pytest.mark.parametrize("method", ["fork", "spawn"])
-def test_worker_processes_read_and_keep_the_analysis(corpus_copy, tmp_path, monkeypatch, method, caplog):
+def test_worker_processes_read_and_keep_the_analysis(corpus_copy, tmp_path, two_workers, caplog):
     corpus, index = corpus_copy
-    monkeypatch.setattr(segments, "MIN_SEGMENT_CHARS", 1)
-    monkeypatch.setenv("KENNISBANK_INDEX_JOBS", "2")
-    monkeypatch.setattr(parallel, "MIN_PARALLEL_CHARS", 0)
-    monkeypatch.setattr(parallel, "MIN_FORKED_CHARS", 0)
-    monkeypatch.setattr(parallel, "start_method", lambda: method)
-    caplog.set_level(logging.INFO, logger="kennisbank.build")
     forget(index)
     build_index(corpus, index)  # the workers write the files
     files = kept(index)

@@ -42,6 +42,23 @@ def forget_documents(index) -> None:
     shutil.rmtree(index / analysed.FOLDER)
 
 
+def damage_file(path, damage: str) -> bool:
+    """Damage a kept file as `damage` says ("garbage", "truncated", "empty", "unreadable": a folder in its place);
+    return False for any other kind (the caller's own)."""
+    if damage == "garbage":
+        path.write_bytes(b"\x00garbage\xff" * 100)
+    elif damage == "truncated":
+        path.write_bytes(path.read_bytes()[:-100])
+    elif damage == "empty":
+        path.write_bytes(b"")
+    elif damage == "unreadable":
+        path.unlink()
+        path.mkdir()  # reading it fails with an OSError
+    else:
+        return False
+    return True
+
+
 def memo_words(index) -> dict[str, dict]:
     memo = wordmemo.WordMemo.load(index)
     assert memo.loaded, "no memo saved"
@@ -82,16 +99,7 @@ def test_a_damaged_or_foreign_memo_is_ignored(corpus_copy, tmp_path, splits, dam
     path = index / wordmemo.FILE
     analysed = len(splits)
     expected = facts(index)  # (snippets analyse words too)
-    if damage == "garbage":
-        path.write_bytes(b"\x00garbage\xff" * 100)
-    elif damage == "truncated":
-        path.write_bytes(path.read_bytes()[:-200])
-    elif damage == "empty":
-        path.write_bytes(b"")
-    elif damage == "unreadable":
-        path.unlink()
-        path.mkdir()  # reading it fails with an OSError
-    else:
+    if not damage_file(path, damage):
         # Poisoned words under keys no analyzer has: were they used, the index would change.
         poisoned = {"x" + key: {word: (("vergif", 1.0),) for word in words}
                     for key, words in memo_words(index).items()}
@@ -169,16 +177,24 @@ def test_an_update_meeting_a_few_new_words_leaves_the_memo_file_as_it_was(corpus
     assert "buurtschap" in memo_words(index)[wordmemo.fingerprint(analyzer.dutch_analyzer())]
 
 
-@pytest.mark.parametrize("method", ["fork", "spawn"])
-def test_worker_processes_use_and_return_remembered_words(corpus_copy, tmp_path, monkeypatch, method, caplog):
-    corpus, _ = corpus_copy
-    one = fresh_index(corpus, tmp_path, "one")  # in this process
+@pytest.fixture(params=["fork", "spawn"])
+def two_workers(request, monkeypatch, caplog):
+    """Write every index with two worker processes started as the parameter says, in segments of a document or so,
+    the build log's lines at hand."""
     monkeypatch.setattr(segments, "MIN_SEGMENT_CHARS", 1)
     monkeypatch.setenv("KENNISBANK_INDEX_JOBS", "2")
     monkeypatch.setattr(parallel, "MIN_PARALLEL_CHARS", 0)
     monkeypatch.setattr(parallel, "MIN_FORKED_CHARS", 0)
-    monkeypatch.setattr(parallel, "start_method", lambda: method)
+    monkeypatch.setattr(parallel, "start_method", lambda: request.param)
     caplog.set_level(logging.INFO, logger="kennisbank.build")
+    return request.param
+
+
+def test_worker_processes_use_and_return_remembered_words(corpus_copy, tmp_path, monkeypatch, two_workers, caplog):
+    corpus, _ = corpus_copy
+    monkeypatch.setenv("KENNISBANK_INDEX_JOBS", "1")
+    one = fresh_index(corpus, tmp_path, "one")  # in this process
+    monkeypatch.setenv("KENNISBANK_INDEX_JOBS", "2")
     index = tmp_path / "workers"
     build_index(corpus, index)
     assert any("processes=2" in r.getMessage() for r in caplog.records)
