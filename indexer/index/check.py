@@ -54,8 +54,7 @@ def kept_for_builds(index_dir: Path) -> dict:
     """Return the bytes the index folder keeps for the next build beside its generations: the PDFs' text
     (extraction cache), what analysis made of each document (and how many files), the analysed words."""
     analysed = index_dir / ANALYSED_FOLDER
-    return {"text": folder_size(index_dir / CACHE_DIRNAME) if (index_dir / CACHE_DIRNAME).is_dir() else 0,
-            "analysis": folder_size(analysed) if analysed.is_dir() else 0,
+    return {"text": folder_size(index_dir / CACHE_DIRNAME), "analysis": folder_size(analysed),  # (0 when missing)
             "analysis_files": sum(1 for p in analysed.iterdir() if p.is_file()) if analysed.is_dir() else 0,
             "words": sum(p.stat().st_size for p in (index_dir / store.WORD_MEMO, index_dir / store.LEXICON)
                          if p.is_file())}

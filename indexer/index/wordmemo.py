@@ -225,16 +225,15 @@ def _write_lexicon(path: Path, words: dict) -> None:
         log.debug("compound lexicon %s not saved (%s)", path, exc)
 
 
-def seal(value, magic: bytes, key: bytes = b"", dumps=marshal.dumps) -> bytes:
+def seal(value, magic: bytes, key: bytes = b"") -> bytes:
     """Return a file's bytes: its format's magic line, the key it is valid for, the SHA-256 of the rest, the rest
-    (value serialized by `dumps`): a truncated or damaged file is never unserialized."""
-    body = dumps(value)
+    (value marshalled): a truncated or damaged file is never unmarshalled."""
+    body = marshal.dumps(value)
     return magic + key + hashlib.sha256(body).digest() + body
 
 
-def unseal(data: bytes, magic: bytes, key: bytes = b"", loads=marshal.loads):
-    """Return the value seal wrote with this magic and key (`loads` undoing its `dumps`); ValueError for another
-    format, key or a damaged file."""
+def unseal(data: bytes, magic: bytes, key: bytes = b""):
+    """Return the value seal wrote with this magic and key; ValueError for another format, key or a damaged file."""
     head = len(magic) + len(key)
     if not data.startswith(magic + key) or data[head:head + 32] != hashlib.sha256(data[head + 32:]).digest():
         raise ValueError("damaged, or of another format or analysis")
@@ -243,7 +242,7 @@ def unseal(data: bytes, magic: bytes, key: bytes = b"", loads=marshal.loads):
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return loads(data[head + 32:])
+        return marshal.loads(data[head + 32:])
     finally:
         if enabled:
             gc.enable()
