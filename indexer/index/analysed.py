@@ -25,6 +25,7 @@ from collections import Counter
 from pathlib import Path
 
 from . import internals, wordmemo
+from .entries import Kept
 from .plan import add_articles
 from .segments import Run
 from .valuekeys import forget, value_key
@@ -130,28 +131,31 @@ class AnalysedCache:
 def write_run(part: str, schema, run: Run, name: str, cache: AnalysedCache | None, cpu: Counter, *,
               limitmb: int, fast: bool = True, pause=None, ready: set[int] | None = None):
     """Write a run's documents as one segment of index `name` (internals.write_segment); return it and how many
-    documents `cache` knew. What analysis makes of each document is kept there, for the next build (reading and
-    writing the files adds to cpu["cache"])."""
+    documents `cache` knew. What analysis makes of each document is kept there for the next build as soon as the
+    document is written (reading and writing the files adds to cpu["cache"])."""
     started = time.process_time()
     docs = run.docs
     known = [cache.get(name, doc_id) if cache is not None else None for doc_id, _digest in run.keys]
     made = [{} if cache is not None else None for _doc in docs]
     cpu["cache"] += time.process_time() - started
+
+    def finished(d: int) -> None:
+        have, into = known[d], made[d]
+        # Kept again only where something was analysed anew or is no longer used (a changed title's old key).
+        if into and (have is None or into.keys() != have.keys()):
+            cache.put(name, run.keys[d][0], into)
+        known[d] = bool(have)  # let go of both: the writer has what it needs of them
+        into.clear()
+    kept = Kept(docs, known, made, finished) if cache is not None else None
     try:
         with_articles(docs, cpu, ready, known, made)
-        segment = internals.write_segment(
-            part, schema, [e for doc in docs for e in doc], limitmb, pause=pause, fast=fast, cpu=cpu,
-            known=[have for doc, have in zip(docs, known) for _entry in doc],
-            made=[into for doc, into in zip(docs, made) for _entry in doc])
+        segment = internals.write_segment(part, schema, [e for doc in docs for e in doc], limitmb, pause=pause,
+                                          fast=fast, cpu=cpu, kept=kept)
     finally:
         forget()
-    if cache is not None:
-        started = time.process_time()
-        for (doc_id, _digest), have, into in zip(run.keys, known, made):
-            # Kept again only where something was analysed anew or is no longer used (a changed title's old key).
-            if into and (have is None or into.keys() != have.keys()):
-                cache.put(name, doc_id, into)
-        cpu["cache"] += time.process_time() - started
+    if kept is not None:  # written while the entries were fed: its seconds are not analysis
+        cpu["analysis"] -= kept.seconds
+        cpu["cache"] += kept.seconds
     return segment, sum(1 for have in known if have)
 
 

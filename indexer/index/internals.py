@@ -198,7 +198,7 @@ def postings_at(m, blocks: tuple[list[int], list[int]], docnums, score) -> dict:
 
 
 def write_segment(part_dir: str, schema, entries: list[dict], limitmb: int = 128, pause=None, fast: bool = True,
-                  cpu: Counter | None = None, known: list | None = None, made: list | None = None):
+                  cpu: Counter | None = None, kept=None):
     """Write entries as one finished segment of a new index in a folder of its own; return the segment.
 
     The folder has its own temporary files (writers in other processes would share and remove the index folder's),
@@ -206,8 +206,8 @@ def write_segment(part_dir: str, schema, entries: list[dict], limitmb: int = 128
     called after the first entry (fault tests stop a build there). With `fast` (where it applies) postings are
     gathered per term and written as blocks directly (indexer.index.postings), else through Whoosh's posting pool:
     the same files. `cpu` gets this process's CPU seconds of "analysis" (of the entries) and "files" added.
-    `known` and `made` hold entries' analysis as indexer.index.entries.feed takes and gives it (direct writer only:
-    both are left unused where Whoosh's writer writes).
+    `kept` (indexer.index.entries.Kept) holds entries' analysis as feed takes and gives it (direct writer only:
+    left unused where Whoosh's writer writes).
     """
     started = time.process_time()
     os.makedirs(part_dir, exist_ok=True)
@@ -223,7 +223,7 @@ def write_segment(part_dir: str, schema, entries: list[dict], limitmb: int = 128
         gc.disable()
     try:
         direct = postings is not None
-        feed(add, schema, entries, known if direct else None, made if direct else None, pause, scan=direct)
+        feed(add, schema, entries, kept if direct else None, pause, scan=direct)
         if postings is not None:
             writer.docnum = len(entries)
             forget_scans()
