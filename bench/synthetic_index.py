@@ -25,7 +25,8 @@ WRITER_OPTIONS = dict(limitmb=256)
 # b3: each index in several segments, never merged (issue 18).
 # b5: the spelling word list once per segment (indexer.index.wordlist).
 # b6: posting blocks under 512 bytes left uncompressed (indexer.index.postings.MIN_COMPRESS; was 128).
-BUILD_PATH = "b6"
+# b7: postings pickled with protocol 3 (indexer.index.postings.DATA_PROTOCOL).
+BUILD_PATH = "b7"
 
 
 def synthetic_plan(generator: CorpusGenerator, count: int) -> tuple[dict[str, PlannedDocument], int]:

@@ -1,6 +1,6 @@
 """The direct segment writer (indexer.index.postings) writes the files Whoosh's own SegmentWriter writes, byte for byte
-(but for small blocks it leaves uncompressed, read back the same), and the analyzer's one-pass counts are what
-Whoosh's formats make of its token stream."""
+(but for small blocks it leaves uncompressed and postings it pickles with protocol 3, read back the same), and the
+analyzer's one-pass counts are what Whoosh's formats make of its token stream."""
 from __future__ import annotations
 
 import datetime as dt
@@ -62,8 +62,9 @@ def written(folder, entries, fast: bool):
 
 @pytest.fixture
 def whoosh_blocks(monkeypatch):
-    """Compress every block, as Whoosh's writer does, so that the files can be compared byte for byte."""
+    """Compress and pickle every block as Whoosh's writer does, so that the files can be compared byte for byte."""
     monkeypatch.setattr(postings, "MIN_COMPRESS", 0)
+    monkeypatch.setattr(postings, "DATA_PROTOCOL", 2)
 
 
 def read_back(folder, segment) -> dict:
@@ -84,8 +85,8 @@ def read_back(folder, segment) -> dict:
         reader.close()
 
 
-def block_levels(folder, segment) -> list[tuple[int, int]]:
-    """(pickle length, compression level) of every block in the segment's postings file."""
+def block_levels(folder, segment) -> list[tuple[int, int, int]]:
+    """(pickle length, compression level, pickle protocol) of every block in the segment's postings file."""
     data, levels, n = segment_files(folder, segment)["pst"], [], 0
     while n < len(data):
         assert data[n:n + 4] == b"W3Bl"  # a term's blocks follow its header magic
@@ -95,7 +96,9 @@ def block_levels(folder, segment) -> list[tuple[int, int]]:
             body = data[n + _INT_SIZE:n + _INT_SIZE + abs(length)]
             info = pickle.loads(body)
             level, raw = info[3], body[len(pickle.dumps(info, 2)):]
-            levels.append((len(zlib.decompress(raw) if level else raw), level))
+            block = zlib.decompress(raw) if level else raw
+            assert block[0] == pickle.PROTO[0]
+            levels.append((len(block), level, block[1]))
             n += _INT_SIZE + abs(length)
             if length < 0:
                 break
@@ -110,8 +113,9 @@ def test_small_blocks_are_left_uncompressed_and_read_back_as_whooshs_own(tmp_pat
     assert {name for name in plain_files if direct_files[name] != plain_files[name]} == {"pst", "trm"}
     assert read_back(tmp_path / "direct", direct) == read_back(tmp_path / "whoosh", plain)
     levels = block_levels(tmp_path / "direct", direct)
-    assert {level for size, level in levels if size < postings.MIN_COMPRESS} == {0}
-    assert {level for size, level in levels if size >= postings.MIN_COMPRESS} == {3}
+    assert {level for size, level, _protocol in levels if size < postings.MIN_COMPRESS} == {0}
+    assert {level for size, level, _protocol in levels if size >= postings.MIN_COMPRESS} == {3}
+    assert {protocol for _size, _level, protocol in levels} == {postings.DATA_PROTOCOL} == {3}
 
 
 def test_the_direct_writer_writes_the_bytes_whooshs_writer_writes(tmp_path, whoosh_blocks):

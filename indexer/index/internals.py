@@ -32,7 +32,7 @@ from whoosh.writing import SegmentWriter
 
 from ..analysis.joined import forget as forget_scans
 from .entries import feed
-from .postings import SegmentPostings
+from .postings import SegmentPostings, write_hash_tables
 
 log = logging.getLogger("kennisbank.whoosh")
 
@@ -258,6 +258,7 @@ def _finalize(writer, postings):
     if postings is not None:
         fw, codec = writer.fieldwriter, writer.codec
         postings.write(fw._postfile, fw._tindex, fw._fieldmap, codec._blocklimit, codec._compression)
+        fw._tindex._write_hashes = functools.partial(write_hash_tables, fw._tindex)  # same bytes, a table at a time
     else:
         lengths = _Lengths(writer.per_document_reader()) if writer.codec.length_stats else None
         writer.fieldwriter.add_postings(writer.schema, lengths, writer.pool.iter_postings())
