@@ -32,7 +32,8 @@ from whoosh.writing import SegmentWriter
 
 from ..analysis.joined import forget as forget_scans
 from .entries import feed
-from .postings import SegmentPostings, write_hash_tables
+from .hashwriter import write_hash_tables
+from .postings import SegmentPostings
 
 log = logging.getLogger("kennisbank.whoosh")
 
@@ -206,8 +207,7 @@ def write_segment(part_dir: str, schema, entries: list[dict], limitmb: int = 128
     called after the first entry (fault tests stop a build there). With `fast` (where it applies) postings are
     gathered per term and written as blocks directly (indexer.index.postings), else through Whoosh's posting pool:
     the same files. `cpu` gets this process's CPU seconds of "analysis" (of the entries) and "files" added.
-    `kept` (indexer.index.entries.Kept) holds entries' analysis as feed takes and gives it (direct writer only:
-    left unused where Whoosh's writer writes).
+    `kept` (indexer.index.entries.Kept) holds entries' analysis as feed takes and gives it (direct writer only).
     """
     started = time.process_time()
     os.makedirs(part_dir, exist_ok=True)

@@ -12,7 +12,8 @@ from whoosh.filedb.filetables import OrderedHashReader
 from whoosh.system import pack_ushort
 
 from . import internals
-from .postings import KEY_VALUE_LENGTHS, TERM_INFO
+from .hashwriter import KEY_VALUE_LENGTHS
+from .postings import TERM_INFO
 
 
 def doc_frequencies(leaf, fieldname: str) -> list[tuple[bytes, int]] | None:
