@@ -8,7 +8,7 @@ import shutil
 import pytest
 
 from indexer.analysis import analyzer
-from indexer.index import analysed, store
+from indexer.index import analysed, store, wordlist
 from indexer.index.build import build_index
 from indexer.index.update import update_index
 from tests.test_segments import change_one_record, facts, with_members
@@ -26,6 +26,26 @@ def positions(monkeypatch):
         return real(self, text)
 
     monkeypatch.setattr(analyzer.MemoAnalyzer, "positions", counting)
+    return seen
+
+
+@pytest.fixture
+def tallied(monkeypatch):
+    """Count the texts read for the article facet's citations and for the spelling word lists in this process."""
+    seen = []
+    tally, terms_of = analysed.citation_tally, wordlist.Terms.of
+
+    def counting_tally(text):
+        seen.append(text)
+        return tally(text)
+
+    def counting_terms(self, texts):
+        texts = list(texts)
+        seen.extend(texts)
+        return terms_of(self, texts)
+
+    monkeypatch.setattr(analysed, "citation_tally", counting_tally)
+    monkeypatch.setattr(wordlist.Terms, "of", counting_terms)
     return seen
 
 
@@ -58,16 +78,20 @@ def test_a_rebuild_analyses_no_text_again_and_gives_the_same_index(corpus_copy, 
     assert facts(index) == facts(fresh(corpus, tmp_path))
 
 
-def test_a_changed_summary_is_the_only_text_analysed_again(corpus_copy, tmp_path, positions, splits):
+def test_a_changed_summary_is_the_only_text_analysed_again(corpus_copy, tmp_path, positions, splits, tallied):
     corpus, index = corpus_copy
     build_index(corpus, index)
     change_one_record(corpus)
     positions.clear()
     splits.clear()
+    tallied.clear()
     report = update_index(corpus, index)
     assert report.mode == "update" and len(report.replaced) == 1
-    # Only the new summary: its page texts and document text come from the kept analysis.
+    # Only the new summary: its page texts and document text come from the kept analysis, also the citations of the
+    # article facet and the words of the spelling lists (each read the whole document text again before).
     assert positions and all("spanningen in de wijk" in text for text in positions), positions
+    summary = "Wat gemeenten kunnen doen tegen polarisatie en spanningen in de wijk (artikel 172 Gemeentewet)."
+    assert tallied and set(tallied) == {summary}, tallied
     assert 0 < len(splits) < 40
     assert facts(index) == facts(fresh(corpus, tmp_path))
     # The same again in a full build: nothing new to analyse.

@@ -1,11 +1,12 @@
 """Legal citations as terms: the ways people write an article meet at index and query time (issue 14)."""
 from __future__ import annotations
 
+import marshal
 import pickle
 
 import pytest
 
-from indexer.analysis import citation_values, dutch_analyzer, normalise_citations
+from indexer.analysis import citation_tally, citation_values, dutch_analyzer, facet_values, normalise_citations
 from indexer.analysis.citations import display, find_citations, law_of, laws_by_key, parse_laws
 
 WOB_10_2_E = ("10", "2", ("e",), "wob")
@@ -132,6 +133,19 @@ def test_facet_values_most_frequent_first_with_the_law_the_document_names():
     assert set(values) == {"art. 10 lid 2 sub e Wob", "art. 11 lid 1 Wob", "art. 4:8 Awb", "art. 3", "art. 10 Wob"}
     assert citation_values(text, limit=2) == values[:2]
     assert citation_values("Geen verwijzingen naar wetten.") == []
+
+
+def test_a_documents_texts_tallied_apart_give_the_facet_of_the_whole():
+    # The article facet of a document is merged from its title, summary and content tallied apart (indexer.index.
+    # analysed keeps each text's tally, so a changed title is read alone): a bare "10.2.e" in the content still
+    # counts for the Wob the summary names.
+    title, summary = "Besluit op Wob-verzoek", "Op grond van artikel 10, tweede lid, aanhef en onder e, van de Wob."
+    content = "Inventaris\n" + "10.2.e\n" * 4 + "Artikel 11, eerste lid, van de Wob. artikel 4:8 Awb."
+    tallies = [citation_tally(text) for text in (title, summary, content)]
+    assert facet_values(tallies) == citation_values("\n".join((title, summary, content)))
+    assert facet_values(tallies)[0] == "art. 10 lid 2 sub e Wob"
+    assert marshal.loads(marshal.dumps(tallies)) == tallies  # as the analysis cache keeps them
+    assert facet_values(tallies, limit=1) == ["art. 10 lid 2 sub e Wob"] and facet_values([]) == []
 
 
 def test_display_names_the_law_as_the_data_file_does():

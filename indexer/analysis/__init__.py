@@ -19,11 +19,11 @@ from .analyzer import (
 )
 from .citations import display as citation_display
 from .citations import parse_term as citation_term
-from .citeterms import citation_values, normalise_citations
+from .citeterms import citation_tally, citation_values, facet_values, normalise_citations
 from .dates import normalise_dates
 from .fold import fold, fold_text
 
 __all__ = ["ANALYSIS_VERSION", "CitationTokenizer", "DateTokenizer", "DecompoundFilter", "DutchStemFilter", "FoldFilter",
-           "MemoAnalyzer", "StackedStopFilter", "citation_display", "citation_term", "citation_values",
-           "normalise_citations",
+           "MemoAnalyzer", "StackedStopFilter", "citation_display", "citation_tally", "citation_term", "citation_values",
+           "facet_values", "normalise_citations",
            "dutch_analyzer", "english_analyzer", "fold", "fold_text", "normalise_dates", "plain_analyzer"]

@@ -26,7 +26,8 @@ from .wordforms import stem_with_overrides
 # Bump when analysis changes, so `build --if-needed` knows an index is stale.
 # 4: compound parts weigh PART_WEIGHT; stricter splitting; fixed stems (-lijk, -baar, ...); word families.
 # 5: legal citations as terms (indexer.analysis.citeterms).
-ANALYSIS_VERSION = "5"
+# 6: a document's article facet from its title, summary and content tallied apart (citeterms.citation_tally).
+ANALYSIS_VERSION = "6"
 
 # What a compound part weighs against the word itself (Whoosh adds token boosts into a term's weight): "orde" in
 # "ordeverstoringen" counts a quarter of "orde" standing alone, so whole words rank above parts.

@@ -69,14 +69,16 @@ def _rewrite(segment: str) -> str:
 
 
 def citation_values(text: str, limit: int = FACET_VALUES) -> list[str]:
-    """Return the citations of a document's text for the facet, most frequent first, at most `limit`.
+    """Return the citations of a text for the facet, most frequent first, at most `limit` (facet_values)."""
+    return facet_values([citation_tally(text)], limit)
 
-    Each value is a citation's most precise level ("art. 10 lid 2 sub e Wob"). A citation written without law
-    counts for the law the same document names with that article (or a part of it), when it names exactly one
-    ("10.2.e" in the margins of a Wob decision that cites "artikel 10, tweede lid, aanhef en onder e, van de Wob").
-    """
+
+def citation_tally(text: str) -> tuple[list, list]:
+    """Return what a text adds to its document's facet: ([(path, law, count)] of each citation's most precise level,
+    [(path, law)] of each level a law is named with), as lists of tuples (kept by marshal: indexer.index.analysed).
+    A document's texts (title, summary, content) are tallied apart, so a changed title is read again alone."""
     counts: Counter = Counter()
-    laws: dict[tuple, set] = {}
+    laws: set[tuple] = set()
     for citation in find_citations(text):
         if _heading(text, citation):
             continue
@@ -85,7 +87,24 @@ def citation_values(text: str, limit: int = FACET_VALUES) -> list[str]:
             counts[(path, citation.law)] += 1
         if citation.law:
             for path in paths:  # "artikel 10" quoted in an annex belongs to the Wob the decision cites
-                laws.setdefault(path, set()).add(citation.law)
+                laws.add((path, citation.law))
+    return [(path, law, n) for (path, law), n in counts.items()], sorted(laws)
+
+
+def facet_values(tallies: list[tuple[list, list]], limit: int = FACET_VALUES) -> list[str]:
+    """Return a document's facet values from the tallies of its texts (citation_tally), most frequent first.
+
+    Each value is a citation's most precise level ("art. 10 lid 2 sub e Wob"). A citation written without law
+    counts for the law the same document names with that article (or a part of it), when it names exactly one
+    ("10.2.e" in the margins of a Wob decision that cites "artikel 10, tweede lid, aanhef en onder e, van de Wob").
+    """
+    counts: Counter = Counter()
+    laws: dict[tuple, set] = {}
+    for found, named in tallies:
+        for path, law, n in found:
+            counts[(path, law)] += n
+        for path, law in named:
+            laws.setdefault(path, set()).add(law)
     merged: Counter = Counter()
     for (path, law), n in counts.items():
         named = laws.get(path, set())

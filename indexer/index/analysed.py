@@ -4,9 +4,9 @@ Once every PDF's text comes from the extraction cache, a rebuild spent more than
 the previous build analysed already: tokenizing, looking up each word's terms, scanning for dates and citations,
 counting terms per entry. Here what analysis made of a document is kept in a file per document and index, as
 {key: result}: each indexed field value's postings (its terms, their weights and encoded values, its length) under
-("f", field, value_key(value)), each entry's words for the spelling word lists under ("w", list, its sources' keys)
-and the article facet under ("a", keys of title, summary and content) (indexer.index.valuekeys: a short text is its
-own key, a long one a hash of it). A rebuild looks each value up and analyses only what is not there; after a
+("f", field, value_key(value)), the words of each text a spelling word list takes under ("w", list, value_key(text))
+and the citations of each text the article facet is made of under ("a", value_key(text)) (indexer.index.valuekeys:
+a short text is its own key, a long one a hash of it). A rebuild looks each value up and analyses only what is not there; after a
 changed title only the title is analysed again. The file is sealed with a key of everything that decides what
 analysis makes of a value: the code and data of the analysis package, the word list, Whoosh and Python
 (wordmemo.analysis_key) and the code of this package (the schema, the postings' encoding). A missing, damaged or
@@ -24,9 +24,10 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from ..analysis import citation_tally
 from . import internals, wordmemo
 from .entries import Kept
-from .plan import add_articles
+from .plan import ARTICLE_SOURCES, add_articles
 from .segments import Run
 from .valuekeys import forget, value_key
 from .wordmemo import seal, unseal
@@ -129,7 +130,7 @@ class AnalysedCache:
 
 
 def write_run(part: str, schema, run: Run, name: str, cache: AnalysedCache | None, cpu: Counter, *,
-              limitmb: int, fast: bool = True, pause=None, ready: set[int] | None = None):
+              limitmb: int, fast: bool = True, pause=None, ready: dict[int, list] | None = None):
     """Write a run's documents as one segment of index `name` (internals.write_segment); return it and how many
     documents `cache` knew. What analysis makes of each document is kept there for the next build as soon as the
     document is written (reading and writing the files adds to cpu["cache"])."""
@@ -159,28 +160,39 @@ def write_run(part: str, schema, run: Run, name: str, cache: AnalysedCache | Non
     return segment, sum(1 for have in known if have)
 
 
-def with_articles(docs: list[list[dict]], cpu: Counter, ready: set[int] | None = None, known: list | None = None,
-                  made: list | None = None) -> None:
+def with_articles(docs: list[list[dict]], cpu: Counter, ready: dict[int, list] | None = None,
+                  known: list | None = None, made: list | None = None) -> None:
     """Give each document entry its article facet (plan.add_articles) where its segment is written, adding the
     CPU seconds to cpu["articles"]: in the parent before the workers started it took 1.7 s of a 52 s build of
-    5,000 synthetic documents on one core while the other waited. `ready` holds entries done already; `known` and
-    `made` hold a dict per document (write_run), where the facet is found and kept under the keys of its texts."""
+    5,000 synthetic documents on one core while the other waited. `ready` holds the citation tallies of entries
+    done already (both indexes may share an entry); `known` and `made` hold a dict per document (write_run), where
+    each text's tally is found and kept under ("a", its value key): after a changed title only the title is read
+    again (the content took 37 ms of a one-record update of the bench PDFs)."""
     started = time.process_time()
-    ready = set() if ready is None else ready
+    ready = {} if ready is None else ready
     for n, doc in enumerate(docs):
         first = doc[0] if doc else None
         if first is None or first.get("kind") != "doc":
             continue
         into = made[n] if made is not None else None
-        key = ("a", *map(value_key, map(first.get, ("title", "summary", "content")))) if into is not None else None
-        if id(first) not in ready:
-            ready.add(id(first))
+        keys = [value_key(first.get(name) or "") for name in ARTICLE_SOURCES]
+        facet = ("a", *keys)  # the facet itself: merging the tallies took 50 ms of a warm build of the bench PDFs
+        done = ready.get(id(first))
+        if done is None:
             have = known[n] if known is not None else None
-            if have and None not in key and key in have:
-                if have[key]:
-                    first["article"] = have[key]
+            if have and facet in have:
+                tallies = [have.get(("a", key)) for key in keys]
+                if have[facet]:
+                    first["article"] = have[facet]
             else:
-                add_articles(first)
-        if key is not None and None not in key:
-            into[key] = first.get("article")
+                tallies = []
+                for key, name in zip(keys, ARTICLE_SOURCES):
+                    tally = have.get(("a", key)) if have else None
+                    tallies.append(tally if tally is not None else citation_tally(first.get(name) or ""))
+                add_articles(first, tallies)
+            done = ready[id(first)] = tallies
+        if into is not None:
+            into[facet] = first.get("article")
+            for key, name, tally in zip(keys, ARTICLE_SOURCES, done):
+                into["a", key] = tally if tally is not None else citation_tally(first.get(name) or "")
     cpu["articles"] += time.process_time() - started

@@ -14,6 +14,7 @@ from .pipeline import (Progress, extract_corpus, fingerprint_with_cache, locked,
                        write_generation)
 from .plan import BuildReport, PlannedDocument, manifest_for, plan_documents
 from .segments import full_runs, layout, update_runs
+from .valuekeys import forget
 from .wordmemo import WordMemo
 
 
@@ -104,7 +105,10 @@ def write_documents(build_dir: Path, docs: dict[str, PlannedDocument], jobs: int
                     else full_runs(keys, entries))
             tasks.append(Task(build_dir / name, runs, old_gen / name if old is not None else None))
         cpu = Counter()
-        ids, info["processes"] = write_indexes(tasks, jobs, memo, cpu, cache)
+        try:
+            ids, info["processes"] = write_indexes(tasks, jobs, memo, cpu, cache)
+        finally:
+            forget()  # the texts' keys, remembered since planning (plan.entries_digest) for the writers to reuse
         info["segments"] = sum(len(task.runs) for task in tasks)
         info["written"] = sum(len(task.new) for task in tasks)
         if cache is not None:  # documents written from their kept analysis (indexer.index.analysed)

@@ -19,7 +19,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 
 from .. import settings
-from ..analysis import compounds
+from ..analysis import citations, compounds
 from ..files import link_or_copy
 from . import internals, store, wordmemo
 from .analysed import AnalysedCache, with_articles, write_run
@@ -102,7 +102,7 @@ def write_indexes(tasks: list[Task], jobs: int, memo: WordMemo | None = None, cp
     memo = memo or WordMemo()
     memo.complete = all(run.keep is None for task in tasks for run in task.runs)
     if not internals.enabled():
-        ready: set[int] = set()  # both indexes may share one entry dict
+        ready: dict[int, list] = {}  # both indexes may share one entry dict
         for task in tasks:
             docs = [doc for run in task.runs for doc in run.docs]
             with_articles(docs, cpu, ready)
@@ -123,8 +123,10 @@ def write_indexes(tasks: list[Task], jobs: int, memo: WordMemo | None = None, cp
                 memo.attach(_worker_schema())
                 if not memo.complete:
                     # An update meets new words, and a word not remembered may be a compound: the lexicon of
-                    # parts (0.2 s in a fresh process) is loaded here once, not in every worker.
+                    # parts (0.2 s in a fresh process) is loaded here once, not in every worker. So is the
+                    # pattern that finds the citations of a changed title (citations.prepare).
                     compounds.lexicon()
+                    citations.prepare()
                 gc.freeze()  # and the workers' cycle collectors leave this process's objects alone (not copied)
                 # Forked workers find their documents in the memory they share with this process: sent, each
                 # segment's texts were pickled here and unpickled there (at 5,000 documents about 250 MB).
@@ -153,7 +155,7 @@ def write_indexes(tasks: list[Task], jobs: int, memo: WordMemo | None = None, cp
         else:
             schema = build_schema()  # one schema, so one word memo, for every segment written here
             memo.attach(schema)
-            ready: set[int] = set()
+            ready: dict[int, list] = {}
             segments = []
             for n, (part, (t, run)) in enumerate(zip(parts, new)):
                 segment, hits = write_run(part, schema, run, tasks[t].folder.name, cache, cpu, ready=ready,
