@@ -23,7 +23,7 @@ from .citeterms import citation_tally, citation_values, facet_values, normalise_
 from .dates import normalise_dates
 from .fold import fold, fold_text
 
-__all__ = ["ANALYSIS_VERSION", "CitationTokenizer", "DateTokenizer", "DecompoundFilter", "DutchStemFilter", "FoldFilter",
-           "MemoAnalyzer", "StackedStopFilter", "citation_display", "citation_tally", "citation_term", "citation_values",
-           "facet_values", "normalise_citations",
+__all__ = ["ANALYSIS_VERSION", "CitationTokenizer", "DateTokenizer", "DecompoundFilter", "DutchStemFilter",
+           "FoldFilter", "MemoAnalyzer", "StackedStopFilter", "citation_display", "citation_tally", "citation_term",
+           "citation_values", "facet_values", "normalise_citations",
            "dutch_analyzer", "english_analyzer", "fold", "fold_text", "normalise_dates", "plain_analyzer"]

@@ -6,11 +6,12 @@ counting terms per entry. Here what analysis made of a document is kept in a fil
 {key: result}: each indexed field value's postings (its terms, their weights and encoded values, its length) under
 ("f", field, value_key(value)), the words of each text a spelling word list takes under ("w", list, value_key(text))
 and the citations of each text the article facet is made of under ("a", value_key(text)) (indexer.index.valuekeys:
-a short text is its own key, a long one a hash of it). A rebuild looks each value up and analyses only what is not there; after a
-changed title only the title is analysed again. The file is sealed with a key of everything that decides what
-analysis makes of a value: the code and data of the analysis package, the word list, Whoosh and Python
-(wordmemo.analysis_key) and the code of this package (the schema, the postings' encoding). A missing, damaged or
-foreign file is ignored and the document analysed again, so the index is the same either way (tests compare them).
+a short text is its own key, a long one a hash of it), and the facet itself under ("a", the keys of those texts). A
+rebuild looks each value up and analyses only what is not there; after a changed title only the title is analysed
+again. The file is sealed with a key of everything that decides what analysis makes of a value: the code and data
+of the analysis package, the word list, Whoosh and Python (wordmemo.analysis_key) and the code of this package (the
+schema, the postings' encoding). A missing, damaged or foreign file is ignored and the document analysed again, so
+the index is the same either way (tests compare them).
 Files are written in place without fsync: the seal's checksum finds a torn one, which costs only speed.
 """
 from __future__ import annotations
