@@ -178,22 +178,19 @@ def with_articles(docs: list[list[dict]], cpu: Counter, ready: dict[int, list] |
         into = made[n] if made is not None else None
         keys = [value_key(first.get(name) or "") for name in ARTICLE_SOURCES]
         facet = ("a", *keys)  # the facet itself: merging the tallies took 50 ms of a warm build of the bench PDFs
-        done = ready.get(id(first))
-        if done is None:
-            have = known[n] if known is not None else None
-            if have and facet in have:
-                tallies = [have.get(("a", key)) for key in keys]
+        tallies = ready.get(id(first))
+        if tallies is None:
+            have = (known[n] if known is not None else None) or {}
+            tallies = [have.get(("a", key)) for key in keys]
+            if facet in have and None not in tallies:
                 if have[facet]:
                     first["article"] = have[facet]
             else:
-                tallies = []
-                for key, name in zip(keys, ARTICLE_SOURCES):
-                    tally = have.get(("a", key)) if have else None
-                    tallies.append(tally if tally is not None else citation_tally(first.get(name) or ""))
+                tallies = [tally if tally is not None else citation_tally(first.get(name) or "")
+                           for tally, name in zip(tallies, ARTICLE_SOURCES)]
                 add_articles(first, tallies)
-            done = ready[id(first)] = tallies
+            ready[id(first)] = tallies
         if into is not None:
             into[facet] = first.get("article")
-            for key, name, tally in zip(keys, ARTICLE_SOURCES, done):
-                into["a", key] = tally if tally is not None else citation_tally(first.get(name) or "")
+            into.update((("a", key), tally) for key, tally in zip(keys, tallies))
     cpu["articles"] += time.process_time() - started
