@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import os
 
+import pytest
+
 from whoosh.fields import TEXT
 
 from bench.build_bench import measure, merged_rows, table
@@ -84,3 +86,10 @@ def test_a_run_of_some_sizes_keeps_the_earlier_rows_of_the_others(tmp_path):
         {"documents": 1000, "run": 1}, {"documents": 5000, "run": 1}, {"documents": 20000, "run": 0}]
     results.write_text("not json", encoding="utf-8")
     assert merged_rows(results, [{"documents": 5000, "run": 1}]) == [{"documents": 5000, "run": 1}]
+
+
+@pytest.mark.parametrize("setting, size, runs_old", [("0", 1000, False), ("1", 20000, True), ("", 20000, True),
+                                                      ("5000", 5000, True), ("5000", 20000, False)])
+def test_bench_old_says_up_to_which_size_the_old_path_runs(setting, size, runs_old):
+    from bench.build_bench import old_path_upto
+    assert (size <= old_path_upto(setting)) is runs_old
