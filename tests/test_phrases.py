@@ -132,3 +132,21 @@ def test_an_index_of_two_segments_answers_like_one(searcher, two_segment_searche
     # Bug found in review: pages of documents in the second segment were missing (segment-local ids compared).
     assert answer(two_segment_searcher) == answer(searcher)
     assert all(pages for _, _, pages in answer(two_segment_searcher)[1])
+
+
+def test_a_phrase_in_an_index_without_entries_finds_nothing_instead_of_failing(tmp_path):
+    """Reproduces a bug: in a folder of PDFs without records (members-only by default) the public index is empty,
+    and a phrase there raised NotImplementedError (Whoosh's empty reader has no columns): a 500 for visitors."""
+    from indexer.index.build import build_index
+    from search_app import create_app
+    from tests.pdfs import make_pdf
+
+    corpus = tmp_path / "corpus"
+    (corpus / "pdf").mkdir(parents=True)
+    (corpus / "catalogue.yaml").write_text("documents: []\n", encoding="utf-8")
+    make_pdf(corpus / "pdf" / "besluit.pdf", ["Besluit over de openbare orde in de wijk. " * 20])
+    build_index(corpus, tmp_path / "index")
+    app = create_app({"TESTING": True, "CORPUS_DIR": str(corpus), "INDEX_DIR": str(tmp_path / "index"),
+                      "INSTANCE_DIR": str(tmp_path / "instance"), "SECRET_KEY": "test"})
+    response = app.test_client().get("/api/search", query_string={"q": '"openbare orde"'})
+    assert response.status_code == 200 and response.get_json()["total"] == 0

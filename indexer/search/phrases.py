@@ -64,7 +64,10 @@ def page_phrase_scores(searcher, q: PagePhrase, table=None, owners=None) -> dict
 
 def document_entries_of(searcher) -> array:
     """Return the docnum of its document entry for every entry of the index (-1 where there is none)."""
-    ids = list(searcher.reader().column_reader("id"))  # one pass over a column: no stored fields to unpickle
+    reader = searcher.reader()
+    if not reader.has_column("id"):  # no entries at all (the public index of a folder of members-only PDFs)
+        return array("i")
+    ids = list(reader.column_reader("id"))  # one pass over a column: no stored fields to unpickle
     doc_of = {ids[d]: d for d in searcher.docs_for_query(wq.Term("kind", "doc"))}
     return array("i", (doc_of.get(value, -1) for value in ids))
 
