@@ -5,6 +5,7 @@ stamp here): then `kennisbank build --if-needed` (and so `make run`) rebuilds, a
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from importlib import metadata, resources
@@ -54,10 +55,17 @@ def stamps() -> dict[str, str]:
 
 def analysis_data_digest() -> str:
     """Hash the maintainers' analysis data files and the word list the compound splitter reads."""
-    h = hashlib.sha256(f"wordfreq={metadata.version('wordfreq')}\n".encode())
+    h = hashlib.sha256(f"wordfreq={wordfreq_version()}\n".encode())
     for name in ANALYSIS_DATA:
         h.update(resources.files(analysis.__name__).joinpath(name).read_bytes())
     return h.hexdigest()[:16]
+
+
+@functools.lru_cache(maxsize=None)
+def wordfreq_version() -> str:
+    """Return the installed wordfreq's version, once per process: asking parses its METADATA (1 ms, and an update
+    asks for every stamp four times)."""
+    return metadata.version("wordfreq")
 
 
 def fingerprint(corpus_dir: str | Path, sha256: Callable[[Path], str] = file_sha256) -> str:
