@@ -81,7 +81,7 @@ def timed_build(corpus: Path, index: Path) -> dict:
     """Build and return seconds for the whole build and for its extraction phase, plus the report."""
     marks = {}
     started = time.perf_counter()
-    report = build_index(corpus, index, on_start=lambda n: marks.setdefault("start", time.perf_counter()),
+    report = build_index(corpus, index, on_start=lambda paths: marks.setdefault("start", time.perf_counter()),
                          progress=lambda name: marks.__setitem__("last", time.perf_counter()))
     total = time.perf_counter() - started
     return {"seconds": round(total, 2),

@@ -203,15 +203,15 @@ def test_one_log_line_per_build_step(corpus_copy, caplog):
     caplog.set_level(logging.INFO, logger="kennisbank.build")
     build_index(corpus, index)
     steps = [r.getMessage().split()[0] for r in caplog.records if r.name == "kennisbank.build"]
-    assert steps == ["step=lock", "step=cleanup", "step=extract", "step=commit", "step=write", "step=scores",
-                     "step=publish", "step=cleanup"]
+    assert steps == ["step=lock", "step=cleanup", "step=extract", "step=plan", "step=commit", "step=write",
+                     "step=scores", "step=publish", "step=cleanup"]
     assert all("status=ok" in r.getMessage() and "seconds=" in r.getMessage() for r in caplog.records)
     caplog.clear()
     change_corpus(corpus)
     update_index(corpus, index)
     steps = [r.getMessage().split()[0] for r in caplog.records if r.name == "kennisbank.build"]
     # An update writes only the segments that hold a change; its commit line says how many of how many.
-    assert steps == ["step=lock", "step=cleanup", "step=extract", "step=commit", "step=write",
+    assert steps == ["step=lock", "step=cleanup", "step=extract", "step=plan", "step=commit", "step=write",
                      "step=scores", "step=publish", "step=cleanup"]
     commit = next(r.getMessage() for r in caplog.records if r.getMessage().startswith("step=commit"))
     assert re.search(r" segments=\d+ written=\d+ ", commit), commit
@@ -232,7 +232,7 @@ def test_verbose_cli_writes_one_log_line_per_build_step(corpus_copy):
     assert r.returncode == 3, r.stderr
     lines = [line for line in r.stderr.splitlines() if "kennisbank.build step=" in line]
     assert [line.split("step=")[1].split()[0] for line in lines] == [
-        "lock", "cleanup", "extract", "commit", "write", "scores", "publish", "cleanup"]
+        "lock", "cleanup", "extract", "plan", "commit", "write", "scores", "publish", "cleanup"]
 
 
 def test_update_keeps_the_extraction_cache_of_unchanged_pdfs(corpus_copy):

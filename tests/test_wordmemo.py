@@ -143,6 +143,7 @@ def test_an_update_analyses_only_new_words_and_keeps_the_others(corpus_copy, tmp
     index = tmp_path / "index-d"
     monkeypatch.setattr(segments, "MIN_SEGMENT_CHARS", 1)
     monkeypatch.setattr(wordmemo, "NEW_SHARE", 0)  # every new word is worth writing the file for
+    monkeypatch.setattr(wordmemo, "LAZY_MISSES", 0)  # and the update reads the memo for its first word
     build_index(corpus, index)
     full = len(splits)
     before = memo_words(index)
@@ -171,10 +172,32 @@ def test_an_update_meeting_a_few_new_words_leaves_the_memo_file_as_it_was(corpus
     assert facts(index) == facts(fresh_index(corpus, tmp_path))
     # Enough new words (here: any) are written down.
     monkeypatch.setattr(wordmemo, "NEW_SHARE", 0)
+    monkeypatch.setattr(wordmemo, "LAZY_MISSES", 0)
     (corpus / "catalogue.yaml").write_text((corpus / "catalogue.yaml").read_text(encoding="utf-8").replace(
         "spanningen in de wijk", "spanningen in de buurtschap"), encoding="utf-8")
     update_index(corpus, index)
     assert "buurtschap" in memo_words(index)[wordmemo.fingerprint(analyzer.dutch_analyzer())]
+
+
+def test_an_update_meeting_few_words_analyses_them_without_reading_the_memo(corpus_copy, tmp_path, monkeypatch):
+    corpus, _ = corpus_copy
+    index = tmp_path / "index-f"
+    build_index(corpus, index)
+    # Poisoned: a word taken from the file is indexed as "vergif".
+    write_memo(index, {key: {w: (("vergif", 1.0),) for w in found} for key, found in memo_words(index).items()})
+    before = (index / wordmemo.FILE).read_bytes()
+    change_one_record(corpus)  # a summary of a dozen words: analysed, not looked up
+    update_index(corpus, index)
+    with store.open_index(store.current_generation(index), "all").searcher() as s:
+        assert b"spanning" in set(s.lexicon("summary")) and b"vergif" not in set(s.lexicon("summary"))
+    assert (index / wordmemo.FILE).read_bytes() == before  # not written either
+    # Past LAZY_MISSES words the file is read (here at once).
+    monkeypatch.setattr(wordmemo, "LAZY_MISSES", 0)
+    (corpus / "catalogue.yaml").write_text((corpus / "catalogue.yaml").read_text(encoding="utf-8").replace(
+        "spanningen in de wijk", "spanningen in de buurt"), encoding="utf-8")
+    update_index(corpus, index)
+    with store.open_index(store.current_generation(index), "all").searcher() as s:
+        assert b"vergif" in set(s.lexicon("summary"))
 
 
 @pytest.fixture(params=["fork", "spawn"])

@@ -8,7 +8,7 @@ import sys
 
 import click
 
-from ..corpus import PDF_DIR, CatalogueError
+from ..corpus import CatalogueError
 from ..extract.pdfium import page_counts
 from ..index import store
 from ..index.access import published_members_pdfs
@@ -73,14 +73,13 @@ def _run_build(function, corpus, index_dir, as_json, verbose, **options):
 
     weights: dict[str, int] = {}
 
-    def on_start(total):
+    def on_start(paths):
         nonlocal bar
-        if total and not as_json:
+        # Only the PDFs about to be read: an update that reads none shows no bar (and opens no PDF to count pages).
+        if paths and not as_json:
             # The estimate weighs pages, not files: one 300-page report takes as long as a hundred letters.
-            weights.update(page_counts(sorted((corpus / PDF_DIR).glob("*.[pP][dD][fF]"))))
-            length = sum(max(1, n) for n in weights.values()) if len(weights) >= total else total
-            if len(weights) < total:
-                weights.clear()
+            weights.update(page_counts(paths))
+            length = sum(max(1, weights.get(path.name, 1)) for path in paths)
             bar = click.progressbar(length=length, label="PDF's uitlezen (voortgang in pagina's)", file=sys.stderr,
                                     show_pos=True, item_show_func=lambda x: x)
             bar.__enter__()

@@ -28,7 +28,7 @@ def is_up_to_date(corpus_dir: str | Path, index_dir: str | Path) -> bool:
 
 
 def build_index(corpus_dir: str | Path, index_dir: str | Path, *, if_needed: bool = False,
-                progress: Progress | None = None, on_start: Callable[[int], None] | None = None,
+                progress: Progress | None = None, on_start: Callable[[list[Path]], None] | None = None,
                 lock_timeout: float = 0.0) -> BuildReport:
     """Build a new generation from the corpus and switch to it; the old one serves until the switch."""
     started = time.monotonic()
@@ -41,17 +41,19 @@ def build_index(corpus_dir: str | Path, index_dir: str | Path, *, if_needed: boo
 
 
 def full_build(corpus_dir: Path, index_dir: Path, catalogue: Catalogue, started: float, *,
-               progress: Progress | None = None, on_start: Callable[[int], None] | None = None) -> BuildReport:
+               progress: Progress | None = None, on_start: Callable[[list[Path]], None] | None = None) -> BuildReport:
     """Extract every PDF and write both indexes from scratch into a new generation (caller holds the lock)."""
     # The fingerprint before reading, so a corpus changed meanwhile is rebuilt next time.
     print_, cache = fingerprint_with_cache(corpus_dir, index_dir)
     with step("cleanup") as info:
         info["removed"] = len(store.cleanup(index_dir))
-    extracted, hashes, read = extract_corpus(corpus_dir, index_dir, catalogue, progress=progress,
-                                             on_start=on_start, prune=True, cache=cache)
-    plan = plan_documents(corpus_dir, catalogue, extracted)
+    extracted, hashes = extract_corpus(corpus_dir, index_dir, catalogue, progress=progress, on_start=on_start,
+                                       prune=True, cache=cache)
+    with step("plan") as info:
+        plan = plan_documents(corpus_dir, catalogue, extracted, hashes)
+        info["planned"] = len(plan.docs)
     report = plan.report
-    report.extracted, report.added = read, list(plan.docs)
+    report.extracted, report.added = len(extracted) - cache.hits, list(plan.docs)
 
     layouts: dict = {}
     analysed = AnalysedCache.of_index(index_dir)  # what earlier builds made of each document
@@ -99,10 +101,17 @@ def write_documents(build_dir: Path, docs: dict[str, PlannedDocument], jobs: int
         for name in names:
             chosen = [(doc_id, doc) for doc_id, doc in docs.items() if name in doc.targets]
             keys = [(doc_id, doc.digest) for doc_id, doc in chosen]
-            entries = [doc.entries_for(name) for _doc_id, doc in chosen]
             old = old_layouts.get(name) if old_gen is not None and (old_gen / name).is_dir() else None
-            runs = (update_runs(keys, entries, old, pieces=update_pieces(jobs)) if old is not None
-                    else full_runs(keys, entries))
+            if old is not None:
+                # Entries only of documents in segments written anew: an update takes the others over unread
+                # (PlannedDocument.load, indexer.index.reuse).
+                runs = update_runs(keys, [doc for _doc_id, doc in chosen], old, pieces=update_pieces(jobs),
+                                   sizes=[doc.chars_for(name) for _doc_id, doc in chosen])
+                for run in runs:
+                    run.docs = [doc.entries_for(name) for doc in run.docs] if run.keep is None else []
+                    run.keys = [(doc_id, docs[doc_id].digest) for doc_id, _digest in run.keys]
+            else:
+                runs = full_runs(keys, [doc.entries_for(name) for _doc_id, doc in chosen])
             tasks.append(Task(build_dir / name, runs, old_gen / name if old is not None else None))
         cpu = Counter()
         try:

@@ -13,9 +13,10 @@ from whoosh import index as whoosh_index
 from .. import settings
 from ..corpus import Catalogue
 from ..extract import CACHE_DIRNAME, ExtractCache, ExtractOptions, extract_many
-from ..files import file_sha256, link_or_copy
+from ..files import link_or_copy
 from . import internals, pdfstore, scoretables, store, versions
 from .plan import BuildReport, Skipped, pdf_paths
+from .reuse import LazyResults
 from .termscores import common_word_tables
 
 log = logging.getLogger("kennisbank.build")
@@ -65,25 +66,30 @@ def fingerprint_with_cache(corpus_dir: Path, index_dir: Path) -> tuple[str, Extr
 
 
 def extract_corpus(corpus_dir: Path, index_dir: Path, catalogue: Catalogue, *, progress: Progress | None,
-                   on_start: Callable[[int], None] | None, prune: bool,
-                   cache: ExtractCache) -> tuple[dict, dict[Path, str], int]:
+                   on_start: Callable[[list[Path]], None] | None, prune: bool, cache: ExtractCache,
+                   settled: Callable[[Path], bool] | None = None) -> tuple[dict, dict[Path, str]]:
     """Read every PDF of the corpus (unchanged ones from `cache`, the index's extraction cache).
 
-    Returns the results by path, each PDF's SHA-256, and how many PDFs were actually read. With prune, cache
-    entries of PDFs no longer in the corpus are dropped (a full build); `update` keeps them for a rollback.
+    Returns the results by path and each PDF's SHA-256. With prune, cache entries of PDFs no longer in the corpus
+    are dropped (a full build); `update` keeps them for a rollback. PDFs `settled` names (an update's: read in
+    full before, bytes unchanged: reuse.Reuse.settled) are not read now: the results give their cached text
+    when it is first asked for (reuse.LazyResults). `on_start` gets the PDFs about to be read.
     """
     paths = pdf_paths(corpus_dir, catalogue)
+    todo = [path for path in paths if not settled(path)] if settled else paths
     with step("extract", pdfs=len(paths)) as info:
         if on_start:
-            on_start(len(paths))
+            on_start(todo)
         options = ExtractOptions.from_settings(settings.from_env())
-        extracted = extract_many(paths, options, progress=_pausing(progress), cache=cache, prune=prune)
+        extracted = extract_many(todo, options, progress=_pausing(progress), cache=cache, prune=prune)
+        if settled:
+            extracted = LazyResults(extracted, options, cache)
         # The bytes the extraction was keyed on: each PDF is hashed once here, not again.
-        hashes = {path: cache.digests.get(path) or file_sha256(path) for path in paths}
+        hashes = {path: cache.digests.get(path) or cache.memo.sha256(path) for path in paths}
         cache.memo.save()  # digests by stat, so the next build or update does not read unchanged PDFs to hash them
         pdfstore.keep(index_dir, hashes)  # the PDFs this generation serves, also after a rollback
-        info.update(read=len(paths) - cache.hits, reused=cache.hits)
-    return extracted, hashes, len(paths) - cache.hits
+        info.update(read=len(todo) - cache.hits, reused=cache.hits, unread=len(paths) - len(todo))
+    return extracted, hashes
 
 
 def write_generation(index_dir: Path, fill: Callable[[Path], None], manifest: Callable[[], dict],

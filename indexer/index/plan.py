@@ -6,6 +6,7 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
+from typing import Callable
 
 from ..analysis import citation_tally, facet_values
 from ..corpus import PDF_DIR, Catalogue, Record, slug, unlisted_pdfs
@@ -14,6 +15,7 @@ from ..extract import ExtractedPDF, ExtractionError
 from ..extract.pagekind import prose_percent
 from . import versions
 from .access import unlisted_access
+from .segments import entry_chars
 from .valuekeys import LONG, value_key
 
 UNLISTED_SECTION = "Overige documenten"
@@ -68,17 +70,39 @@ class PlannedDocument:
 
     `only_in` holds fields of the document entry for one index alone: a public document replaced by a
     members-only one is marked replaced in the members' index only (the public one must not name that id).
+    An update takes a document whose inputs are unchanged over from the previous manifest (indexer.index.reuse):
+    its `entries` are None until a segment written anew needs them, then `load` plans it again.
     """
 
     targets: list[str]
-    entries: list[dict]
+    entries: list[dict] | None
     digest: str
     only_in: dict[str, dict] = field(default_factory=dict)
+    inputs: str = ""  # what the entries are made of (inputs_key)
+    facts: dict = field(default_factory=dict)  # what the report counts of it (see plan_record)
+    chars: dict[str, int] = field(default_factory=dict)  # entry_chars per index, as they are needed
+    load: Callable[[], PlannedDocument] | None = field(default=None, repr=False)
 
     def entries_for(self, name: str) -> list[dict]:
         """Return the entries to write into one index."""
+        if self.entries is None:
+            fresh = self.load()
+            self.entries, self.digest = fresh.entries, fresh.digest
         extra = self.only_in.get(name)
         return [{**self.entries[0], **extra}, *self.entries[1:]] if extra else self.entries
+
+    def chars_for(self, name: str) -> int:
+        """Return how much text the document's entries in one index hold (segments.entry_chars)."""
+        if name not in self.chars:
+            self.chars[name] = entry_chars(self.entries_for(name))
+        return self.chars[name]
+
+    def manifest_entry(self) -> dict:
+        """Return what the manifest keeps of the document: digest and targets, and what an update needs to take
+        it over without reading it (indexer.index.reuse)."""
+        return {"digest": self.digest, "targets": self.targets, "inputs": self.inputs, **self.facts,
+                "chars": {name: self.chars_for(name) for name in self.targets},
+                **({"only_in": self.only_in} if self.only_in else {})}
 
 
 @dataclass
@@ -89,38 +113,79 @@ class Plan:
     report: BuildReport
 
 
-def plan_documents(corpus_dir: Path, catalogue: Catalogue, extracted: dict) -> Plan:
-    """Turn catalogue records and extraction results into index entries per document, and the build report."""
+def plan_documents(corpus_dir: Path, catalogue: Catalogue, extracted, hashes: dict[Path, str],
+                   reuse=None) -> Plan:
+    """Turn catalogue records and extraction results into index entries per document, and the build report.
+
+    `extracted` maps PDF paths to results (.get() is all that is asked of it), `hashes` to their SHA-256 (each
+    document's inputs_key, kept in the manifest, has it). With `reuse` (an update's
+    reuse.Reuse), a document whose inputs are the ones it was planned from last time is taken over from the previous
+    manifest, not read nor planned; its entries are made only if a segment written anew holds it.
+    """
     pdf_dir = corpus_dir / PDF_DIR
     extra = unlisted_pdfs(corpus_dir, catalogue)
-    records = list(catalogue.records) + unlisted_records(extra, extracted, catalogue)
+    known = reuse.known if reuse else None
+    unlisted = unlisted_ids(extra, extracted, catalogue, known)
     report = BuildReport(unlisted=[p.name for p in extra])
-    report.skipped += [Skipped(p.name, str(extracted[p])) for p in extra
-                       if isinstance(extracted[p], ExtractionError)]
+    report.skipped += [Skipped(p.name, str(extracted.get(p))) for p in extra if not (known and known(p))
+                       and isinstance(extracted.get(p), ExtractionError)]
     docs: dict[str, PlannedDocument] = {}
-    access = {r.id: r.access for r in records}
-    for record in records:
-        result = extracted.get(pdf_dir / record.pdf) if record.pdf else None
-        if isinstance(result, ExtractionError):
-            report.skipped.append(Skipped(record.pdf, str(result)))
-            result = None
-        if result is not None:
+    access = {r.id: r.access for r in [*catalogue.records, *unlisted]}
+    for item in [*catalogue.records, *unlisted]:
+        path = pdf_dir / item.pdf if item.pdf else None
+        superseded = access.get(item.superseded_by) if item.superseded_by else None
+        inputs = inputs_key(item, hashes.get(path) if path else None, superseded)
+
+        def fresh(item=item, path=path, superseded=superseded, inputs=inputs, skipped=None) -> PlannedDocument:
+            result = extracted.get(path) if path else None
+            if isinstance(result, ExtractionError) and skipped is not None:
+                skipped.append(Skipped(item.pdf, str(result)))
+            failed = isinstance(result, ExtractionError)
+            result = None if failed else result
+            # (A PDF without a record fails here only when its cached text was lost and reading it failed now:
+            # described by its name until the next update, which skips it as a full build does.)
+            record = describe(item, result) if isinstance(item, UnlistedPDF) else item
+            return plan_record(record, result, superseded, inputs, failed)
+        doc = (reuse.document(item.id, inputs, fresh) if reuse else None) or fresh(skipped=report.skipped)
+        docs[item.id] = doc
+        facts = doc.facts
+        if facts["pdf"]:
             report.pdfs += 1
-            report.pages += len(result.pages)
-            scanned = [page.number for page in result.pages if page.ocr]
-            if scanned:
-                report.ocr[record.pdf] = scanned
-                report.ocr_pages += len(scanned)
-        only_in = {}
-        if record.superseded_by and record.access == "public" and access.get(record.superseded_by) != "public":
-            only_in = {"all": {"superseded_by": record.superseded_by}}
-            record = replace(record, superseded_by="")
-        entries = list(document_entries(record, result))
-        targets = ["all"] + (["public"] if record.access == "public" else [])
-        docs[record.id] = PlannedDocument(targets, entries, entries_digest(targets, entries, only_in), only_in)
+            report.pages += facts["pages"]
+            if facts["ocr"]:
+                report.ocr[facts["pdf"]] = facts["ocr"]
+                report.ocr_pages += len(facts["ocr"])
         report.documents += 1
-        report.public_documents += record.access == "public"
+        report.public_documents += "public" in doc.targets
     return Plan(docs, report)
+
+
+def inputs_key(item: Record | UnlistedPDF, sha: str | None, superseded_access: str | None) -> str:
+    """Hash what one document's entries are made of besides code and settings (the manifest's stamps): its record,
+    or for a PDF without one its id and access (its record is made from its text); its PDF's bytes; and whether
+    the document replacing it is public (PlannedDocument.only_in). indexer.index.reuse compares them."""
+    described = {"unlisted": True, "id": item.id, "pdf": item.pdf, "access": item.access} \
+        if isinstance(item, UnlistedPDF) else vars(item)
+    return hashlib.sha256(json.dumps([described, sha, superseded_access], sort_keys=True, default=str).encode()
+                          ).hexdigest()
+
+
+def plan_record(record: Record, result: ExtractedPDF | None, superseded_access: str | None, inputs: str = "",
+                failed: bool = False) -> PlannedDocument:
+    """Plan one document from its record, its PDF's text (None without one, or when it could not be read:
+    `failed`) and the access of the document that replaces it, if any."""
+    only_in = {}
+    if record.superseded_by and record.access == "public" and superseded_access != "public":
+        only_in = {"all": {"superseded_by": record.superseded_by}}
+        record = replace(record, superseded_by="")
+    entries = list(document_entries(record, result))
+    targets = ["all"] + (["public"] if record.access == "public" else [])
+    # What the report counts, and whether reading the PDF again could give more (reuse.Reuse takes over only
+    # documents for which it could not): a failed read, or scanned pages left without text.
+    facts = {"pdf": record.pdf if result else "", "pages": len(result.pages) if result else 0,
+             "ocr": [page.number for page in result.pages if page.ocr] if result else [],
+             "unread": bool(result and result.needs_ocr), "failed": failed}
+    return PlannedDocument(targets, entries, entries_digest(targets, entries, only_in), only_in, inputs, facts)
 
 
 def entries_digest(targets: list[str], entries: list[dict], only_in: dict) -> str:
@@ -143,7 +208,7 @@ def manifest_for(print_: str, catalogue: Catalogue, plan: Plan, hashes: dict[Pat
     return {
         "built_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "fingerprint": print_, "stamps": versions.stamps(), "theme": catalogue.theme, "report": report.to_dict(),
-        "documents": {doc_id: {"digest": d.digest, "targets": d.targets} for doc_id, d in plan.docs.items()},
+        "documents": {doc_id: d.manifest_entry() for doc_id, d in plan.docs.items()},
         "pdfs": {p.name: sha for p, sha in hashes.items()},
     }
 
@@ -200,25 +265,50 @@ def former_ids(record: Record) -> list[str]:
     return sorted(ids - {record.id})
 
 
-def unlisted_records(paths: list[Path], extracted: dict, catalogue: Catalogue) -> list[Record]:
-    """Describe PDFs that no record names from the documents themselves (indexer.derive), noting each source."""
+@dataclass
+class UnlistedPDF:
+    """A PDF without a record, before its record is made from its text (describe): its id and access are known."""
+
+    path: Path
+    id: str
+    access: str
+    superseded_by: str = ""
+
+    @property
+    def pdf(self) -> str:
+        return self.path.name
+
+
+def unlisted_ids(paths: list[Path], extracted, catalogue: Catalogue,
+                 known: Callable[[Path], bool] | None = None) -> list[UnlistedPDF]:
+    """Give each PDF without a record that has text an id (its file name's, numbered past any taken) and its
+    access; `known` PDFs are taken to have text without asking `extracted` (an update's, read before)."""
     taken = {r.id for r in catalogue.records}
-    records = []
+    found = []
     for path in paths:
-        result = extracted.get(path)
-        if not isinstance(result, ExtractedPDF):
+        if not (known and known(path)) and not isinstance(extracted.get(path), ExtractedPDF):
             continue  # reported as skipped by the build; without text there is nothing to describe
         doc_id = base = slug(path.stem)
         i = 2
         while doc_id in taken:
             doc_id, i = f"{base}-{i}", i + 1
         taken.add(doc_id)
-        found = derive([p.text for p in result.pages], cover=[tuple(c) for c in result.cover],
-                       meta_title=result.title, meta_date=result.date, file_stem=path.stem)
-        records.append(Record(
-            id=doc_id, title=found.title, summary=found.summary, date=found.date, author=found.author,
-            doctype=found.doctype, section=UNLISTED_SECTION, pdf=path.name, pages=len(result.pages),
-            order=UNLISTED_ORDER, in_catalogue=False, derived=tuple(sorted(found.sources.items())),
-            access=unlisted_access(path, catalogue),
-        ))
-    return records
+        found.append(UnlistedPDF(path, doc_id, unlisted_access(path, catalogue)))
+    return found
+
+
+def describe(pdf: UnlistedPDF, result: ExtractedPDF | None) -> Record:
+    """Describe a PDF that no record names from the document itself (indexer.derive), noting each source."""
+    result = result or ExtractedPDF(pages=[])
+    found = derive([p.text for p in result.pages], cover=[tuple(c) for c in result.cover],
+                   meta_title=result.title, meta_date=result.date, file_stem=pdf.path.stem)
+    return Record(
+        id=pdf.id, title=found.title, summary=found.summary, date=found.date, author=found.author,
+        doctype=found.doctype, section=UNLISTED_SECTION, pdf=pdf.pdf, pages=len(result.pages),
+        order=UNLISTED_ORDER, in_catalogue=False, derived=tuple(sorted(found.sources.items())), access=pdf.access,
+    )
+
+
+def unlisted_records(paths: list[Path], extracted: dict, catalogue: Catalogue) -> list[Record]:
+    """Describe the PDFs that no record names and that have text, from the documents themselves."""
+    return [describe(pdf, extracted[pdf.path]) for pdf in unlisted_ids(paths, extracted, catalogue)]

@@ -90,8 +90,8 @@ def full_runs(keys: list[Key], docs: list[list[dict]], most: int | None = None) 
     return split(keys, docs, sizes, segment_count(sum(sizes), most))
 
 
-def update_runs(keys: list[Key], docs: list[list[dict]], previous: list[dict], most: int | None = None,
-                pieces: int = 1) -> list[Run]:
+def update_runs(keys: list[Key], docs: list, previous: list[dict], most: int | None = None,
+                pieces: int = 1, sizes: list[int] | None = None) -> list[Run]:
     """Cut documents into runs, keeping each previous segment whose documents stand here unchanged, in order.
 
     `previous` is the layout a generation's manifest records: [{"segment": id, "docs": [[id, digest], ...]}].
@@ -100,8 +100,11 @@ def update_runs(keys: list[Key], docs: list[list[dict]], previous: list[dict], m
     side by side) where each gets MIN_PIECE_CHARS; then the smallest neighbours are joined until at most
     MAX_SEGMENTS remain. A part of the corpus that changes again and again so gets smaller segments, which the
     next update rewrites sooner; a full build makes the segments even again.
+
+    With `sizes` (each document's entry_chars), `docs` may stand for the documents in any way (ids, say): the
+    runs hold them as given, and only those of runs written anew need become entries.
     """
-    sizes = [entry_chars(entries) for entries in docs]
+    sizes = [entry_chars(entries) for entries in docs] if sizes is None else sizes
     target = max(MIN_SEGMENT_CHARS, sum(sizes) // (most or index_segments()))
     starts = {tuple(seg["docs"][0]): seg for seg in previous if seg["docs"]}
     runs: list[Run] = []

@@ -12,11 +12,12 @@ from .build import full_build, keep_analysed, write_documents
 from .pipeline import (Progress, extract_corpus, fingerprint_with_cache, locked, step, unchanged_report,
                        write_generation)
 from .plan import BuildReport, manifest_for, plan_documents
+from .reuse import Reuse
 from .wordmemo import WordMemo
 
 
 def update_index(corpus_dir: str | Path, index_dir: str | Path, *, progress: Progress | None = None,
-                 on_start: Callable[[int], None] | None = None, lock_timeout: float = 0.0) -> BuildReport:
+                 on_start: Callable[[list[Path]], None] | None = None, lock_timeout: float = 0.0) -> BuildReport:
     """Apply what changed (added, replaced, removed documents) in a new generation; the old one is untouched.
 
     Only new or changed PDFs are read (the rest come from the extraction cache), and only the index segments
@@ -48,12 +49,16 @@ def update_index(corpus_dir: str | Path, index_dir: str | Path, *, progress: Pro
             return unchanged_report(index_dir, started)
         with step("cleanup") as info:
             info["removed"] = len(store.cleanup(index_dir))
-        # Only PDFs that are new, changed or extracted by other code are read: the rest come from the cache.
-        extracted, hashes, read = extract_corpus(corpus_dir, index_dir, catalogue, progress=progress,
-                                                 on_start=on_start, prune=False, cache=cache)
-        plan = plan_documents(corpus_dir, catalogue, extracted)
+        # Only PDFs that are new, changed or extracted by other code are read: the rest come from the cache, and
+        # documents whose inputs are unchanged are taken over from the current generation (indexer.index.reuse).
+        reuse = Reuse.of(manifest, cache.memo.sha256)
+        extracted, hashes = extract_corpus(corpus_dir, index_dir, catalogue, progress=progress, on_start=on_start,
+                                           prune=False, cache=cache, settled=reuse.settled if reuse else None)
+        with step("plan") as info:
+            plan = plan_documents(corpus_dir, catalogue, extracted, hashes, reuse)
+            info["planned"] = sum(doc.entries is not None for doc in plan.docs.values())
         report = plan.report
-        report.mode, report.extracted = "update", read
+        report.mode = "update"
         old = manifest["documents"]
         report.added = [i for i in plan.docs if i not in old]
         report.replaced = [i for i in plan.docs if i in old and old[i]["digest"] != plan.docs[i].digest]
@@ -63,13 +68,14 @@ def update_index(corpus_dir: str | Path, index_dir: str | Path, *, progress: Pro
 
         def manifest_now() -> dict:
             report.seconds = round(time.monotonic() - started, 2)
+            report.extracted = len(extracted) - cache.hits  # also those a segment written anew looked up
             return {**manifest_for(print_, catalogue, plan, hashes, report), "segments": layouts}
 
         # Segments whose documents are all unchanged, in the same order, are linked from the current generation
         # and only the rest is written (indexer.index.segments): no deletions, so every document frequency and
         # length total, and so every score, is the one a full build gives.
         previous = (gen, manifest.get("segments") or {})
-        memo = WordMemo.load(index_dir)  # the words earlier builds analysed (indexer.index.wordmemo)
+        memo = WordMemo.load(index_dir, lazy=True)  # the words earlier builds analysed (indexer.index.wordmemo)
         analysed = AnalysedCache.of_index(index_dir)  # and the documents they analysed (indexer.index.analysed)
         report.generation = write_generation(index_dir, lambda build_dir: layouts.update(write_documents(
             build_dir, plan.docs, previous=previous, memo=memo, cache=analysed)), manifest_now,
