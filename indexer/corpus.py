@@ -202,8 +202,9 @@ def unlisted_pdfs(corpus_dir: str | Path, catalogue: Catalogue) -> list[Path]:
     pdf_dir = Path(corpus_dir) / PDF_DIR
     if not pdf_dir.is_dir():
         return []
+    # The name first: a stat of every catalogued PDF took 1 ms of an update, twice.
     return sorted(p for p in pdf_dir.iterdir()
-                  if p.is_file() and p.suffix.lower() == ".pdf" and p.name not in named)
+                  if p.name not in named and p.suffix.lower() == ".pdf" and p.is_file())
 
 
 def _parse(text: str):
