@@ -138,10 +138,11 @@ def plan_documents(corpus_dir: Path, catalogue: Catalogue, extracted, hashes: di
 
         def fresh(item=item, path=path, superseded=superseded, inputs=inputs, skipped=None) -> PlannedDocument:
             result = extracted.get(path) if path else None
-            if isinstance(result, ExtractionError) and skipped is not None:
-                skipped.append(Skipped(item.pdf, str(result)))
             failed = isinstance(result, ExtractionError)
-            result = None if failed else result
+            if failed:
+                if skipped is not None:
+                    skipped.append(Skipped(item.pdf, str(result)))
+                result = None
             # (A PDF without a record fails here only when its cached text was lost and reading it failed now:
             # described by its name until the next update, which skips it as a full build does.)
             record = describe(item, result) if isinstance(item, UnlistedPDF) else item
@@ -170,6 +171,10 @@ def inputs_key(item: Record | UnlistedPDF, sha: str | None, superseded_access: s
                           ).hexdigest()
 
 
+# What the report counts of a document, kept in the manifest for an update to take it over (plan_record).
+FACTS = ("pdf", "pages", "ocr", "unread", "failed")
+
+
 def plan_record(record: Record, result: ExtractedPDF | None, superseded_access: str | None, inputs: str = "",
                 failed: bool = False) -> PlannedDocument:
     """Plan one document from its record, its PDF's text (None without one, or when it could not be read:
@@ -182,9 +187,9 @@ def plan_record(record: Record, result: ExtractedPDF | None, superseded_access: 
     targets = ["all"] + (["public"] if record.access == "public" else [])
     # What the report counts, and whether reading the PDF again could give more (reuse.Reuse takes over only
     # documents for which it could not): a failed read, or scanned pages left without text.
-    facts = {"pdf": record.pdf if result else "", "pages": len(result.pages) if result else 0,
-             "ocr": [page.number for page in result.pages if page.ocr] if result else [],
-             "unread": bool(result and result.needs_ocr), "failed": failed}
+    facts = dict(zip(FACTS, (record.pdf if result else "", len(result.pages) if result else 0,
+                             [page.number for page in result.pages if page.ocr] if result else [],
+                             bool(result and result.needs_ocr), failed)))
     return PlannedDocument(targets, entries, entries_digest(targets, entries, only_in), only_in, inputs, facts)
 
 

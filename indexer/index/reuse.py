@@ -14,10 +14,7 @@ from typing import Callable
 
 from ..extract import ExtractCache, ExtractOptions, extract_many
 from . import versions
-from .plan import PlannedDocument
-
-# What the manifest keeps of a document besides digest, targets, inputs and sizes (plan.plan_record's facts).
-FACTS = ("pdf", "pages", "ocr", "unread", "failed")
+from .plan import FACTS, PlannedDocument
 
 
 class Reuse:

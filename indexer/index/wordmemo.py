@@ -195,7 +195,7 @@ class WordMemo:
         """Give each of the schema's analyzers the words remembered for its fingerprint, and a fresh memo."""
         for analyzer in analyzers(schema):
             key = fingerprint(analyzer)
-            analyzer.remember(self.loaded.get(key, Known()) if self._loaded is not None else LazyKnown(self, key))
+            analyzer.remember(self.loaded.get(key, Known()) if self.read_yet else LazyKnown(self, key))
 
     def gather(self, schema) -> None:
         """Add the words the schema's analyzers met (in this process) to the words used."""
@@ -227,7 +227,7 @@ class WordMemo:
         """
         if self.path is None or not self.used:
             return  # nothing met here (Whoosh's own writer analysed): the file stays as it is
-        if self._loaded is None and not self.complete and \
+        if not self.read_yet and not self.complete and \
                 sum(len(used) for used in self.used.values()) < LAZY_SAVE_WORDS:
             return  # never read: the few words met (a changed title's) are not worth reading and writing it for
         if not self.worth_saving():
